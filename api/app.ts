@@ -1,0 +1,40 @@
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { requestId } from 'hono/request-id';
+import { ProblemError, problemResponse } from '../lib/problem.js';
+import type { ApiDeps, AppEnv } from './deps.js';
+import { createRouter } from './router.js';
+import { conversationRoutes } from './routes/conversations.js';
+import { healthRoutes } from './routes/health.js';
+import { webhookRoutes } from './routes/webhooks.js';
+
+export function createApp(deps: ApiDeps) {
+  const app = new Hono<AppEnv>();
+  app.use(requestId());
+
+  app.onError((err, c) => {
+    if (err instanceof ProblemError) return problemResponse(c, err);
+    if (err instanceof HTTPException && err.status < 500) {
+      return problemResponse(c, new ProblemError(err.status, err.message || 'the request could not be processed'));
+    }
+    deps.logger.error({ err, requestId: c.get('requestId'), path: c.req.path }, 'unhandled error');
+    return problemResponse(
+      c,
+      new ProblemError(500, 'an internal error occurred; see the server log', undefined, {
+        requestId: c.get('requestId'),
+      }),
+    );
+  });
+  app.notFound((c) => problemResponse(c, new ProblemError(404, `no route for ${c.req.method} ${c.req.path}`)));
+
+  app.route('/', healthRoutes(deps));
+  app.route('/webhooks', webhookRoutes(deps));
+
+  const v1 = createRouter();
+  v1.route('/', conversationRoutes(deps));
+  v1.doc('/openapi.json', { openapi: '3.0.0', info: { title: 'smsdesk API', version: '1' } });
+  app.route('/api/v1', v1);
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,103 @@
+import { z } from 'zod';
+
+/**
+ * The one place environment variables are read. Entry points call `loadConfig()` once and pass the result down;
+ * nothing else touches process.env, so a bad value fails at start-up with the variable's name, never mid-request.
+ */
+
+const base64Key32 = z
+  .string()
+  .refine(
+    (v) => Buffer.from(v, 'base64').length === 32,
+    'must be 32 bytes encoded as base64 (openssl rand -base64 32)',
+  );
+
+const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+
+const boolish = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    PUBLIC_BASE_URL: url.optional(),
+    DATABASE_URL: z
+      .string({ error: 'is required (a postgres:// connection string)' })
+      .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://'),
+    DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(20),
+    TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
+    TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+    TEMPORAL_TASK_QUEUE: z.string().min(1).default('smsdesk'),
+    TEMPORAL_API_KEY: z.string().min(1).optional(),
+    TEMPORAL_TLS_CERT_PATH: z.string().min(1).optional(),
+    TEMPORAL_TLS_KEY_PATH: z.string().min(1).optional(),
+    TEMPORAL_TLS_CA_PATH: z.string().min(1).optional(),
+    TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+    TEMPORAL_UI_URL: url.default('http://localhost:8233'),
+    TELESIGN_BASE_URL: url.default('https://rest-ww.telesign.com'),
+    ENCRYPTION_KEY: base64Key32,
+    ENCRYPTION_KEY_ID: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be 1-32 letters, digits, _ or -')
+      .default('k1'),
+    /** Older keys kept for decryption during rotation: "id1:base64,id2:base64". */
+    ENCRYPTION_OLD_KEYS: z
+      .string()
+      .regex(
+        /^([A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=]+)(,[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=]+)*$/,
+        'must be id:base64key[,id:base64key…]',
+      )
+      .optional(),
+    BOOTSTRAP_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    INBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(50).default(1000),
+    WEBHOOK_MAX_BODY_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(64 * 1024),
+    OTEL_EXPORTER_OTLP_ENDPOINT: url.optional(),
+    METRICS_ENABLED: boolish.default(true),
+  })
+  .transform((e) => ({
+    ...e,
+    PUBLIC_BASE_URL: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+  }));
+
+export type Config = z.output<typeof schema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: { variable: string; message: string }[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment; throws ConfigError naming every bad or missing variable. Empty strings count as unset. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = schema.safeParse(cleaned);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((i) => ({
+        variable: String(i.path[0] ?? '(root)'),
+        message: i.code === 'invalid_type' && i.input === undefined ? 'is required' : i.message,
+      })),
+    );
+  }
+  return result.data;
+}
+
+/** For entry points: parse or print the problem and exit 1. */
+export function loadConfigOrExit(env: Record<string, string | undefined> = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+}

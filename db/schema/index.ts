@@ -1,0 +1,3 @@
+export * from './conversations.js';
+export * from './inbox.js';
+export * from './setup.js';

@@ -1,0 +1,15 @@
+import { provisionTools, ToolsError } from './provision-tools.js';
+
+// `npm run tools` and the first step of `npm test`: make sure a Temporal CLI and test server exist.
+const quiet = process.argv.includes('--quiet');
+try {
+  const tools = provisionTools({ needTestServer: true });
+  if (!quiet)
+    console.log(`temporal: ${tools.temporal}\ntemporal-test-server: ${tools.testServer}\n(source: ${tools.source})`);
+} catch (err) {
+  if (err instanceof ToolsError) {
+    console.error(err.message);
+    process.exit(1);
+  }
+  throw err;
+}

@@ -1,0 +1,36 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { type NativeConnection, Worker } from '@temporalio/worker';
+import { type ActivityDeps, createActivities } from '../activities/index.js';
+import type { Config } from '../config/env.js';
+
+/** Prebuilt by `npm run build:workflows` for production images; dev and tests bundle at start-up instead. */
+export const WORKFLOW_BUNDLE_PATH = fileURLToPath(new URL('../dist/workflow-bundle.js', import.meta.url));
+
+export function workflowsPath(): string {
+  const ts = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+  return existsSync(ts) ? ts : fileURLToPath(new URL('../workflows/index.js', import.meta.url));
+}
+
+export type WorkerOptions = {
+  connection: NativeConnection;
+  config: Pick<Config, 'TEMPORAL_NAMESPACE' | 'TEMPORAL_TASK_QUEUE'>;
+  deps: ActivityDeps;
+  /** Use a prebuilt bundle (tests bundle once per run and pass the code here). */
+  workflowBundle?: { code: string } | { codePath: string };
+};
+
+export async function createWorker(opts: WorkerOptions): Promise<Worker> {
+  const bundle =
+    opts.workflowBundle ??
+    (process.env.NODE_ENV === 'production' && existsSync(WORKFLOW_BUNDLE_PATH)
+      ? { codePath: WORKFLOW_BUNDLE_PATH }
+      : undefined);
+  return Worker.create({
+    connection: opts.connection,
+    namespace: opts.config.TEMPORAL_NAMESPACE,
+    taskQueue: opts.config.TEMPORAL_TASK_QUEUE,
+    activities: createActivities(opts.deps),
+    ...(bundle ? { workflowBundle: bundle } : { workflowsPath: workflowsPath() }),
+  });
+}

@@ -1,0 +1,72 @@
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+
+/**
+ * The messages the API exchanges with a conversation workflow. Importing this file is safe outside the workflow
+ * sandbox (definitions are plain objects), so the API and tests use the same names and argument types.
+ */
+
+export type ConversationState = 'open' | 'active' | 'waiting' | 'wrap_up' | 'closed';
+export type Resolution = 'resolved' | 'auto_closed' | 'force_closed';
+export type Role = 'agent' | 'supervisor' | 'admin';
+
+/** Input of a run. `carried` is set only by continue-as-new. */
+export type ConversationInput = {
+  accountId: string;
+  supportNumber: string;
+  customerNumber: string;
+  carried?: unknown;
+};
+
+/** One customer SMS, as handed over from the durable inbox. `referenceId` is TeleSign's MO id, the dedup key. */
+export type InboundSms = {
+  inboxId: string;
+  referenceId: string;
+  text: string;
+  receivedAt: string;
+  flags?: Record<string, boolean>;
+  /** TeleSign keyword handling, when enabled on the account: 'stop' | 'start' | 'help' | 'generic'. */
+  action?: string;
+};
+
+/** The authenticated caller, as the API saw it. Workflows check ownership and role with it. */
+export type Actor = { userId: string; role: Role };
+
+export type UpdateAck = { conversationId: string; state: ConversationState };
+export type SendAck = UpdateAck & { messageId: string };
+
+export const inboundSignal = defineSignal<[InboundSms]>('inbound');
+/** Capacity or presence changed for an agent of this conversation's queue: try distribution again. */
+export const agentsAvailableSignal = defineSignal<[]>('agentsAvailable');
+
+export const acceptUpdate = defineUpdate<UpdateAck, [Actor]>('accept');
+export const rejectUpdate = defineUpdate<UpdateAck, [Actor]>('reject');
+export const pickUpdate = defineUpdate<UpdateAck, [Actor]>('pick');
+export const sendUpdate = defineUpdate<SendAck, [Actor, { text: string }]>('send');
+export const waitUpdate = defineUpdate<UpdateAck, [Actor]>('wait');
+export const endUpdate = defineUpdate<UpdateAck, [Actor]>('end');
+export const closeUpdate = defineUpdate<UpdateAck, [Actor]>('close');
+export const transferUpdate = defineUpdate<UpdateAck, [Actor, { queueId?: string; agentId?: string }]>('transfer');
+export const assignUpdate = defineUpdate<UpdateAck, [Actor, { agentId: string }]>('assign');
+export const forceCloseUpdate = defineUpdate<UpdateAck, [Actor]>('forceClose');
+export const noteUpdate = defineUpdate<SendAck, [Actor, { text: string }]>('note');
+
+export const stateQuery = defineQuery<unknown>('state');
+
+/**
+ * ApplicationFailure types thrown by update validators and handlers; the API maps each to an HTTP status
+ * (see api/errors). `details[0]` carries { state } or { detail } for the problem body.
+ */
+export const FailureTypes = {
+  /** The action is not allowed in the current state → 409 naming the state. */
+  InvalidTransition: 'InvalidTransition',
+  /** The caller is not the assigned/offered agent → 403. */
+  NotYours: 'NotYours',
+  /** The customer opted out → 409 with detail "opted_out". */
+  OptedOut: 'OptedOut',
+  /** Bad input the API did not catch (e.g. text too long) → 422. */
+  Invalid: 'Invalid',
+  /** Unknown agent/queue in transfer or assign → 404. */
+  NotFound: 'NotFound',
+  /** TeleSign refused the message for good: not retried. */
+  FinalSendError: 'FinalSendError',
+} as const;

@@ -1,0 +1,2 @@
+// The worker's workflow bundle entry: only workflow functions and pure code may be reachable from here.
+export { conversationWorkflow } from './conversation-workflow.js';
