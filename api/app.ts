@@ -2,10 +2,13 @@ import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { ProblemError, problemResponse } from '../lib/problem.js';
+import { webRoutes } from '../web/routes.js';
 import type { ApiDeps, AppEnv } from './deps.js';
 import { createRouter } from './router.js';
-import { conversationRoutes } from './routes/conversations.js';
+import { agentRoutes } from './routes/agent/index.js';
 import { healthRoutes } from './routes/health.js';
+import { metricsRoutes } from './routes/metrics.js';
+import { setupRoutes } from './routes/setup/index.js';
 import { webhookRoutes } from './routes/webhooks.js';
 
 export function createApp(deps: ApiDeps) {
@@ -28,10 +31,13 @@ export function createApp(deps: ApiDeps) {
   app.notFound((c) => problemResponse(c, new ProblemError(404, `no route for ${c.req.method} ${c.req.path}`)));
 
   app.route('/', healthRoutes(deps));
+  app.route('/', metricsRoutes(deps));
   app.route('/webhooks', webhookRoutes(deps));
+  app.route('/', webRoutes(deps));
 
   const v1 = createRouter();
-  v1.route('/', conversationRoutes(deps));
+  v1.route('/', setupRoutes(deps));
+  v1.route('/', agentRoutes(deps));
   v1.doc('/openapi.json', { openapi: '3.0.0', info: { title: 'smsdesk API', version: '1' } });
   app.route('/api/v1', v1);
   return app;

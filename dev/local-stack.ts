@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Worker } from '@temporalio/worker';
 import { createApp } from '../api/app.js';
+import { startBackgroundServices } from '../api/background.js';
 import { bootstrap } from '../api/bootstrap.js';
 import { listen } from '../api/server.js';
 import { type Config, loadConfig } from '../config/env.js';
@@ -118,7 +119,10 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       await running;
     });
 
-    const app = createApp({ config, db: dbHandle.db, sql: dbHandle.sql, temporal, logger });
+    const apiDeps = { config, db: dbHandle.db, sql: dbHandle.sql, temporal, logger };
+    const background = await startBackgroundServices(apiDeps);
+    stops.push(background.stop);
+    const app = createApp(apiDeps);
     const server = await listen(app, config.PORT, config.HOST);
     stops.push(server.close);
 
