@@ -4,6 +4,7 @@ import { requestId } from 'hono/request-id';
 import { ProblemError, problemResponse } from '../lib/problem.js';
 import { webRoutes } from '../web/routes.js';
 import type { ApiDeps, AppEnv } from './deps.js';
+import { webhookTiming } from './middleware/webhook-timing.js';
 import { createRouter } from './router.js';
 import { agentRoutes } from './routes/agent/index.js';
 import { healthRoutes } from './routes/health.js';
@@ -32,6 +33,7 @@ export function createApp(deps: ApiDeps) {
 
   app.route('/', healthRoutes(deps));
   app.route('/', metricsRoutes(deps));
+  app.use('/webhooks/*', webhookTiming());
   app.route('/webhooks', webhookRoutes(deps));
   app.route('/', webRoutes(deps));
 

@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /**
  * Process-wide Prometheus registry. Counters and histograms are recorded where things happen; gauges that describe
@@ -6,6 +6,10 @@ import { Counter, Histogram, Registry } from 'prom-client';
  * route, so every replica reports the same truth.
  */
 export const registry = new Registry();
+
+// Node process metrics (process_cpu_seconds_total, nodejs_eventloop_lag_seconds, …) under their standard names, so
+// stock Node.js dashboards work.
+collectDefaultMetrics({ register: registry });
 
 export const metrics = {
   webhookAckSeconds: new Histogram({
@@ -25,6 +29,46 @@ export const metrics = {
     name: 'smsdesk_sends_total',
     help: 'Outbound SMS send attempts by outcome and TeleSign status code',
     labelNames: ['outcome', 'code'] as const,
+    registers: [registry],
+  }),
+};
+
+/**
+ * Gauges filled from Postgres right before each scrape (api/routes/metrics.ts). They describe the whole system, not
+ * this replica: sum or max them across replicas in PromQL would double count, so use max() or a single target.
+ */
+export const stateGauges = {
+  inboxBacklog: new Gauge({
+    name: 'smsdesk_inbox_backlog',
+    help: 'Inbox rows waiting to be handed over to Temporal (status pending)',
+    registers: [registry],
+  }),
+  inboxOldestAgeSeconds: new Gauge({
+    name: 'smsdesk_inbox_oldest_pending_age_seconds',
+    help: 'Age of the oldest pending inbox row in seconds (0 when the inbox is empty)',
+    registers: [registry],
+  }),
+  messages: new Gauge({
+    name: 'smsdesk_messages_recent',
+    help: 'Messages created in the last 24 h by direction, status and TeleSign status code ("none" when unset)',
+    labelNames: ['direction', 'status', 'code'] as const,
+    registers: [registry],
+  }),
+  conversations: new Gauge({
+    name: 'smsdesk_conversations',
+    help: 'Conversations not closed, by state; closed ones count only when closed in the last 24 h',
+    labelNames: ['state'] as const,
+    registers: [registry],
+  }),
+  offers: new Gauge({
+    name: 'smsdesk_offers_recent',
+    help: 'Offers made to agents in the last 24 h, by outcome',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  }),
+  scrapeErrors: new Counter({
+    name: 'smsdesk_metrics_query_errors_total',
+    help: 'Scrape-time state queries that failed (the gauges then keep their previous values)',
     registers: [registry],
   }),
 };
