@@ -1,0 +1,168 @@
+import type postgres from 'postgres';
+import { EVENTS_CHANNEL } from '../../db/publish-event.js';
+import type { Logger } from '../../lib/logger.js';
+
+export type HubEvent = {
+  id: number;
+  type: string;
+  conversationId: string | null;
+  agentIds: string[];
+  data: Record<string, unknown>;
+  at: string;
+};
+
+type Row = {
+  id: string;
+  type: string;
+  conversation_id: string | null;
+  agent_ids: string[];
+  data: Record<string, unknown>;
+  at: Date;
+};
+
+export type EventHubOptions = {
+  logger?: Pick<Logger, 'warn' | 'error'>;
+  /** How long an id skipped by the sequence is awaited (a transaction that committed after a later one). */
+  gapTtlMs?: number;
+  /** Safety re-read, in case a notification was lost without the connection dropping. */
+  sweepMs?: number;
+};
+
+const BATCH = 1000;
+/** Ids to remember as gaps after one jump; larger jumps are rolled-back inserts, not slow commits. */
+const MAX_NEW_GAPS = 1000;
+
+/**
+ * One LISTEN connection per API process, fanning out to in-memory subscribers (SSE clients). NOTIFY carries only the
+ * event id; the hub reads rows from the events table, so a replica that missed notifications (reconnect) catches up
+ * from `lastSeen`. Ids come from a sequence at insert time but become visible at commit, so a lower id can appear
+ * after a higher one: skipped ids are kept as gaps and re-read until they arrive or expire.
+ */
+export class EventHub {
+  private lastSeen = 0;
+  private readonly gaps = new Map<number, number>();
+  private readonly subscribers = new Set<(e: HubEvent) => void>();
+  private reading: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+  private unlisten: (() => Promise<void>) | null = null;
+  private sweep: NodeJS.Timeout | null = null;
+  private readonly gapTtlMs: number;
+
+  constructor(
+    private readonly sql: postgres.Sql,
+    private readonly options: EventHubOptions = {},
+  ) {
+    this.gapTtlMs = options.gapTtlMs ?? 120_000;
+  }
+
+  async start(): Promise<void> {
+    const [row] = await this.sql<{ max: string }[]>`select coalesce(max(id), 0)::text as max from events`;
+    this.lastSeen = Number(row!.max);
+    // onlisten runs on every (re)connect: re-read whatever was committed while the connection was down.
+    const meta = await this.sql.listen(
+      EVENTS_CHANNEL,
+      (payload) => this.poke(Number(payload)),
+      () => this.poke(),
+    );
+    this.unlisten = () => meta.unlisten();
+    this.sweep = setInterval(() => this.poke(), this.options.sweepMs ?? 30_000);
+    this.sweep.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.sweep) clearInterval(this.sweep);
+    await this.unlisten?.().catch(() => {});
+    await this.reading;
+    this.subscribers.clear();
+  }
+
+  /** Highest id handled; every lower id was delivered, is a pending gap, or never committed. */
+  get watermark(): number {
+    return this.lastSeen;
+  }
+
+  /** Ids at or below `id` that may still commit (and then be delivered). */
+  gapsUpTo(id: number): number[] {
+    return [...this.gaps.keys()].filter((g) => g <= id).sort((a, b) => a - b);
+  }
+
+  get subscriberCount(): number {
+    return this.subscribers.size;
+  }
+
+  /** Called synchronously, in id order per read, for every event this process sees. */
+  subscribe(fn: (e: HubEvent) => void): () => void {
+    this.subscribers.add(fn);
+    return () => this.subscribers.delete(fn);
+  }
+
+  /** Schedules a read; reads never overlap, and a poke during a read triggers one more. */
+  poke(id?: number): void {
+    if (this.stopped) return;
+    if (id !== undefined && Number.isFinite(id) && id <= this.lastSeen && !this.gaps.has(id)) return;
+    if (this.reading) {
+      this.again = true;
+      return;
+    }
+    this.reading = this.readLoop().finally(() => {
+      this.reading = null;
+    });
+  }
+
+  /** Resolves once every poke so far has been read (tests and benchmarks). */
+  async settled(): Promise<void> {
+    while (this.reading) await this.reading;
+  }
+
+  private async readLoop(): Promise<void> {
+    do {
+      this.again = false;
+      try {
+        while (!this.stopped && (await this.readOnce()) === BATCH) {}
+      } catch (err) {
+        this.options.logger?.warn({ err }, 'event hub read failed; retrying on the next notification or sweep');
+        return;
+      }
+    } while (this.again && !this.stopped);
+  }
+
+  private async readOnce(): Promise<number> {
+    const now = Date.now();
+    for (const [id, since] of this.gaps) if (now - since > this.gapTtlMs) this.gaps.delete(id);
+    const gapIds = [...this.gaps.keys()].map(String);
+    const rows = await this.sql<Row[]>`
+      select id::text, type, conversation_id, agent_ids, data, at from events
+      where id > ${this.lastSeen} ${gapIds.length ? this.sql`or id = any(${gapIds}::bigint[])` : this.sql``}
+      order by id limit ${BATCH}`;
+    for (const row of rows) {
+      const id = Number(row.id);
+      if (id <= this.lastSeen) {
+        if (!this.gaps.delete(id)) continue;
+      } else {
+        for (let g = Math.max(this.lastSeen + 1, id - MAX_NEW_GAPS); g < id; g++) this.gaps.set(g, now);
+        this.lastSeen = id;
+      }
+      this.deliver({
+        id,
+        type: row.type,
+        conversationId: row.conversation_id,
+        agentIds: row.agent_ids ?? [],
+        data: row.data ?? {},
+        at: row.at.toISOString(),
+      });
+    }
+    return rows.length;
+  }
+
+  private deliver(event: HubEvent): void {
+    for (const fn of this.subscribers) {
+      try {
+        fn(event);
+      } catch (err) {
+        this.options.logger?.error({ err }, 'event subscriber failed');
+      }
+    }
+  }
+}
