@@ -4,6 +4,8 @@ import { requestId } from 'hono/request-id';
 import { ProblemError, problemResponse } from '../lib/problem.js';
 import { webRoutes } from '../web/routes.js';
 import type { ApiDeps, AppEnv } from './deps.js';
+import { requestLog } from './middleware/request-log.js';
+import { requestTracing } from './middleware/tracing.js';
 import { webhookTiming } from './middleware/webhook-timing.js';
 import { createRouter } from './router.js';
 import { agentRoutes } from './routes/agent/index.js';
@@ -15,6 +17,8 @@ import { webhookRoutes } from './routes/webhooks.js';
 export function createApp(deps: ApiDeps) {
   const app = new Hono<AppEnv>();
   app.use(requestId());
+  app.use(requestTracing());
+  app.use(requestLog(deps.logger));
 
   app.onError((err, c) => {
     if (err instanceof ProblemError) return problemResponse(c, err);

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type NativeConnection, Worker } from '@temporalio/worker';
+import type { Duration } from '@temporalio/common';
+import { type InjectedSinks, type NativeConnection, Worker, type WorkerInterceptors } from '@temporalio/worker';
 import { type ActivityDeps, createActivities } from '../activities/index.js';
 import type { Config } from '../config/env.js';
 
@@ -18,6 +19,12 @@ export type WorkerOptions = {
   deps: ActivityDeps;
   /** Use a prebuilt bundle (tests bundle once per run and pass the code here). */
   workflowBundle?: { code: string } | { codePath: string };
+  /** Telemetry (lib/tracing.ts). Workflow interceptor modules only take effect when bundling here (dev); production
+   * bundles get them from build-workflow-bundle. */
+  interceptors?: WorkerInterceptors;
+  sinks?: InjectedSinks<Record<string, never>>;
+  /** How long shutdown waits for running activities before cancelling them (default 0, the SDK's). */
+  shutdownGraceTime?: Duration;
 };
 
 export async function createWorker(opts: WorkerOptions): Promise<Worker> {
@@ -32,5 +39,8 @@ export async function createWorker(opts: WorkerOptions): Promise<Worker> {
     taskQueue: opts.config.TEMPORAL_TASK_QUEUE,
     activities: createActivities(opts.deps),
     ...(bundle ? { workflowBundle: bundle } : { workflowsPath: workflowsPath() }),
+    ...(opts.interceptors ? { interceptors: opts.interceptors } : {}),
+    ...(opts.sinks ? { sinks: opts.sinks } : {}),
+    ...(opts.shutdownGraceTime !== undefined ? { shutdownGraceTime: opts.shutdownGraceTime } : {}),
   });
 }

@@ -1,27 +1,71 @@
+import { z } from 'zod';
 import { loadConfigOrExit } from '../config/env.js';
 import { createDb } from '../db/client.js';
 import { createLogger } from '../lib/logger.js';
 import { installTemporalRuntime } from '../lib/temporal-runtime.js';
+import { startTracing } from '../lib/tracing.js';
 import { connectWorkerConnection } from '../temporal/connection.js';
 import { createWorker } from './create-worker.js';
 
 // Production worker entry point: reads only the environment and starts nothing embedded.
 const config = loadConfigOrExit();
-const logger = createLogger(config.LOG_LEVEL);
-installTemporalRuntime();
+// Worker-only telemetry settings. They belong in config/env.ts (another area's file); parsed here until moved.
+const telemetry = z
+  .object({
+    TEMPORAL_METRICS_BIND: z
+      .string()
+      .regex(/^[^:\s]+:\d{1,5}$/, 'must be host:port, e.g. 0.0.0.0:9464')
+      .optional(),
+    WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(25).default(20),
+  })
+  .parse(Object.fromEntries(Object.entries(process.env).filter(([, v]) => v)));
+const logger = createLogger(config.LOG_LEVEL).child({ role: 'worker' });
+installTemporalRuntime('INFO', { logger, metricsBindAddress: telemetry.TEMPORAL_METRICS_BIND });
+const tracing = startTracing({ serviceName: 'smsdesk-worker', endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT });
 const { db, close: closeDb } = createDb(config.DATABASE_URL, { max: config.DATABASE_POOL_MAX });
 const connection = await connectWorkerConnection(config);
-const worker = await createWorker({ connection, config, deps: { db } });
+const worker = await createWorker({
+  connection,
+  config,
+  deps: { db },
+  interceptors: tracing.worker.interceptors,
+  sinks: tracing.worker.sinks,
+  // SIGTERM: stop polling, let running activities finish for this long, then cancel them (they are idempotent and
+  // retried by another replica). Orchestrators kill after 30 s, so grace + cleanup must stay below that.
+  shutdownGraceTime: `${telemetry.WORKER_SHUTDOWN_GRACE_SECONDS}s`,
+});
 
 const shutdown = (signal: string) => {
+  if (worker.getState() !== 'RUNNING') return;
   logger.info({ signal }, 'worker shutting down');
   worker.shutdown();
+  // Last resort if something below hangs: exit before the orchestrator's SIGKILL so the log says why.
+  setTimeout(() => {
+    logger.error('worker did not stop within 28 s; exiting');
+    process.exit(1);
+  }, 28_000).unref();
 };
 process.on('SIGINT', () => shutdown('SIGINT'));
 process.on('SIGTERM', () => shutdown('SIGTERM'));
 
-logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
-await worker.run();
+logger.info(
+  {
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    namespace: config.TEMPORAL_NAMESPACE,
+    metrics: telemetry.TEMPORAL_METRICS_BIND ?? null,
+    tracing: tracing.enabled,
+  },
+  'worker running',
+);
+let exitCode = 0;
+try {
+  await worker.run();
+} catch (err) {
+  logger.error({ err }, 'worker failed');
+  exitCode = 1;
+}
 await connection.close();
 await closeDb();
+await tracing.shutdown();
 logger.info('worker stopped');
+process.exit(exitCode);
