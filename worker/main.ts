@@ -10,29 +10,32 @@ import { createWorker } from './create-worker.js';
 // Production worker entry point: reads only the environment and starts nothing embedded.
 const config = loadConfigOrExit();
 // Worker-only telemetry settings. They belong in config/env.ts (another area's file); parsed here until moved.
-const telemetry = z
+const workerEnv = z
   .object({
     TEMPORAL_METRICS_BIND: z
       .string()
       .regex(/^[^:\s]+:\d{1,5}$/, 'must be host:port, e.g. 0.0.0.0:9464')
       .optional(),
     WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(25).default(20),
+    /** A prebuilt workflow bundle elsewhere than dist/workflow-bundle.js (tests pass the run's bundle). */
+    TEMPORAL_WORKFLOW_BUNDLE: z.string().min(1).optional(),
   })
   .parse(Object.fromEntries(Object.entries(process.env).filter(([, v]) => v)));
 const logger = createLogger(config.LOG_LEVEL).child({ role: 'worker' });
-installTemporalRuntime('INFO', { logger, metricsBindAddress: telemetry.TEMPORAL_METRICS_BIND });
+installTemporalRuntime('INFO', { logger, metricsBindAddress: workerEnv.TEMPORAL_METRICS_BIND });
 const tracing = startTracing({ serviceName: 'smsdesk-worker', endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT });
 const { db, close: closeDb } = createDb(config.DATABASE_URL, { max: config.DATABASE_POOL_MAX });
 const connection = await connectWorkerConnection(config);
 const worker = await createWorker({
   connection,
   config,
-  deps: { db },
+  deps: { db, config },
+  ...(workerEnv.TEMPORAL_WORKFLOW_BUNDLE ? { workflowBundle: { codePath: workerEnv.TEMPORAL_WORKFLOW_BUNDLE } } : {}),
   interceptors: tracing.worker.interceptors,
   sinks: tracing.worker.sinks,
   // SIGTERM: stop polling, let running activities finish for this long, then cancel them (they are idempotent and
   // retried by another replica). Orchestrators kill after 30 s, so grace + cleanup must stay below that.
-  shutdownGraceTime: `${telemetry.WORKER_SHUTDOWN_GRACE_SECONDS}s`,
+  shutdownGraceTime: `${workerEnv.WORKER_SHUTDOWN_GRACE_SECONDS}s`,
 });
 
 const shutdown = (signal: string) => {
@@ -52,7 +55,7 @@ logger.info(
   {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     namespace: config.TEMPORAL_NAMESPACE,
-    metrics: telemetry.TEMPORAL_METRICS_BIND ?? null,
+    metrics: workerEnv.TEMPORAL_METRICS_BIND ?? null,
     tracing: tracing.enabled,
   },
   'worker running',
