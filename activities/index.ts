@@ -1,7 +1,19 @@
+import type { Config } from '../config/env.js';
 import type { Db } from '../db/client.js';
+import { botActivity } from './bot.js';
+import { capacityActivities } from './capacity.js';
+import { classifyActivity } from './classify.js';
+import { consentActivities } from './consent.js';
+import { conversationContextActivity } from './conversation-context.js';
+import { nudgeActivity } from './nudge.js';
+import { outboundActivities } from './outbound.js';
+import { readModelActivities } from './read-model.js';
 import { recordInboundActivity } from './record-inbound.js';
 
-export type ActivityDeps = { db: Db };
+export type ActivityDeps = {
+  db: Db;
+  config: Pick<Config, 'TELESIGN_BASE_URL' | 'ENCRYPTION_KEY' | 'ENCRYPTION_KEY_ID' | 'ENCRYPTION_OLD_KEYS'>;
+};
 
 /**
  * All activities, bound to their dependencies. Workflows import only the *type* of this object
@@ -9,7 +21,15 @@ export type ActivityDeps = { db: Db };
  */
 export function createActivities(deps: ActivityDeps) {
   return {
+    loadConversationContext: conversationContextActivity(deps.db),
     recordInbound: recordInboundActivity(deps.db),
+    classify: classifyActivity(deps.db),
+    nudgeQueues: nudgeActivity(deps.db),
+    runBot: botActivity(deps),
+    ...readModelActivities(deps.db),
+    ...capacityActivities(deps.db),
+    ...outboundActivities(deps),
+    ...consentActivities(deps.db),
   };
 }
 

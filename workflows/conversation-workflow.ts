@@ -1,34 +1,799 @@
-import { condition, proxyActivities, setHandler, uuid4, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  uuid4,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { UpdateDefinition } from '@temporalio/common';
 import type { Activities } from '../activities/index.js';
-import { type ConversationInput, type InboundSms, inboundSignal } from './definitions.js';
+import type { ConversationContext } from '../activities/conversation-context.js';
+import type { ConversationPatch } from '../activities/read-model.js';
+import { type AutomatedTrigger, renderAutomatedMessage } from '../domain/automated-messages.js';
+import { ConversationMachine, type MachineData, TextError, TransitionError } from '../domain/conversation-machine.js';
+import { classifyKeyword } from '../domain/keywords.js';
+import { AgentIdKey, ConversationStateKey, QueueIdKey } from '../temporal/search-attributes.js';
+import {
+  type Actor,
+  acceptUpdate,
+  agentsAvailableSignal,
+  assignUpdate,
+  closeUpdate,
+  type ConversationInput,
+  endUpdate,
+  FailureTypes,
+  forceCloseUpdate,
+  type InboundSms,
+  inboundSignal,
+  noteUpdate,
+  pickUpdate,
+  rejectUpdate,
+  type SendAck,
+  sendUpdate,
+  stateQuery,
+  transferUpdate,
+  type UpdateAck,
+  waitUpdate,
+} from './definitions.js';
+import { Lock } from './lock.js';
+import { NamedTimers } from './named-timers.js';
 
-const acts = proxyActivities<Activities>({
+/*
+ * One run is one conversation between a customer number and a support number. The run owns the conversation's
+ * state (ConversationMachine) and timers; activities do all I/O. Versioning rule: any change to the order or kind
+ * of commands this code issues must be guarded with patched('<change-id>') so running histories still replay.
+ */
+
+// Read-model and routing activities: retried until Postgres answers.
+const db = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
+  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
+// TeleSign sends: bounded retries with backoff; final TeleSign errors and opt-outs are not retried.
+const sms = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '2 minutes',
+    maximumAttempts: 6,
+    nonRetryableErrorTypes: [FailureTypes.FinalSendError, FailureTypes.OptedOut, FailureTypes.Invalid],
+  },
+});
+const bots = proxyActivities<Activities>({ startToCloseTimeout: '30 seconds', retry: { maximumAttempts: 3 } });
 
-/** Walking skeleton of the per-customer conversation: records each inbound SMS once; closes after 30 idle days. */
+const MINUTE = 60_000;
+const BOT_INACTIVITY_MS = 30 * MINUTE;
+/** D365 runs an assignment cycle every 5 minutes; ours is the fallback behind presence/capacity signals. */
+const REDISTRIBUTE_MS = 5 * MINUTE;
+const MAX_SEEN_REFERENCES = 1000;
+
+type OutboxJob = { messageId: string; bypassOptOut: boolean };
+
+/** Everything continue-as-new carries into the next run. */
+export type CarriedState = {
+  conversationId: string;
+  machine: MachineData;
+  context: ConversationContext | null;
+  contextLoaded: boolean;
+  seen: string[];
+  inbound: InboundSms[];
+  outbox: OutboxJob[];
+  botVariables: Record<string, string>;
+  skills: string[];
+};
+
 export async function conversationWorkflow(input: ConversationInput): Promise<void> {
-  const conversationId = uuid4();
-  const pending: InboundSms[] = [];
-  const seen = new Set<string>();
-  setHandler(inboundSignal, (sms) => {
-    if (seen.has(sms.referenceId)) return;
-    seen.add(sms.referenceId);
-    pending.push(sms);
-  });
-  for (;;) {
-    const got = await condition(() => pending.length > 0, '30 days');
-    if (!got) return;
-    const sms = pending.shift()!;
-    await acts.recordInbound({
-      conversationId,
-      workflowId: workflowInfo().workflowId,
+  const carried = input.carried as CarriedState | undefined;
+  const c: CarriedState = carried ?? {
+    conversationId: uuid4(),
+    machine: new ConversationMachine().snapshot(),
+    context: null,
+    contextLoaded: false,
+    seen: [],
+    inbound: [],
+    outbox: [],
+    botVariables: {},
+    skills: [],
+  };
+  const m = new ConversationMachine(c.machine);
+  const timers = new NamedTimers();
+  const lock = new Lock();
+  const seen = new Set(c.seen);
+  let nudged = false;
+  let redistribute = false;
+  /** Decliners are skipped right after a decline; the next nudge or tick may offer to them again (below the limit). */
+  let skipDecliners = false;
+  let sending = false;
+  let complete = false;
+  const { workflowId } = workflowInfo();
+  const ctx = () => c.context;
+
+  // ---------- helpers ----------
+
+  const toFailure = (err: unknown): unknown => {
+    if (err instanceof TransitionError) {
+      return ApplicationFailure.create({
+        type: FailureTypes[err.kind],
+        message: err.message,
+        details: [{ state: err.state }],
+        nonRetryable: true,
+      });
+    }
+    if (err instanceof TextError) {
+      return ApplicationFailure.create({ type: FailureTypes.Invalid, message: err.message, details: [{ field: 'text' }] });
+    }
+    if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type) {
+      return ApplicationFailure.create({
+        type: err.cause.type,
+        message: err.cause.message,
+        details: err.cause.details ?? undefined,
+      });
+    }
+    return err;
+  };
+  const guard = (fn: () => void) => {
+    try {
+      fn();
+    } catch (err) {
+      throw toFailure(err);
+    }
+  };
+  const ack = (): UpdateAck => ({ conversationId: c.conversationId, state: m.state });
+
+  let lastAttributes = '';
+  const upsertAttributes = () => {
+    const d = m.data;
+    const key = `${d.state}|${d.queueId}|${d.agentId}`;
+    if (key === lastAttributes) return;
+    lastAttributes = key;
+    upsertSearchAttributes([
+      { key: ConversationStateKey, value: d.state },
+      { key: QueueIdKey, value: d.queueId },
+      { key: AgentIdKey, value: d.agentId ?? d.offer?.agentId ?? null },
+    ]);
+  };
+
+  const sync = async (extra: ConversationPatch = {}, notify: string[] = []) => {
+    const d = m.data;
+    await db.syncConversation({
+      conversationId: c.conversationId,
+      patch: {
+        state: d.state,
+        resolution: d.resolution,
+        agentId: d.agentId,
+        offeredAgentId: d.offer?.agentId ?? null,
+        queueId: d.queueId,
+        withBot: d.withBot,
+        ...extra,
+      },
+      notify,
+    });
+    upsertAttributes();
+  };
+
+  const armStateTimer = () => {
+    const w = ctx()?.workstream;
+    const minutes = (n: number | undefined, fallback: number) => (n ?? fallback) * MINUTE;
+    switch (m.state) {
+      case 'open':
+        timers.set('state', m.data.withBot ? BOT_INACTIVITY_MS : minutes(w?.openTimeoutMinutes, 43200));
+        break;
+      case 'active':
+        timers.set('state', minutes(w?.openTimeoutMinutes, 43200));
+        break;
+      case 'waiting':
+        timers.set('state', minutes(w?.autoCloseAfterInactivityMinutes, 1440));
+        break;
+      case 'wrap_up':
+        timers.set('state', minutes(w?.wrapUpMinutes, 1440));
+        break;
+      case 'closed': {
+        const window = w?.reopenWindowMinutes ?? 0;
+        if (m.data.resolution === 'force_closed' || window <= 0) {
+          timers.cancel('state');
+          complete = true;
+        } else {
+          timers.set('state', window * MINUTE);
+        }
+        break;
+      }
+    }
+  };
+
+  const releaseHeldCapacity = async () => {
+    const key = m.data.reservationKey;
+    if (!key) return;
+    const released = await db.releaseCapacity({ reservationKey: key });
+    m.capacityReleased();
+    if (released) await db.nudgeQueues({ queueIds: released.queueIds, limit: 5 });
+  };
+
+  const withdrawOffer = async () => {
+    const offer = m.offer;
+    if (!offer) return;
+    timers.cancel('offer');
+    await db.resolveOffer({ offerId: offer.offerId, conversationId: c.conversationId, outcome: 'withdrawn' });
+    m.decline();
+    await db.releaseCapacity({ reservationKey: offer.reservationKey });
+  };
+
+  const enqueueAutomated = async (trigger: AutomatedTrigger, options: { bypassOptOut?: boolean } = {}) => {
+    const channel = ctx()?.channel;
+    const text = renderAutomatedMessage(trigger, channel?.language ?? 'en', channel?.automatedMessages ?? {}, {});
+    if (!text) return;
+    if (m.data.optedOut && !options.bypassOptOut) return;
+    const messageId = uuid4();
+    await db.queueOutbound({ messageId, conversationId: c.conversationId, direction: 'automated', text, agentId: null });
+    c.outbox.push({ messageId, bypassOptOut: options.bypassOptOut ?? false });
+  };
+
+  const closeConversation = async (resolution: 'resolved' | 'auto_closed' | 'force_closed', notify: string[] = []) => {
+    await withdrawOffer();
+    await releaseHeldCapacity();
+    timers.cancel('redistribute');
+    m.close(resolution);
+    await sync({}, notify);
+    armStateTimer();
+  };
+
+  // ---------- routing and distribution ----------
+
+  const classifyAndQueue = async (text: string) => {
+    const context = ctx()!;
+    const decision = await db.classify({
+      conversationId: c.conversationId,
+      workstreamId: context.workstream.id,
+      defaultQueueId: context.workstream.defaultQueueId,
+      text,
+      customerNumber: input.customerNumber,
+      supportNumber: input.supportNumber,
+      language: context.channel.language,
+      botVariables: c.botVariables,
+    });
+    m.routedTo(decision.queueId);
+    c.skills = decision.skills;
+    await sync();
+    redistribute = true;
+  };
+
+  const distribute = async () => {
+    const context = ctx();
+    const d = m.data;
+    if (!context || m.state !== 'open' || m.offer || d.withBot || !d.queueId) return;
+    if (context.workstream.distributionMode !== 'push') return;
+    const w = context.workstream;
+    const base = {
+      conversationId: c.conversationId,
+      queueId: d.queueId,
+      units: w.capacityUnits,
+      skills: c.skills,
+      skillMatching: w.skillMatching,
+      allowedPresences: w.allowedPresences,
+    };
+    const exhausted = m.exhaustedAgents(context.declinesAllowed);
+    const decliners = Object.keys(d.declines);
+    const key = `${c.conversationId}:${uuid4()}`;
+    let agent: { agentId: string } | null = null;
+    // Keep same agent: back to the previous owner first, but only if present and with capacity (presence-aware).
+    if (w.keepSameAgent && d.previousAgentId && !decliners.includes(d.previousAgentId)) {
+      agent = await db.reserveAgent({
+        ...base,
+        reservationKey: key,
+        excludeAgentIds: [],
+        onlyAgentId: d.previousAgentId,
+      });
+    }
+    agent ??= await db.reserveAgent({
+      ...base,
+      reservationKey: key,
+      excludeAgentIds: skipDecliners ? [...new Set([...exhausted, ...decliners])] : exhausted,
+    });
+    skipDecliners = false;
+    if (!agent) {
+      // Nobody eligible: wait in the queue for a presence/capacity signal, with a slow fallback tick.
+      timers.set('redistribute', REDISTRIBUTE_MS);
+      return;
+    }
+    timers.cancel('redistribute');
+    const offerId = uuid4();
+    m.offerTo({ offerId, agentId: agent.agentId, reservationKey: key });
+    if (w.autoAccept) {
+      m.accept(agent.agentId);
+      await sync();
+      armStateTimer();
+      return;
+    }
+    await db.recordOffer({
+      offerId,
+      conversationId: c.conversationId,
+      agentId: agent.agentId,
+      expiresInSeconds: w.offerTimeoutSeconds,
+    });
+    timers.set('offer', w.offerTimeoutSeconds * 1000);
+    upsertAttributes();
+  };
+
+  const declineOffer = async (outcome: 'rejected' | 'timed_out') => {
+    const offer = m.offer;
+    if (!offer) return;
+    timers.cancel('offer');
+    await db.resolveOffer({ offerId: offer.offerId, conversationId: c.conversationId, outcome });
+    m.decline();
+    await db.releaseCapacity({ reservationKey: offer.reservationKey });
+    await sync({}, [offer.agentId]);
+    skipDecliners = true;
+    redistribute = true;
+  };
+
+  // ---------- bot ----------
+
+  const botTurn = async (text: string, first: boolean) => {
+    const context = ctx()!;
+    const turn = await bots.runBot({
+      botId: context.bot!.id,
+      conversationId: c.conversationId,
+      text,
+      variables: c.botVariables,
+      first,
+    });
+    c.botVariables = turn.variables;
+    const say = async (reply: string | undefined) => {
+      if (!reply) return;
+      const messageId = uuid4();
+      await db.queueOutbound({ messageId, conversationId: c.conversationId, direction: 'bot', text: reply, agentId: null });
+      c.outbox.push({ messageId, bypassOptOut: false });
+    };
+    if (turn.action === 'reply') {
+      await say(turn.text);
+      return;
+    }
+    await say(turn.text);
+    if (turn.action === 'end') {
+      await closeConversation('resolved');
+      return;
+    }
+    // Escalate: routing runs again with what the bot collected (omnichannel.md §6).
+    m.botEscalated();
+    c.botVariables = { ...c.botVariables, escalationReason: turn.reason };
+    await sync({ withBot: false });
+    armStateTimer();
+    await classifyAndQueue(c.botVariables.lastMessage ?? text);
+  };
+
+  // ---------- inbound ----------
+
+  const loadContext = async () => {
+    c.context = await db.loadConversationContext({
+      accountId: input.accountId,
+      supportNumber: input.supportNumber,
+      customerNumber: input.customerNumber,
+    });
+    c.contextLoaded = true;
+    if (c.context) m.setOptedOut(c.context.optedOut);
+  };
+
+  const onKeyword = async (kind: 'stop' | 'start' | 'help', isNew: boolean, referenceId: string) => {
+    if (kind === 'stop' && !m.data.optedOut) {
+      await db.setConsent({
+        supportNumber: input.supportNumber,
+        customerNumber: input.customerNumber,
+        optedOut: true,
+        source: 'keyword:STOP',
+        idempotencyKey: `consent:${referenceId}`,
+      });
+      m.setOptedOut(true);
+      await enqueueAutomated('opt_out_confirmation', { bypassOptOut: true });
+    } else if (kind === 'start' && m.data.optedOut) {
+      await db.setConsent({
+        supportNumber: input.supportNumber,
+        customerNumber: input.customerNumber,
+        optedOut: false,
+        source: 'keyword:START',
+        idempotencyKey: `consent:${referenceId}`,
+      });
+      m.setOptedOut(false);
+      await enqueueAutomated('opt_in_confirmation');
+    } else if (kind === 'help') {
+      // HELP is always answered, opted out or not (carrier rules).
+      await enqueueAutomated('help', { bypassOptOut: true });
+    }
+    // A keyword on its own is not a customer-service request: it starts no work for agents.
+    if (isNew) await closeConversation('auto_closed');
+    else await sync();
+  };
+
+  const onInbound = async (message: InboundSms) => {
+    const reopening = m.state === 'closed';
+    if (!c.contextLoaded || reopening) await loadContext();
+    const context = ctx();
+    const recorded = await db.recordInbound({
+      conversationId: c.conversationId,
+      workflowId,
       runId: workflowInfo().runId,
       accountId: input.accountId,
       supportNumber: input.supportNumber,
       customerNumber: input.customerNumber,
-      sms,
+      sms: message,
+      channel: context
+        ? { workstreamId: context.workstream.id, channelId: context.channel.id, language: context.channel.language }
+        : null,
     });
+    if (recorded.duplicate) return;
+    const isNew = !m.data.routed && !m.data.withBot && m.state === 'open';
+    if (!context) {
+      // No channel serves this number any more (the webhook normally catches it): keep the text, route nothing.
+      if (m.state !== 'closed') await closeConversation('auto_closed');
+      return;
+    }
+    const keyword =
+      classifyKeyword(message.text) ??
+      (['stop', 'start', 'help'].includes(message.action ?? '') ? (message.action as 'stop' | 'start' | 'help') : null);
+    if (keyword) {
+      await onKeyword(keyword, isNew || reopening, message.referenceId);
+      return;
+    }
+    if (m.data.optedOut) {
+      // Texting anything but STOP does not re-subscribe; agents still see the message.
+    }
+    const mustRoute = m.customerTexted();
+    if (reopening || mustRoute) await sync();
+    armStateTimer();
+    if (m.data.withBot) {
+      await botTurn(message.text, false);
+      return;
+    }
+    if (!mustRoute) return;
+    if (isNew) await enqueueAutomated('greeting');
+    if (!m.data.routed && context.bot && context.workstream.distributionMode === 'push') {
+      m.startBot();
+      await sync({ withBot: true });
+      armStateTimer();
+      await botTurn(message.text, true);
+      return;
+    }
+    await classifyAndQueue(message.text);
+  };
+
+  const onTimer = async (name: string) => {
+    if (name === 'offer') {
+      if (m.offer) await declineOffer('timed_out');
+      return;
+    }
+    if (name === 'redistribute') {
+      redistribute = true;
+      return;
+    }
+    if (name !== 'state') return;
+    switch (m.state) {
+      case 'open':
+      case 'active':
+      case 'waiting':
+        await closeConversation('auto_closed', m.agentId ? [m.agentId] : []);
+        break;
+      case 'wrap_up':
+        await closeConversation('resolved');
+        break;
+      case 'closed':
+        complete = true;
+        break;
+    }
+  };
+
+  // ---------- updates (agents and supervisors) ----------
+
+  const handle = <Args extends unknown[], R>(
+    def: UpdateDefinition<R, Args>,
+    validate: (...args: Args) => void,
+    run: (...args: Args) => Promise<R>,
+  ) => {
+    setHandler(
+      def,
+      (...args: Args) =>
+        lock.run(async () => {
+          try {
+            validate(...args); // state may have changed while the update waited for the lock
+            return await run(...args);
+          } catch (err) {
+            throw toFailure(err);
+          }
+        }),
+      { validator: (...args: Args) => guard(() => validate(...args)) },
+    );
+  };
+
+  const distributionMode = () => ctx()?.workstream.distributionMode ?? 'push';
+
+  handle(
+    acceptUpdate,
+    (a: Actor) => m.checkAccept(a),
+    async (a) => {
+      const offer = m.offer!;
+      timers.cancel('offer');
+      await db.resolveOffer({ offerId: offer.offerId, conversationId: c.conversationId, outcome: 'accepted' });
+      m.accept(a.userId);
+      await sync();
+      armStateTimer();
+      return ack();
+    },
+  );
+
+  handle(
+    rejectUpdate,
+    (a: Actor) => m.checkReject(a),
+    async () => {
+      await declineOffer('rejected');
+      return ack();
+    },
+  );
+
+  handle(
+    pickUpdate,
+    (a: Actor) => m.checkPick(a, distributionMode()),
+    async (a) => {
+      const w = ctx()?.workstream;
+      const key = `${c.conversationId}:${uuid4()}`;
+      if (m.state === 'open') {
+        if (!(await db.isQueueMember({ queueId: m.data.queueId ?? '', agentId: a.userId })) && a.role === 'agent') {
+          throw ApplicationFailure.create({
+            type: FailureTypes.NotYours,
+            message: 'you are not a member of this conversation’s queue',
+          });
+        }
+        await withdrawOffer();
+      }
+      const units = w?.capacityUnits ?? 1;
+      const reserved = await db.reserveAgent({
+        reservationKey: key,
+        conversationId: c.conversationId,
+        queueId: m.data.queueId ?? '',
+        units,
+        skills: [],
+        skillMatching: 'none',
+        allowedPresences: ['available', 'busy', 'busy_dnd', 'away', 'offline'],
+        excludeAgentIds: [],
+        onlyAgentId: a.userId,
+      });
+      if (!reserved) {
+        if (m.state === 'open') {
+          throw ApplicationFailure.create({
+            type: FailureTypes.InvalidTransition,
+            message: 'you have no free capacity for this conversation',
+            details: [{ state: m.state }],
+          });
+        }
+        // Reviving one's own waiting conversation is allowed at full capacity (D365: capacity may go negative).
+        await db.forceReserve({ reservationKey: key, conversationId: c.conversationId, agentId: a.userId, units });
+      }
+      m.assignTo(a.userId, key);
+      await sync();
+      armStateTimer();
+      return ack();
+    },
+  );
+
+  handle(
+    sendUpdate,
+    (a: Actor, body: { text: string }) => {
+      m.checkSend(a, body.text);
+      if (m.data.optedOut) {
+        throw ApplicationFailure.create({ type: FailureTypes.OptedOut, message: 'opted_out', details: [{ detail: 'opted_out' }] });
+      }
+    },
+    async (a, body): Promise<SendAck> => {
+      const messageId = uuid4();
+      await db.queueOutbound({
+        messageId,
+        conversationId: c.conversationId,
+        direction: 'outbound',
+        text: body.text,
+        agentId: a.userId,
+      });
+      c.outbox.push({ messageId, bypassOptOut: false });
+      if (m.state === 'active') armStateTimer();
+      return { ...ack(), messageId };
+    },
+  );
+
+  handle(
+    waitUpdate,
+    (a: Actor) => m.checkWait(a),
+    async () => {
+      await releaseHeldCapacity();
+      m.wait();
+      await sync();
+      armStateTimer();
+      return ack();
+    },
+  );
+
+  handle(
+    endUpdate,
+    (a: Actor) => m.checkEnd(a),
+    async () => {
+      m.end();
+      // "Block capacity for wrap-up" off (our SMS default): the agent is free for new work while wrapping up.
+      if (!ctx()?.workstream.blockCapacityForWrapUp) await releaseHeldCapacity();
+      await enqueueAutomated('agent_ended_conversation');
+      await sync();
+      armStateTimer();
+      return ack();
+    },
+  );
+
+  handle(
+    closeUpdate,
+    (a: Actor) => m.checkClose(a),
+    async () => {
+      await closeConversation('resolved');
+      return ack();
+    },
+  );
+
+  handle(
+    transferUpdate,
+    (a: Actor, target: { queueId?: string; agentId?: string }) => m.checkTransfer(a, target),
+    async (_a, target) => {
+      const previous = m.agentId;
+      const units = ctx()?.workstream.capacityUnits ?? 1;
+      if (target.agentId) {
+        const key = `${c.conversationId}:${uuid4()}`;
+        await db.forceReserve({ reservationKey: key, conversationId: c.conversationId, agentId: target.agentId, units });
+        await releaseHeldCapacity();
+        m.assignTo(target.agentId, key);
+        await sync({}, previous ? [previous] : []);
+        armStateTimer();
+        return ack();
+      }
+      if (!(await db.queueExists({ queueId: target.queueId! }))) {
+        throw ApplicationFailure.create({ type: FailureTypes.NotFound, message: `queue ${target.queueId} does not exist` });
+      }
+      await releaseHeldCapacity();
+      m.requeue(target.queueId!);
+      await sync({}, previous ? [previous] : []);
+      armStateTimer();
+      skipDecliners = false;
+      redistribute = true;
+      return ack();
+    },
+  );
+
+  handle(
+    assignUpdate,
+    (a: Actor, _target: { agentId: string }) => m.checkAssign(a),
+    async (_a, target) => {
+      const previous = m.agentId;
+      const key = `${c.conversationId}:${uuid4()}`;
+      await db.forceReserve({
+        reservationKey: key,
+        conversationId: c.conversationId,
+        agentId: target.agentId,
+        units: ctx()?.workstream.capacityUnits ?? 1,
+      });
+      await withdrawOffer();
+      await releaseHeldCapacity();
+      m.assignTo(target.agentId, key);
+      timers.cancel('redistribute');
+      await sync({}, previous && previous !== target.agentId ? [previous] : []);
+      armStateTimer();
+      return ack();
+    },
+  );
+
+  handle(
+    forceCloseUpdate,
+    (a: Actor) => m.checkForceClose(a),
+    async () => {
+      await closeConversation('force_closed', m.agentId ? [m.agentId] : []);
+      return ack();
+    },
+  );
+
+  handle(
+    noteUpdate,
+    (a: Actor, body: { text: string }) => m.checkNote(a, body.text),
+    async (a, body): Promise<SendAck> => {
+      const messageId = uuid4();
+      await db.queueOutbound({ messageId, conversationId: c.conversationId, direction: 'note', text: body.text, agentId: a.userId });
+      return { ...ack(), messageId };
+    },
+  );
+
+  // ---------- signals and query ----------
+
+  setHandler(inboundSignal, (message) => {
+    // Dedupe on TeleSign's reference id: the relay may hand the same MO over more than once.
+    if (seen.has(message.referenceId)) return;
+    seen.add(message.referenceId);
+    c.inbound.push(message);
+  });
+  setHandler(agentsAvailableSignal, () => {
+    nudged = true;
+  });
+  setHandler(stateQuery, () => ({
+    conversationId: c.conversationId,
+    ...m.snapshot(),
+    skills: c.skills,
+    pendingInbound: c.inbound.length,
+    outbox: c.outbox.length,
+    botVariables: c.botVariables,
+    timers: { state: timers.isSet('state'), offer: timers.isSet('offer'), redistribute: timers.isSet('redistribute') },
+  }));
+
+  // ---------- sender: delivers queued messages in order, concurrently with the main loop ----------
+
+  void (async () => {
+    for (;;) {
+      await condition(() => c.outbox.length > 0);
+      const job = c.outbox[0]!;
+      sending = true;
+      try {
+        await sms.deliverOutbound({
+          messageId: job.messageId,
+          accountId: input.accountId,
+          supportNumber: input.supportNumber,
+          customerNumber: input.customerNumber,
+          bypassOptOut: job.bypassOptOut,
+        });
+      } catch (err) {
+        const type = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause.type : null;
+        // Final errors and opt-outs were recorded by the activity; anything else means retries ran out.
+        if (type !== FailureTypes.FinalSendError && type !== FailureTypes.OptedOut) {
+          await db.markSendFailed({
+            messageId: job.messageId,
+            conversationId: c.conversationId,
+            error: `gave up after retries: ${(err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : String(err)}`,
+          });
+        }
+      } finally {
+        c.outbox.shift();
+        sending = false;
+      }
+    }
+  })();
+
+  // ---------- main loop ----------
+
+  if (carried) armStateTimer();
+  for (;;) {
+    await condition(
+      () =>
+        c.inbound.length > 0 ||
+        nudged ||
+        redistribute ||
+        timers.hasFired ||
+        complete ||
+        workflowInfo().continueAsNewSuggested,
+    );
+    await lock.run(async () => {
+      while (c.inbound.length > 0) await onInbound(c.inbound.shift()!);
+      for (const name of timers.take()) await onTimer(name);
+      if (nudged || redistribute) {
+        nudged = false;
+        redistribute = false;
+        await distribute();
+      }
+    });
+    if (complete) {
+      // Finish what was promised: queued messages go out, running updates answer.
+      await condition(() => (c.outbox.length === 0 && !sending && allHandlersFinished()) || c.inbound.length > 0);
+      if (c.inbound.length > 0) {
+        complete = false; // a text arrived while closing: it reopens (or is handled) instead of being dropped
+        continue;
+      }
+      return;
+    }
+    if (workflowInfo().continueAsNewSuggested) {
+      await condition(() => allHandlersFinished() && !sending && !lock.busy);
+      c.machine = m.snapshot();
+      c.seen = [...seen].slice(-MAX_SEEN_REFERENCES);
+      await continueAsNew<typeof conversationWorkflow>({ ...input, carried: c });
+    }
   }
 }
+

@@ -49,7 +49,7 @@ export async function createTestStack(options: { worker?: boolean; env?: Record<
     worker = await createWorker({
       connection: nativeConnection,
       config,
-      deps: { db: db.db },
+      deps: { db: db.db, config },
       workflowBundle: { codePath: inject('workflowBundlePath') },
     });
     running = worker.run();

@@ -5,6 +5,7 @@ import { createActivities } from '../../activities/index.js';
 import { installTemporalRuntime } from '../../lib/temporal-runtime.js';
 import { inboundSignal } from '../../workflows/definitions.js';
 import { createTestDb, type TestDb } from '../support/db.js';
+import { testConfig } from '../support/stack.js';
 
 // The time-skipping server (Java test server from .tools) jumps over long timers; activities use real Postgres.
 let env: TestWorkflowEnvironment;
@@ -28,7 +29,7 @@ describe('conversation workflow timers (time-skipping)', () => {
       connection: env.nativeConnection,
       taskQueue,
       workflowBundle: { codePath: inject('workflowBundlePath') },
-      activities: createActivities({ db: db.db }),
+      activities: createActivities({ db: db.db, config: testConfig({ DATABASE_URL: db.url }) }),
     });
     const started = Date.now();
     await worker.runUntil(async () => {

@@ -1,0 +1,169 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { and, eq, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { capacityReservations, queueMembers, queues, users } from '../db/schema/index.js';
+import { FailureTypes } from '../workflows/definitions.js';
+
+export type ReserveInput = {
+  /** Idempotency key from the workflow: a retried activity finds its own reservation instead of booking twice. */
+  reservationKey: string;
+  conversationId: string;
+  queueId: string;
+  units: number;
+  skills: string[];
+  skillMatching: 'exact' | 'none';
+  allowedPresences: string[];
+  excludeAgentIds: string[];
+  /** Restrict to one agent (keep-same-agent, pick). */
+  onlyAgentId?: string;
+};
+
+const ORDER_BY = {
+  // Most free capacity first; ties go to whoever was assigned longest ago (round robin among equals).
+  highest_capacity: sql`(u.capacity - u.capacity_used) desc, u.last_assigned_at asc nulls first, qm.added_at asc`,
+  round_robin: sql`u.last_assigned_at asc nulls first, qm.added_at asc`,
+  least_active: sql`u.last_released_at asc nulls first, u.last_assigned_at asc nulls first, qm.added_at asc`,
+} as const;
+
+/**
+ * Capacity is reserved in Postgres, never in workflow memory, because many conversation workflows compete for the
+ * same agents. The conditional UPDATE (`capacity_used + units <= capacity`) is re-checked by Postgres after any row
+ * lock wait, so concurrent reservations can never over-book an agent.
+ */
+export function capacityActivities(db: Db) {
+  async function existing(key: string) {
+    const [row] = await db
+      .select({ agentId: capacityReservations.userId })
+      .from(capacityReservations)
+      .where(eq(capacityReservations.id, key));
+    return row ?? null;
+  }
+
+  async function reserveAgent(input: ReserveInput): Promise<{ agentId: string } | null> {
+    const prior = await existing(input.reservationKey);
+    if (prior) return prior;
+    const queue = await db.query.queues.findFirst({ where: eq(queues.id, input.queueId) });
+    if (!queue) return null;
+    const presences = sql`array[${sql.join(
+      input.allowedPresences.map((p) => sql`${p}`),
+      sql`, `,
+    )}]::presence[]`;
+    const excluded = input.excludeAgentIds.length
+      ? sql`and u.id <> all(array[${sql.join(
+          input.excludeAgentIds.map((id) => sql`${id}`),
+          sql`, `,
+        )}]::uuid[])`
+      : sql``;
+    const only = input.onlyAgentId ? sql`and u.id = ${input.onlyAgentId}` : sql``;
+    const skills =
+      input.skillMatching === 'exact' && input.skills.length
+        ? sql`and u.skills @> ${JSON.stringify(input.skills)}::jsonb`
+        : sql``;
+    const candidates = await db.execute<{ id: string }>(sql`
+      select u.id from users u
+      join queue_members qm on qm.user_id = u.id and qm.queue_id = ${input.queueId}
+      where u.presence = any(${presences})
+        and u.capacity - u.capacity_used >= ${input.units}
+        ${skills} ${excluded} ${only}
+      order by ${ORDER_BY[queue.assignmentMethod]}
+      limit 10`);
+    for (const candidate of candidates) {
+      const booked = await db.transaction(async (tx) => {
+        const [u] = await tx
+          .update(users)
+          .set({ capacityUsed: sql`${users.capacityUsed} + ${input.units}`, lastAssignedAt: sql`now()` })
+          .where(
+            and(
+              eq(users.id, candidate.id),
+              sql`${users.capacityUsed} + ${input.units} <= ${users.capacity}`,
+              sql`${users.presence} = any(${presences})`,
+            ),
+          )
+          .returning({ id: users.id });
+        if (!u) return false;
+        await tx.insert(capacityReservations).values({
+          id: input.reservationKey,
+          userId: candidate.id,
+          conversationId: input.conversationId,
+          units: input.units,
+        });
+        return true;
+      });
+      if (booked) return { agentId: candidate.id };
+    }
+    return null;
+  }
+
+  /**
+   * Supervisor assign and transfer to an agent: D365 lets these exceed capacity (it can go negative), so the
+   * booking is unconditional. The agent must exist.
+   */
+  async function forceReserve(input: {
+    reservationKey: string;
+    conversationId: string;
+    agentId: string;
+    units: number;
+  }): Promise<{ agentId: string }> {
+    const prior = await existing(input.reservationKey);
+    if (prior) return prior;
+    return db.transaction(async (tx) => {
+      const [u] = await tx
+        .update(users)
+        .set({ capacityUsed: sql`${users.capacityUsed} + ${input.units}`, lastAssignedAt: sql`now()` })
+        .where(eq(users.id, input.agentId))
+        .returning({ id: users.id });
+      if (!u) {
+        throw ApplicationFailure.create({
+          message: `agent ${input.agentId} does not exist`,
+          type: FailureTypes.NotFound,
+          nonRetryable: true,
+        });
+      }
+      await tx.insert(capacityReservations).values({
+        id: input.reservationKey,
+        userId: input.agentId,
+        conversationId: input.conversationId,
+        units: input.units,
+      });
+      return { agentId: input.agentId };
+    });
+  }
+
+  /** Gives the capacity back (idempotent: a missing reservation is already released). Returns the agent's queues. */
+  async function releaseCapacity(input: { reservationKey: string }): Promise<{ agentId: string; queueIds: string[] } | null> {
+    const released = await db.transaction(async (tx) => {
+      const [r] = await tx
+        .delete(capacityReservations)
+        .where(eq(capacityReservations.id, input.reservationKey))
+        .returning({ userId: capacityReservations.userId, units: capacityReservations.units });
+      if (!r) return null;
+      await tx
+        .update(users)
+        .set({ capacityUsed: sql`greatest(${users.capacityUsed} - ${r.units}, 0)`, lastReleasedAt: sql`now()` })
+        .where(eq(users.id, r.userId));
+      return r.userId;
+    });
+    if (!released) return null;
+    const memberships = await db
+      .select({ queueId: queueMembers.queueId })
+      .from(queueMembers)
+      .where(eq(queueMembers.userId, released));
+    return { agentId: released, queueIds: memberships.map((m) => m.queueId) };
+  }
+
+  /** Pick mode and keep-same-agent need queue membership; supervisors assign to anyone. */
+  async function isQueueMember(input: { queueId: string; agentId: string }): Promise<boolean> {
+    const [row] = await db
+      .select({ one: sql`1` })
+      .from(queueMembers)
+      .where(and(eq(queueMembers.queueId, input.queueId), eq(queueMembers.userId, input.agentId)));
+    return !!row;
+  }
+
+  async function queueExists(input: { queueId: string }): Promise<boolean> {
+    const [row] = await db.select({ id: queues.id }).from(queues).where(eq(queues.id, input.queueId));
+    return !!row;
+  }
+
+  return { reserveAgent, forceReserve, releaseCapacity, isQueueMember, queueExists };
+}

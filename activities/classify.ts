@@ -1,0 +1,66 @@
+import { asc, eq, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { publishEvent } from '../db/publish-event.js';
+import { conversations, customers, routingRules } from '../db/schema/index.js';
+import { evaluateRouting, type RoutingDecision } from '../domain/routing-evaluator.js';
+
+export type ClassifyInput = {
+  conversationId: string;
+  workstreamId: string;
+  defaultQueueId: string;
+  text: string;
+  customerNumber: string;
+  supportNumber: string;
+  language: string;
+  botVariables?: Record<string, string>;
+};
+
+/**
+ * Work classification + route-to-queue (omnichannel.md §4): evaluates the workstream's ordered rules with the pure
+ * evaluator and records the decision and its trace on the conversation, for agents and routing diagnostics.
+ */
+export function classifyActivity(db: Db) {
+  return async function classify(input: ClassifyInput): Promise<RoutingDecision> {
+    const [rules, customer] = await Promise.all([
+      db.select().from(routingRules).where(eq(routingRules.workstreamId, input.workstreamId)).orderBy(asc(routingRules.order)),
+      db.query.customers.findFirst({ where: eq(customers.number, input.customerNumber) }),
+    ]);
+    const decision = evaluateRouting(
+      rules.map((r) => ({
+        id: r.id,
+        name: r.name,
+        order: r.order,
+        conditions: r.conditions,
+        queueId: r.queueId,
+        priority: r.priority,
+        skills: r.skills,
+      })),
+      {
+        message: { text: input.text },
+        customer: { number: input.customerNumber, tags: customer?.tags ?? [] },
+        channel: { number: input.supportNumber, language: input.language },
+        ...(input.botVariables ? { bot: input.botVariables } : {}),
+      },
+      input.defaultQueueId,
+    );
+    await db.transaction(async (tx) => {
+      await tx
+        .update(conversations)
+        .set({
+          queueId: decision.queueId,
+          priority: decision.priority,
+          skills: decision.skills,
+          routingTrace: decision.trace,
+          updatedAt: sql`now()`,
+        })
+        .where(eq(conversations.id, input.conversationId));
+      await publishEvent(tx, {
+        type: 'conversation.updated',
+        conversationId: input.conversationId,
+        agentIds: [],
+        data: { conversationId: input.conversationId, queueId: decision.queueId, classified: true },
+      });
+    });
+    return decision;
+  };
+}

@@ -1,0 +1,80 @@
+import { and, eq } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { bots, consents, phoneNumbers, settings, smsChannels, workstreams } from '../db/schema/index.js';
+
+export type WorkstreamSettings = {
+  id: string;
+  name: string;
+  distributionMode: 'push' | 'pick';
+  capacityUnits: number;
+  defaultQueueId: string;
+  offerTimeoutSeconds: number;
+  autoAccept: boolean;
+  keepSameAgent: boolean;
+  blockCapacityForWrapUp: boolean;
+  wrapUpMinutes: number;
+  autoCloseAfterInactivityMinutes: number;
+  reopenWindowMinutes: number;
+  openTimeoutMinutes: number;
+  allowedPresences: string[];
+  skillMatching: 'exact' | 'none';
+};
+
+/** Everything the workflow needs to decide, loaded once per run (and again on reopen, so config edits apply). */
+export type ConversationContext = {
+  channel: { id: string; language: string; automatedMessages: Record<string, string | undefined> };
+  workstream: WorkstreamSettings;
+  bot: { id: string; kind: 'builtin' | 'webhook' } | null;
+  declinesAllowed: number;
+  optedOut: boolean;
+};
+
+export function conversationContextActivity(db: Db) {
+  return async function loadConversationContext(input: {
+    accountId: string;
+    supportNumber: string;
+    customerNumber: string;
+  }): Promise<ConversationContext | null> {
+    const [row] = await db
+      .select({ channel: smsChannels, workstream: workstreams })
+      .from(phoneNumbers)
+      .innerJoin(smsChannels, eq(smsChannels.phoneNumberId, phoneNumbers.id))
+      .innerJoin(workstreams, eq(workstreams.id, smsChannels.workstreamId))
+      .where(and(eq(phoneNumbers.number, input.supportNumber), eq(phoneNumbers.accountId, input.accountId)))
+      .limit(1);
+    if (!row) return null;
+    const [bot, org, consent] = await Promise.all([
+      row.workstream.botId
+        ? db.query.bots.findFirst({ where: eq(bots.id, row.workstream.botId), columns: { id: true, kind: true } })
+        : Promise.resolve(undefined),
+      db.query.settings.findFirst({ where: eq(settings.id, 1) }),
+      db.query.consents.findFirst({
+        where: and(eq(consents.supportNumber, input.supportNumber), eq(consents.customerNumber, input.customerNumber)),
+      }),
+    ]);
+    const w = row.workstream;
+    return {
+      channel: { id: row.channel.id, language: row.channel.language, automatedMessages: row.channel.automatedMessages },
+      workstream: {
+        id: w.id,
+        name: w.name,
+        distributionMode: w.distributionMode,
+        capacityUnits: w.capacityUnits,
+        defaultQueueId: w.defaultQueueId,
+        offerTimeoutSeconds: w.offerTimeoutSeconds,
+        autoAccept: w.autoAccept,
+        keepSameAgent: w.keepSameAgent,
+        blockCapacityForWrapUp: w.blockCapacityForWrapUp,
+        wrapUpMinutes: w.wrapUpMinutes,
+        autoCloseAfterInactivityMinutes: w.autoCloseAfterInactivityMinutes,
+        reopenWindowMinutes: w.reopenWindowMinutes,
+        openTimeoutMinutes: w.openTimeoutMinutes,
+        allowedPresences: w.allowedPresences,
+        skillMatching: w.skillMatching,
+      },
+      bot: bot ? { id: bot.id, kind: bot.kind } : null,
+      declinesAllowed: org?.declinesAllowed ?? 3,
+      optedOut: consent?.optedOut ?? false,
+    };
+  };
+}
