@@ -148,6 +148,8 @@ export const consentEvents = pgTable(
     customerNumber: text().notNull(),
     optedOut: boolean().notNull(),
     source: text().notNull(),
+    /** Caller's key (e.g. consent:{referenceId}, dlr:510:{referenceId}): a retried activity appends nothing twice. */
+    idempotencyKey: text().unique(),
     at: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('consent_events_pair_idx').on(t.supportNumber, t.customerNumber, t.at)],
