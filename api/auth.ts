@@ -1,17 +1,26 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { createMiddleware } from 'hono/factory';
 import { users } from '../db/schema/index.js';
 import { ProblemError } from '../lib/problem.js';
 import type { ApiDeps, AppEnv, AuthUser } from './deps.js';
 
+export const ROLES = ['agent', 'supervisor', 'admin'] as const satisfies readonly AuthUser['role'][];
+
 /** Tokens are stored only as SHA-256: high-entropy random tokens need no slow hash, and lookups stay indexed. */
 export function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
 
+/** A new bearer token: 256 random bits, prefixed so leaked tokens are easy to recognise in scanners. */
+export function generateToken(): string {
+  return `sd_${randomBytes(32).toString('base64url')}`;
+}
+
+/** Sets c.get('user'); idempotent, so routers mounted side by side may each authenticate without a second lookup. */
 export function authenticate(deps: Pick<ApiDeps, 'db'>) {
   return createMiddleware<AppEnv>(async (c, next) => {
+    if (c.get('user')) return next();
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw new ProblemError(401, 'Authorization: Bearer <token> header is required');
@@ -33,4 +42,9 @@ export function requireRole(...roles: AuthUser['role'][]) {
     }
     await next();
   });
+}
+
+/** Authentication plus a role check, for a route's `middleware` list (401 before 403). */
+export function guard(deps: Pick<ApiDeps, 'db'>, ...roles: AuthUser['role'][]) {
+  return [authenticate(deps), requireRole(...roles)];
 }

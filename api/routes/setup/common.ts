@@ -1,0 +1,91 @@
+import { createRoute, type RouteConfig, z } from '@hono/zod-openapi';
+import type { Db } from '../../../db/client.js';
+import { ProblemError } from '../../../lib/problem.js';
+
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+/** Query helpers take either the pool or an open transaction. */
+export type Executor = Db | Tx;
+
+/** Pieces every setup router shares: id params, problem responses, the bearer security entry, DB error mapping. */
+
+export const IdParam = z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) });
+
+export const ProblemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
+  .openapi('Problem');
+
+const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: ProblemSchema } },
+});
+
+export const problemResponses = {
+  401: problem('No or invalid bearer token'),
+  403: problem('Your role may not do this'),
+  404: problem('Unknown id'),
+  409: problem('Not allowed in the current state (duplicate, in use, immutable)'),
+  422: problem('Validation failed; detail names the field and the rule'),
+} as const;
+
+/** createRoute plus the bearer security requirement and the problem responses every setup route can give. */
+export function setupRoute<const R extends RouteConfig>(config: R) {
+  return createRoute({
+    ...config,
+    security: [{ bearerAuth: [] }],
+    responses: { ...problemResponses, ...config.responses },
+  });
+}
+
+/** JSON body helper for createRoute's `request.body`. */
+export const jsonBody = <T extends z.ZodType>(schema: T, description?: string) => ({
+  required: true,
+  content: { 'application/json': { schema } },
+  ...(description ? { description } : {}),
+});
+
+export const jsonResponse = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+export const noContent = { description: 'Deleted' };
+
+/** 422 for one field, with the same shape zod failures get. */
+export function fieldProblem(path: string, message: string): ProblemError {
+  return new ProblemError(422, `${path}: ${message}`, [{ path, message }]);
+}
+
+export function conflict(detail: string): ProblemError {
+  return new ProblemError(409, detail);
+}
+
+type PgError = { code?: string; constraint_name?: string; constraint?: string; detail?: string };
+
+/** postgres.js errors arrive wrapped in drizzle's DrizzleQueryError; look through the wrapper. */
+export function pgError(err: unknown): PgError | null {
+  let e: unknown = err;
+  for (let i = 0; i < 3 && e && typeof e === 'object'; i++) {
+    if (typeof (e as PgError).code === 'string' && /^[0-9A-Z]{5}$/.test((e as PgError).code!)) return e as PgError;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return null;
+}
+
+export const isUniqueViolation = (err: unknown, constraint?: string) => {
+  const e = pgError(err);
+  return e?.code === '23505' && (!constraint || (e.constraint_name ?? e.constraint) === constraint);
+};
+
+export const isForeignKeyViolation = (err: unknown) => pgError(err)?.code === '23503';
+
+export const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/** True when at least one of the listed keys is present in a PATCH body. */
+export const hasAny = (body: Record<string, unknown>, keys: readonly string[]) =>
+  keys.some((k) => body[k] !== undefined);
