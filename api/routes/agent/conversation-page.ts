@@ -1,0 +1,68 @@
+import { and, type SQL, sql } from 'drizzle-orm';
+import type { Db } from '../../../db/client.js';
+import { conversations } from '../../../db/schema/index.js';
+import { ProblemError } from '../../../lib/problem.js';
+import type { ConversationRow } from './access.js';
+
+/**
+ * Keyset pagination over conversations. `activity`: newest activity first, (updatedAt, id) descending. `waiting`:
+ * longest-waiting first, (last customer message or creation, id) ascending, the pick backlog's FIFO. The cursor is
+ * opaque to clients; it carries the sort key as Postgres prints it, so microsecond timestamps compare exactly.
+ */
+export type PageOrder = 'activity' | 'waiting';
+
+const KEY: Record<PageOrder, SQL> = {
+  activity: sql`${conversations.updatedAt}`,
+  waiting: sql`coalesce(${conversations.lastCustomerMessageAt}, ${conversations.createdAt})`,
+};
+
+export async function pageConversations(
+  db: Db,
+  input: { where?: SQL; order: PageOrder; cursor?: string; limit: number },
+): Promise<{ rows: ConversationRow[]; nextCursor: string | null }> {
+  const key = KEY[input.order];
+  const after = input.cursor ? decodeCursor(input.cursor, input.order) : null;
+  const keyset = after
+    ? input.order === 'activity'
+      ? sql`(${key}, ${conversations.id}) < (${after.key}::timestamptz, ${after.id}::uuid)`
+      : sql`(${key}, ${conversations.id}) > (${after.key}::timestamptz, ${after.id}::uuid)`
+    : undefined;
+  const dir = input.order === 'activity' ? sql`desc` : sql`asc`;
+  const rows = await db
+    .select({
+      conv: conversations,
+      sortKey: sql<string>`to_char(${key} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+    })
+    .from(conversations)
+    .where(and(input.where, keyset))
+    .orderBy(sql`${key} ${dir}`, sql`${conversations.id} ${dir}`)
+    .limit(input.limit + 1);
+  const more = rows.length > input.limit;
+  const page = rows.slice(0, input.limit);
+  const last = page.at(-1);
+  return {
+    rows: page.map((r) => r.conv),
+    nextCursor: more && last ? encodeCursor(input.order, last.sortKey, last.conv.id) : null,
+  };
+}
+
+function encodeCursor(order: PageOrder, key: string, id: string): string {
+  return Buffer.from(JSON.stringify([order, key, id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string, order: PageOrder): { key: string; id: string } {
+  try {
+    const [o, key, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    if (
+      o === order &&
+      typeof key === 'string' &&
+      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/.test(key) &&
+      typeof id === 'string' &&
+      /^[0-9a-f-]{36}$/i.test(id)
+    ) {
+      return { key, id };
+    }
+  } catch {}
+  const message = 'must be a nextCursor returned by this list';
+  throw new ProblemError(422, `cursor: ${message}`, [{ path: 'cursor', message }]);
+}

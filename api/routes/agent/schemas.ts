@@ -1,0 +1,97 @@
+import { z } from '@hono/zod-openapi';
+
+/** OpenAPI shapes of the agent API's answers (the contract's Conversation and Message, plus additive fields). */
+
+const iso = z.string().openapi({ format: 'date-time' });
+
+export const MessageSchema = z
+  .object({
+    id: z.string(),
+    conversationId: z.string(),
+    direction: z.enum(['inbound', 'outbound', 'automated', 'bot', 'note']),
+    text: z.string(),
+    status: z.enum(['received', 'queued', 'sent', 'delivered', 'failed', 'blocked']),
+    providerStatusCode: z.number().int().nullable(),
+    providerStatusText: z.string().nullable(),
+    providerReferenceId: z.string().nullable(),
+    segments: z.number().int(),
+    encoding: z.string(),
+    agentId: z.string().nullable(),
+    error: z.string().nullable(),
+    flags: z.record(z.string(), z.boolean()),
+    createdAt: iso,
+    updatedAt: iso,
+  })
+  .openapi('Message');
+
+const conversationFields = {
+  id: z.string(),
+  state: z.enum(['open', 'active', 'waiting', 'wrap_up', 'closed']),
+  resolution: z.enum(['resolved', 'auto_closed', 'force_closed']).nullable(),
+  accountId: z.string(),
+  workstreamId: z.string().nullable(),
+  channelId: z.string().nullable(),
+  queueId: z.string().nullable(),
+  agentId: z.string().nullable(),
+  offeredAgentId: z.string().nullable(),
+  offerExpiresAt: iso.nullable(),
+  priority: z.number().int(),
+  skills: z.array(z.string()),
+  customerNumber: z.string(),
+  supportNumber: z.string(),
+  language: z.string(),
+  withBot: z.boolean(),
+  customer: z.object({
+    number: z.string(),
+    optedOut: z.boolean(),
+    consentSource: z.string().nullable(),
+    consentChangedAt: iso.nullable(),
+  }),
+  routingTrace: z.unknown().openapi({ description: 'Rules evaluated, matched rule, queue, priority, skills' }),
+  createdAt: iso,
+  updatedAt: iso,
+  closedAt: iso.nullable(),
+  lastCustomerMessageAt: iso.nullable(),
+  workflow: z.object({ workflowId: z.string(), runId: z.string(), uiUrl: z.string() }),
+};
+
+export const ConversationSchema = z
+  .object({ ...conversationFields, messages: z.array(MessageSchema) })
+  .openapi('Conversation');
+
+export const ConversationSummarySchema = z
+  .object({ ...conversationFields, lastMessage: MessageSchema.nullable(), messageCount: z.number().int() })
+  .openapi('ConversationSummary');
+
+export const ConversationPageSchema = z
+  .object({ items: z.array(ConversationSummarySchema), nextCursor: z.string().nullable() })
+  .openapi('ConversationPage');
+
+export const ProblemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
+  .openapi('Problem');
+
+const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: ProblemSchema } },
+});
+
+export const problems = {
+  401: problem('No or bad credentials'),
+  403: problem('Role or ownership'),
+  404: problem('Unknown id'),
+  409: problem('Not allowed in the current state (the detail names the state)'),
+  422: problem('Validation failed (the detail names field and rule)'),
+  503: problem('Temporal is unreachable; retry later'),
+};
+
+export const listQuery = {
+  cursor: z.string().max(500).optional().openapi({ description: 'nextCursor of the previous page' }),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+};
