@@ -72,3 +72,30 @@ export const stateGauges = {
     registers: [registry],
   }),
 };
+
+/**
+ * Serves this registry on its own port, for processes without the API's HTTP server (the worker records sends and
+ * Node process metrics here; the Temporal SDK's own metrics are on TEMPORAL_METRICS_BIND). Resolves once listening.
+ */
+export async function serveMetrics(host: string, port: number): Promise<{ port: number; close: () => Promise<void> }> {
+  const { createServer } = await import('node:http');
+  const server = createServer((req, res) => {
+    if (req.method !== 'GET' || req.url?.split('?')[0] !== '/metrics') {
+      res.writeHead(404).end();
+      return;
+    }
+    registry.metrics().then(
+      (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
+      () => res.writeHead(500).end(),
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address();
+  return {
+    port: typeof address === 'object' && address ? address.port : port,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

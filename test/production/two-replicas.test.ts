@@ -2,6 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { messagingAccounts } from '../../db/schema/index.js';
+import { freePort } from '../../dev/temporal-dev-server.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import {
   type ApiProcess,
@@ -29,6 +30,8 @@ let taskQueue: string;
 let apis: ApiProcess[] = [];
 let workers: RunningProcess[] = [];
 let accountId: string;
+let sdkMetricsPort: number;
+let workerMetricsPort: number;
 
 /** TeleSign's callback signature (contract: base64 HMAC-SHA256 keyed by the base64-decoded API key, raw body). */
 function signedHeaders(body: string): Record<string, string> {
@@ -133,10 +136,19 @@ beforeAll(async () => {
   db = await createTestDb();
   taskQueue = `replicas-${randomBytes(5).toString('hex')}`;
   const env = processEnv({ databaseUrl: db.url, taskQueue });
+  sdkMetricsPort = await freePort();
+  workerMetricsPort = await freePort();
+  const metricsEnv = {
+    TEMPORAL_METRICS_BIND: `127.0.0.1:${sdkMetricsPort}`,
+    WORKER_METRICS_BIND: `127.0.0.1:${workerMetricsPort}`,
+  };
   // The API runs the migrations' result only; the worker is slower to start (bundle load), so start all at once.
   [apis, workers] = await Promise.all([
     Promise.all([startApiProcess(env, { name: 'api-1' }), startApiProcess(env, { name: 'api-2' })]),
-    Promise.all([startWorkerProcess(env, { name: 'worker-1' }), startWorkerProcess(env, { name: 'worker-2' })]),
+    Promise.all([
+      startWorkerProcess({ ...env, ...metricsEnv }, { name: 'worker-1' }),
+      startWorkerProcess(env, { name: 'worker-2' }),
+    ]),
   ]);
   accountId = await seed(apis[0]!);
 }, 150_000);
@@ -183,6 +195,18 @@ describe('two API replicas and two workers on one Temporal and one PostgreSQL', 
         messages: expect.arrayContaining([expect.objectContaining({ direction: 'inbound', text: `Hello from ${n}` })]),
       });
     }
+  });
+
+  it('workers export Temporal SDK metrics and their own (sends, Node process) for Prometheus', async () => {
+    const sdk = await eventually(async () => {
+      const text = await (await fetch(`http://127.0.0.1:${sdkMetricsPort}/metrics`)).text();
+      return text.includes('temporal_workflow_task_schedule_to_start_latency') ? text : undefined;
+    });
+    expect(sdk).toMatch(/^temporal_worker_task_slots_available\{/m);
+    expect(sdk).toContain(`task_queue="${taskQueue}"`);
+    const own = await (await fetch(`http://127.0.0.1:${workerMetricsPort}/metrics`)).text();
+    expect(own).toContain('# TYPE smsdesk_sends_total counter');
+    expect(own).toMatch(/^process_cpu_user_seconds_total /m);
   });
 
   it('SIGTERM: a worker finishes and exits 0 within 30 s; the other worker carries on', async () => {
