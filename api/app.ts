@@ -10,6 +10,7 @@ import { webhookTiming } from './middleware/webhook-timing.js';
 import { createRouter } from './router.js';
 import { agentRoutes } from './routes/agent/index.js';
 import { healthRoutes } from './routes/health.js';
+import { inboxRoutes } from './routes/inbox.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { setupRoutes } from './routes/setup/index.js';
 import { webhookRoutes } from './routes/webhooks.js';
@@ -44,6 +45,7 @@ export function createApp(deps: ApiDeps) {
   const v1 = createRouter();
   v1.route('/', setupRoutes(deps));
   v1.route('/', agentRoutes(deps));
+  v1.route('/', inboxRoutes(deps));
   v1.doc('/openapi.json', { openapi: '3.0.0', info: { title: 'smsdesk API', version: '1' } });
   app.route('/api/v1', v1);
   return app;

@@ -1,5 +1,6 @@
 import type { ApiDeps } from './deps.js';
 import { getEventHub, stopEventHub } from './events/registry.js';
+import { startInboxRelay } from './inbox/relay.js';
 
 /**
  * Long-running helpers an API process runs beside its HTTP server (inbox relay, live-event listener). Each must be
@@ -10,6 +11,9 @@ export async function startBackgroundServices(deps: ApiDeps): Promise<{ stop: ()
   // Live events: one LISTEN connection per process, fanned out to this process's SSE clients.
   await getEventHub(deps);
   stops.push(() => stopEventHub(deps));
+  // Inbox relay: hands inbound SMS to Temporal when the webhook's immediate attempt failed (Temporal down).
+  const relay = startInboxRelay(deps);
+  stops.push(relay.stop);
   return {
     stop: async () => {
       for (const stop of stops.reverse()) await stop();

@@ -1,62 +1,102 @@
 import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
-import { z } from 'zod';
-import { inbox, messagingAccounts } from '../../db/schema/index.js';
+import { bodyLimit } from 'hono/body-limit';
+import { messagingAccounts } from '../../db/schema/index.js';
 import { ProblemError } from '../../lib/problem.js';
+import { decryptSecret, keyringFromConfig } from '../../lib/secrets.js';
+import { verifyCallbackSignature } from '../../telesign/signature.js';
 import type { ApiDeps, AppEnv } from '../deps.js';
-import { handOverMo } from '../inbox/hand-over.js';
+import { parseCallback, sanitizeForPostgres } from '../inbox/parse-callback.js';
+import { attemptHandOver } from '../inbox/relay.js';
+import { storeCallback } from '../inbox/store-callback.js';
 
-// Walking skeleton of the TeleSign callback (issue 2); signature checks, DLRs and the relay come with the edge issue.
-const moSms = z.object({
-  reference_id: z.string().min(1),
-  sub_resource: z.literal('mo_sms'),
-  submit_timestamp: z.string().optional(),
-  user_response: z.object({ phone_number: z.string().min(1), sender_id: z.string().min(1), mo_message: z.string() }),
-});
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Decrypted credentials are cached briefly: decrypting per callback is wasted work at volume. */
+const ACCOUNT_CACHE_MS = 5000;
+type AccountAuth = { enabled: boolean; customerId: string; apiKey: string };
+
+/**
+ * POST /webhooks/telesign/{accountId} (contract "TeleSign callbacks"). Order matters: size limit, account, signature
+ * on the raw bytes, JSON, then one commit to the durable inbox and `200 {}`. Temporal is never awaited: a new MO is
+ * handed over after the answer, and by the inbox relay if that fails. Postgres down → 503 so TeleSign retries.
+ */
 export function webhookRoutes(deps: ApiDeps) {
   const app = new Hono<AppEnv>();
-  app.post('/telesign/:accountId', async (c) => {
-    const accountId = c.req.param('accountId');
-    const account = z.uuid().safeParse(accountId).success
-      ? await deps.db.query.messagingAccounts.findFirst({ where: eq(messagingAccounts.id, accountId) })
-      : undefined;
-    if (!account?.enabled) throw new ProblemError(404, `messaging account ${accountId} does not exist or is disabled`);
-    const raw = await c.req.text();
-    let body: unknown;
-    try {
-      body = JSON.parse(raw);
-    } catch {
-      throw new ProblemError(400, 'the body is not JSON');
-    }
-    const parsed = moSms.safeParse(body);
-    if (!parsed.success) throw new ProblemError(400, 'only mo_sms callbacks are handled by the skeleton');
-    const mo = parsed.data;
-    const receivedAt = new Date().toISOString();
-    const [row] = await deps.db
-      .insert(inbox)
-      .values({
-        accountId,
-        kind: 'mo_sms',
-        dedupKey: `mo:${accountId}:${mo.reference_id}`,
-        referenceId: mo.reference_id,
-        subResource: mo.sub_resource,
-        rawBody: raw,
-        payload: body as Record<string, unknown>,
-      })
-      .onConflictDoNothing({ target: inbox.dedupKey })
-      .returning({ id: inbox.id });
-    if (row) {
-      // Never make TeleSign wait on Temporal: hand over after answering.
-      void handOverMo(deps, {
-        inboxId: row.id,
-        accountId,
-        supportNumber: mo.user_response.sender_id,
-        customerNumber: mo.user_response.phone_number,
-        sms: { inboxId: row.id, referenceId: mo.reference_id, text: mo.user_response.mo_message, receivedAt },
-      }).catch((err) => deps.logger.warn({ err, inboxId: row.id }, 'hand-over failed; the relay will retry'));
-    }
-    return c.json({});
-  });
+  const keyring = keyringFromConfig(deps.config);
+  const cache = new Map<string, { at: number; auth: AccountAuth | null }>();
+
+  async function accountAuth(accountId: string): Promise<AccountAuth | null> {
+    const hit = cache.get(accountId);
+    if (hit && Date.now() - hit.at < ACCOUNT_CACHE_MS) return hit.auth;
+    const row = await deps.db.query.messagingAccounts.findFirst({
+      where: eq(messagingAccounts.id, accountId),
+      columns: { enabled: true, customerId: true, apiKeyCiphertext: true },
+    });
+    const auth = row
+      ? { enabled: row.enabled, customerId: row.customerId, apiKey: decryptSecret(row.apiKeyCiphertext, keyring) }
+      : null;
+    if (cache.size > 1000) cache.clear();
+    cache.set(accountId, { at: Date.now(), auth });
+    return auth;
+  }
+
+  const unavailable = (err: unknown, what: string) => {
+    deps.logger.error({ err }, `webhook: ${what}`);
+    return new ProblemError(503, 'the database is unavailable; the callback was not stored, retry later');
+  };
+
+  app.post(
+    '/telesign/:accountId',
+    bodyLimit({
+      maxSize: deps.config.WEBHOOK_MAX_BODY_BYTES,
+      onError: () => {
+        throw new ProblemError(413, `the body is larger than ${deps.config.WEBHOOK_MAX_BODY_BYTES} bytes`);
+      },
+    }),
+    async (c) => {
+      const accountId = c.req.param('accountId');
+      const notFound = new ProblemError(404, `messaging account ${accountId} does not exist or is disabled`);
+      if (!UUID.test(accountId)) throw notFound;
+      let account: AccountAuth | null;
+      try {
+        account = await accountAuth(accountId);
+      } catch (err) {
+        if ((err as Error).name === 'SecretError') throw err;
+        throw unavailable(err, 'account lookup failed');
+      }
+      if (!account?.enabled) throw notFound;
+
+      // The signature covers the exact bytes TeleSign sent; text() reuses Hono's body cache.
+      const bytes = new Uint8Array(await c.req.arrayBuffer());
+      const verdict = verifyCallbackSignature({
+        headers: c.req.raw.headers,
+        rawBody: bytes,
+        customerId: account.customerId,
+        apiKey: account.apiKey,
+      });
+      if (!verdict.ok) throw new ProblemError(401, `the TeleSign signature is not valid (${verdict.reason})`);
+      const raw = await c.req.text();
+      let body: unknown;
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        throw new ProblemError(400, 'the body is not JSON');
+      }
+      if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+        throw new ProblemError(400, 'the body is not a JSON object');
+      }
+      body = sanitizeForPostgres(body);
+      const parsed = parseCallback(body);
+      let result: Awaited<ReturnType<typeof storeCallback>>;
+      try {
+        result = await storeCallback(deps.db, { accountId, rawBody: raw, payload: body, parsed });
+      } catch (err) {
+        throw unavailable(err, 'storing the callback failed');
+      }
+      if (result.handOver) void attemptHandOver(deps, result.handOver, 'immediate');
+      return c.json({});
+    },
+  );
   return app;
 }

@@ -1,0 +1,135 @@
+import type { Client } from '@temporalio/client';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { Config } from '../../config/env.js';
+import type { Db } from '../../db/client.js';
+import { inbox } from '../../db/schema/index.js';
+import type { Logger } from '../../lib/logger.js';
+import { metrics } from '../../lib/metrics.js';
+import { handOverMo, type MoHandOver } from './hand-over.js';
+import { parseCallback } from './parse-callback.js';
+import { toHandOver } from './store-callback.js';
+
+export type RelayDeps = {
+  db: Db;
+  temporal: Client;
+  logger: Logger;
+  config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'INBOX_RELAY_INTERVAL_MS'>;
+};
+
+/** How long one signalWithStart may take before we call Temporal unreachable. */
+const HAND_OVER_TIMEOUT_MS = 5000;
+/** A claimed batch is invisible to other replicas for this long (longer than a batch can take). */
+const LEASE = sql`interval '60 seconds'`;
+
+/**
+ * One hand-over attempt with bookkeeping. On failure the row stays pending with exponential backoff (1 s … 60 s,
+ * jittered) for the relay. Never throws.
+ */
+export async function attemptHandOver(
+  deps: Omit<RelayDeps, 'config'> & { config: Pick<Config, 'TEMPORAL_TASK_QUEUE'> },
+  mo: MoHandOver,
+  path: 'immediate' | 'relay',
+): Promise<boolean> {
+  try {
+    await deps.temporal.connection.withDeadline(Date.now() + HAND_OVER_TIMEOUT_MS, () => handOverMo(deps, mo));
+    metrics.inboxHandOvers.inc({ path, outcome: 'delivered' });
+    return true;
+  } catch (err) {
+    metrics.inboxHandOvers.inc({ path, outcome: 'failed' });
+    deps.logger.warn({ err, inboxId: mo.inboxId, path }, 'hand-over to Temporal failed; the inbox relay will retry');
+    await deps.db
+      .update(inbox)
+      .set({
+        attempts: sql`${inbox.attempts} + 1`,
+        lastError: String((err as Error)?.message ?? err).slice(0, 500),
+        nextAttemptAt: sql`now() + least(60, power(2, ${inbox.attempts})) * (0.75 + random() * 0.5) * interval '1 second'`,
+      })
+      .where(and(eq(inbox.id, mo.inboxId), eq(inbox.status, 'pending')))
+      .catch((e) => deps.logger.error({ err: e, inboxId: mo.inboxId }, 'could not record the failed hand-over'));
+    return false;
+  }
+}
+
+/**
+ * The inbox relay: hands pending inbound SMS to Temporal until delivered. Safe with several API replicas: a batch is
+ * claimed with FOR UPDATE SKIP LOCKED and leased by moving next_attempt_at, so no two replicas work on one row; a
+ * hand-over that is repeated anyway (crash after signalling) is deduped by the workflow and the unique
+ * messages.provider_reference_id. Rows go in arrival order; the first failure ends the batch (Temporal is down).
+ */
+export function startInboxRelay(deps: RelayDeps, opts: { intervalMs?: number; batchSize?: number } = {}) {
+  const intervalMs = opts.intervalMs ?? deps.config.INBOX_RELAY_INTERVAL_MS;
+  const batchSize = opts.batchSize ?? 50;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<number> | undefined;
+
+  async function runOnce(): Promise<number> {
+    const rows = await deps.db.execute<{
+      id: string;
+      account_id: string;
+      payload: unknown;
+      received_at: string | Date;
+    }>(sql`
+      update inbox set next_attempt_at = now() + ${LEASE}
+      where id in (
+        select id from inbox
+        where status = 'pending' and kind = 'mo_sms' and next_attempt_at <= now()
+        order by received_at, id
+        limit ${batchSize}
+        for update skip locked)
+      returning id, account_id, payload, received_at`);
+    const batch = [...rows].sort((a, b) => +new Date(a.received_at) - +new Date(b.received_at));
+    let delivered = 0;
+    for (let i = 0; i < batch.length; i++) {
+      const row = batch[i]!;
+      const parsed = parseCallback(row.payload);
+      if (parsed.kind !== 'mo_sms') {
+        await deps.db
+          .update(inbox)
+          .set({ status: 'ignored', lastError: 'stored payload is not a usable mo_sms' })
+          .where(eq(inbox.id, row.id));
+        continue;
+      }
+      const ok = await attemptHandOver(
+        deps,
+        toHandOver(row.id, row.account_id, parsed, new Date(row.received_at)),
+        'relay',
+      );
+      if (ok) {
+        delivered++;
+        continue;
+      }
+      const rest = batch.slice(i + 1).map((r) => r.id);
+      if (rest.length) {
+        await deps.db
+          .update(inbox)
+          .set({ nextAttemptAt: sql`now() + interval '1 second'` })
+          .where(and(inArray(inbox.id, rest), eq(inbox.status, 'pending')));
+      }
+      break;
+    }
+    return delivered;
+  }
+
+  const tick = async () => {
+    if (stopped) return;
+    running = runOnce().catch((err) => {
+      deps.logger.warn({ err }, 'inbox relay pass failed');
+      return 0;
+    });
+    const n = await running;
+    running = undefined;
+    // A full batch means more is waiting: go again at once.
+    if (!stopped) timer = setTimeout(tick, n >= batchSize ? 0 : intervalMs);
+  };
+  timer = setTimeout(tick, 0);
+
+  return {
+    runOnce,
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
+}

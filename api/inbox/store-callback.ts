@@ -1,0 +1,132 @@
+import { createHash } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { inbox } from '../../db/schema/index.js';
+import { applyDlr } from './apply-dlr.js';
+import type { MoHandOver } from './hand-over.js';
+import type { ParsedCallback, ParsedMo } from './parse-callback.js';
+
+export type InboxStatus = 'pending' | 'delivered' | 'held' | 'unroutable' | 'ignored';
+
+export type StoreResult = {
+  /** False when the dedup key was already there: a TeleSign retry, acknowledged and otherwise ignored. */
+  stored: boolean;
+  status: InboxStatus | null;
+  /** Set for a newly stored, routable MO: hand it to Temporal (after answering). */
+  handOver?: MoHandOver;
+};
+
+/** Grace before the relay may pick up a fresh MO, so it does not race the webhook's own immediate hand-over. */
+const IMMEDIATE_GRACE = sql`now() + interval '30 seconds'`;
+
+export function toHandOver(inboxId: string, accountId: string, mo: ParsedMo, receivedAt: Date): MoHandOver {
+  return {
+    inboxId,
+    accountId,
+    supportNumber: mo.supportNumber,
+    customerNumber: mo.customerNumber,
+    sms: {
+      inboxId,
+      referenceId: mo.referenceId,
+      text: mo.text,
+      receivedAt: (mo.submittedAt ?? receivedAt).toISOString(),
+      ...(Object.keys(mo.flags).length ? { flags: mo.flags } : {}),
+      ...(mo.action ? { action: mo.action } : {}),
+    },
+  };
+}
+
+/**
+ * Commits one verified callback to the durable inbox (the 200 is sent only after this resolves). MO: held while
+ * the SMS channel is switched off, unroutable when no channel of this account serves the number, else pending.
+ * DLR: applied in the same transaction that records it. Anything else: recorded as ignored.
+ */
+export async function storeCallback(
+  db: Db,
+  input: { accountId: string; rawBody: string; payload: unknown; parsed: ParsedCallback },
+): Promise<StoreResult> {
+  const { accountId, parsed } = input;
+  const payload = (
+    typeof input.payload === 'object' && input.payload !== null && !Array.isArray(input.payload)
+      ? input.payload
+      : { value: input.payload }
+  ) as Record<string, unknown>;
+  const base = { accountId, rawBody: input.rawBody, payload };
+
+  if (parsed.kind === 'mo_sms') {
+    const [ctx] = await db.execute<{ sms_enabled: boolean; routable: boolean }>(sql`
+      select coalesce((select sms_enabled from settings where id = 1), true) as sms_enabled,
+             exists(select 1 from phone_numbers pn join sms_channels sc on sc.phone_number_id = pn.id
+                    where pn.number = ${parsed.supportNumber} and pn.account_id = ${accountId}) as routable`);
+    const status: InboxStatus = !ctx?.sms_enabled ? 'held' : ctx.routable ? 'pending' : 'unroutable';
+    const [row] = await db
+      .insert(inbox)
+      .values({
+        ...base,
+        kind: 'mo_sms',
+        dedupKey: `mo:${accountId}:${parsed.referenceId}`,
+        referenceId: parsed.referenceId,
+        subResource: 'mo_sms',
+        status,
+        flags: parsed.flags,
+        ...(status === 'pending' ? { nextAttemptAt: IMMEDIATE_GRACE } : {}),
+      })
+      .onConflictDoNothing({ target: inbox.dedupKey })
+      .returning({ id: inbox.id, receivedAt: inbox.receivedAt });
+    if (!row) return { stored: false, status: null };
+    return {
+      stored: true,
+      status,
+      ...(status === 'pending' ? { handOver: toHandOver(row.id, accountId, parsed, row.receivedAt) } : {}),
+    };
+  }
+
+  if (parsed.kind === 'dlr') {
+    return db.transaction(async (tx) => {
+      const [row] = await tx
+        .insert(inbox)
+        .values({
+          ...base,
+          kind: 'dlr',
+          dedupKey: `dlr:${accountId}:${parsed.referenceId}:${parsed.statusCode}`,
+          referenceId: parsed.referenceId,
+          subResource: 'sms',
+          status: 'delivered',
+          attempts: 1,
+          deliveredAt: sql`now()`,
+        })
+        .onConflictDoNothing({ target: inbox.dedupKey })
+        .returning({ id: inbox.id });
+      if (!row) return { stored: false, status: null };
+      const applied = await applyDlr(tx, accountId, parsed);
+      if (applied.outcome === 'unknown') {
+        await tx
+          .update(inbox)
+          .set({
+            status: 'ignored',
+            deliveredAt: null,
+            lastError: 'no outbound message with this external_id or reference_id',
+          })
+          .where(sql`${inbox.id} = ${row.id}`);
+        return { stored: true, status: 'ignored' as const };
+      }
+      return { stored: true, status: 'delivered' as const };
+    });
+  }
+
+  const digest = createHash('sha256').update(input.rawBody).digest('hex');
+  const [row] = await db
+    .insert(inbox)
+    .values({
+      ...base,
+      kind: 'other',
+      dedupKey: `other:${accountId}:${digest}`,
+      referenceId: parsed.referenceId,
+      subResource: parsed.subResource,
+      status: 'ignored',
+      lastError: parsed.reason,
+    })
+    .onConflictDoNothing({ target: inbox.dedupKey })
+    .returning({ id: inbox.id });
+  return { stored: !!row, status: row ? 'ignored' : null };
+}

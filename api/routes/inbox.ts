@@ -1,0 +1,81 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
+import { inbox } from '../../db/schema/index.js';
+import { guard } from '../auth.js';
+import type { ApiDeps } from '../deps.js';
+import { createRouter } from '../router.js';
+
+const STATUSES = ['pending', 'delivered', 'held', 'unroutable', 'ignored'] as const;
+
+const InboxItem = z
+  .object({
+    id: z.string(),
+    accountId: z.string(),
+    kind: z.enum(['mo_sms', 'dlr', 'other']),
+    status: z.enum(STATUSES),
+    referenceId: z.string().nullable(),
+    subResource: z.string().nullable(),
+    payload: z.record(z.string(), z.unknown()),
+    flags: z.record(z.string(), z.boolean()),
+    attempts: z.number().int(),
+    nextAttemptAt: z.string(),
+    lastError: z.string().nullable(),
+    receivedAt: z.string(),
+    deliveredAt: z.string().nullable(),
+    workflowId: z.string().nullable(),
+  })
+  .openapi('InboxItem');
+
+const Query = z.object({
+  status: z.enum(STATUSES).optional().openapi({ description: 'e.g. held (SMS switched off) or unroutable' }),
+  accountId: z.uuid().optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  before: z.iso.datetime().optional().openapi({ description: 'Page: items received before this time' }),
+});
+
+/** GET /api/v1/inbox?status= — admins see callbacks that were held, unroutable, ignored or still waiting. */
+export function inboxRoutes(deps: ApiDeps) {
+  const app = createRouter();
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/inbox',
+      tags: ['Inbox'],
+      summary: 'TeleSign callbacks as received (admin): held, unroutable, ignored, pending, delivered',
+      security: [{ bearerAuth: [] }],
+      middleware: guard(deps, 'admin'),
+      request: { query: Query },
+      responses: {
+        200: {
+          description: 'Newest first',
+          content: { 'application/json': { schema: z.object({ items: z.array(InboxItem) }) } },
+        },
+      },
+    }),
+    async (c) => {
+      const q = c.req.valid('query');
+      const where: SQL[] = [];
+      if (q.status) where.push(eq(inbox.status, q.status));
+      if (q.accountId) where.push(eq(inbox.accountId, q.accountId));
+      if (q.before) where.push(lt(inbox.receivedAt, new Date(q.before)));
+      const rows = await deps.db
+        .select()
+        .from(inbox)
+        .where(where.length ? and(...where) : undefined)
+        .orderBy(desc(inbox.receivedAt), desc(inbox.id))
+        .limit(q.limit);
+      return c.json(
+        {
+          items: rows.map(({ rawBody: _raw, dedupKey: _k, ...r }) => ({
+            ...r,
+            nextAttemptAt: r.nextAttemptAt.toISOString(),
+            receivedAt: r.receivedAt.toISOString(),
+            deliveredAt: r.deliveredAt?.toISOString() ?? null,
+          })),
+        },
+        200,
+      );
+    },
+  );
+  return app;
+}
