@@ -40,5 +40,5 @@ COPY . .
 COPY --from=build /app/dist/workflow-bundle.js ./dist/workflow-bundle.js
 # Non-root; the code is owned by root so the process cannot rewrite it. tsx caches under /tmp.
 USER node
-EXPOSE 3000 9464
+EXPOSE 3000 9464 9465
 CMD ["node", "--import", "tsx", "api/main.ts"]
