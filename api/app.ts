@@ -12,6 +12,7 @@ import { agentRoutes } from './routes/agent/index.js';
 import { healthRoutes } from './routes/health.js';
 import { inboxRoutes } from './routes/inbox.js';
 import { metricsRoutes } from './routes/metrics.js';
+import { apiDocsRoutes } from './routes/setup/api-docs.js';
 import { setupRoutes } from './routes/setup/index.js';
 import { webhookRoutes } from './routes/webhooks.js';
 
@@ -48,6 +49,7 @@ export function createApp(deps: ApiDeps) {
   v1.route('/', inboxRoutes(deps));
   v1.doc('/openapi.json', { openapi: '3.0.0', info: { title: 'smsdesk API', version: '1' } });
   app.route('/api/v1', v1);
+  app.route('/api/docs', apiDocsRoutes());
   return app;
 }
 

@@ -1,4 +1,5 @@
 import { createRoute, type RouteConfig, z } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
 import type { Db } from '../../../db/client.js';
 import { ProblemError } from '../../../lib/problem.js';
 
@@ -33,12 +34,27 @@ export const problemResponses = {
   422: problem('Validation failed; detail names the field and the rule'),
 } as const;
 
-/** createRoute plus the bearer security requirement and the problem responses every setup route can give. */
+/** Setup bodies are small JSON documents; anything bigger is a mistake or an attack (contract: 413). */
+export const SETUP_MAX_BODY_BYTES = 256 * 1024;
+const limitBody = bodyLimit({
+  maxSize: SETUP_MAX_BODY_BYTES,
+  onError: () => {
+    throw new ProblemError(413, `request body exceeds ${SETUP_MAX_BODY_BYTES} bytes`);
+  },
+});
+
+/**
+ * createRoute plus the bearer security requirement, the problem responses every setup route can give and a body
+ * limit. The body limit runs after the route's guard, so strangers get 401 before anything reads their body.
+ */
 export function setupRoute<const R extends RouteConfig>(config: R) {
+  const own =
+    config.middleware === undefined ? [] : Array.isArray(config.middleware) ? config.middleware : [config.middleware];
   return createRoute({
     ...config,
+    middleware: [...own, limitBody],
     security: [{ bearerAuth: [] }],
-    responses: { ...problemResponses, ...config.responses },
+    responses: { ...problemResponses, 413: problem('Body too large'), ...config.responses },
   });
 }
 

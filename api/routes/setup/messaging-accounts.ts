@@ -326,12 +326,21 @@ export function messagingAccountRoutes(deps: ApiDeps) {
       const account = await load(id);
       const plainKey = decryptSecret(account.apiKeyCiphertext, keyring);
       const host = account.restEndpoint ?? deps.config.TELESIGN_BASE_URL;
-      const result = await validateTelesignCredentials({
-        baseUrl: host,
-        customerId: account.customerId,
-        apiKey: plainKey,
-        timeoutMs: 5000,
-      });
+      const check = (authMethod: 'digest' | 'basic') =>
+        validateTelesignCredentials({
+          baseUrl: host,
+          customerId: account.customerId,
+          apiKey: plainKey,
+          timeoutMs: 5000,
+          authMethod,
+        });
+      let result = await check('digest');
+      // Under Digest a wrong key and a signing bug look the same (10008). Basic tells them apart: 10022 means the
+      // key is wrong; success means the key is right and only the signature failed. Only failures pay the extra call.
+      if (result.reason === 'bad_signature') {
+        const basic = await check('basic');
+        if (basic.reason === 'bad_api_key') result = basic;
+      }
       // Provider text is not ours; make sure it can never carry the key back out.
       const detail = result.detail?.split(plainKey).join('[redacted]');
       const checkedAt = new Date();

@@ -23,7 +23,13 @@ describe('agents and tokens', () => {
       skills: ['billing'],
     });
     expect(r.status, r.text).toBe(201);
-    expect(r.body).toMatchObject({ name: 'Ana', email: 'ana@example.com', role: 'agent', capacity: 4, skills: ['billing'] });
+    expect(r.body).toMatchObject({
+      name: 'Ana',
+      email: 'ana@example.com',
+      role: 'agent',
+      capacity: 4,
+      skills: ['billing'],
+    });
     expect(r.body.token).toMatch(/^sd_[A-Za-z0-9_-]{43}$/);
     const row = await s.db.db.query.users.findFirst({ where: eq(users.id, r.body.id) });
     expect(row!.tokenHash).toBe(hashToken(r.body.token));
@@ -52,7 +58,12 @@ describe('agents and tokens', () => {
 
   it('patches capacity, skills, role and name; supervisors may change capacity and skills only', async () => {
     const a = await createUser(s, 'agent');
-    const r = await call(s, 'PATCH', `/agents/${a.id}`, { capacity: 7, skills: ['fr'], role: 'supervisor', name: 'Zed' });
+    const r = await call(s, 'PATCH', `/agents/${a.id}`, {
+      capacity: 7,
+      skills: ['fr'],
+      role: 'supervisor',
+      name: 'Zed',
+    });
     expect(r.body).toMatchObject({ capacity: 7, skills: ['fr'], role: 'supervisor', name: 'Zed' });
     const sup = await createUser(s, 'supervisor');
     expect((await call(s, 'PATCH', `/agents/${a.id}`, { capacity: 2 }, sup.token)).body.capacity).toBe(2);
@@ -62,10 +73,16 @@ describe('agents and tokens', () => {
   });
 
   it('validates input and rejects a duplicate email (409)', async () => {
-    const p = expectProblem(await call(s, 'POST', '/agents', { name: '', role: 'boss', capacity: -1, email: 'nope' }), 422);
+    const p = expectProblem(
+      await call(s, 'POST', '/agents', { name: '', role: 'boss', capacity: -1, email: 'nope' }),
+      422,
+    );
     expect(p.errors!.map((e) => e.path).sort()).toEqual(['capacity', 'email', 'name', 'role']);
     await call(s, 'POST', '/agents', { name: 'A', email: 'dup@example.com', role: 'agent', capacity: 1 });
-    const d = expectProblem(await call(s, 'POST', '/agents', { name: 'B', email: 'dup@example.com', role: 'agent', capacity: 1 }), 409);
+    const d = expectProblem(
+      await call(s, 'POST', '/agents', { name: 'B', email: 'dup@example.com', role: 'agent', capacity: 1 }),
+      409,
+    );
     expect(d.detail).toMatch(/dup@example.com is already used/);
   });
 
@@ -85,7 +102,10 @@ describe('agents and tokens', () => {
   it('bootstrap honours BOOTSTRAP_ADMIN_TOKEN idempotently', async () => {
     await bootstrap(s.db.db, TEST_ADMIN_TOKEN);
     await bootstrap(s.db.db, TEST_ADMIN_TOKEN);
-    const holders = await s.db.db.select().from(users).where(eq(users.tokenHash, hashToken(TEST_ADMIN_TOKEN)));
+    const holders = await s.db.db
+      .select()
+      .from(users)
+      .where(eq(users.tokenHash, hashToken(TEST_ADMIN_TOKEN)));
     expect(holders).toHaveLength(1);
     expect(holders[0]!.role).toBe('admin');
   });
@@ -109,16 +129,31 @@ describe('bots', () => {
 
   it('creates a webhook bot whose secret is write-only, encrypted and audited', async () => {
     const secret = 'webhook-shared-secret-0123456789';
-    const r = await call(s, 'POST', '/bots', { name: 'Hook', kind: 'webhook', url: 'https://bot.example/hook', secret });
+    const r = await call(s, 'POST', '/bots', {
+      name: 'Hook',
+      kind: 'webhook',
+      url: 'https://bot.example/hook',
+      secret,
+    });
     expect(r.status, r.text).toBe(201);
-    expect(r.body).toMatchObject({ kind: 'webhook', url: 'https://bot.example/hook', timeoutMs: 5000, secretHint: '…6789' });
+    expect(r.body).toMatchObject({
+      kind: 'webhook',
+      url: 'https://bot.example/hook',
+      timeoutMs: 5000,
+      secretHint: '…6789',
+    });
     expect(r.text).not.toContain(secret);
     const row = await s.db.db.query.bots.findFirst({ where: eq(bots.id, r.body.id) });
     expect(decryptSecret(row!.secretCiphertext!, keyringFromConfig(s.config))).toBe(secret);
     const rotated = 'another-shared-secret-abcdefghij';
     const p = await call(s, 'PATCH', `/bots/${r.body.id}`, { secret: rotated, timeoutMs: 2000 });
     expect(p.body).toMatchObject({ secretHint: '…ghij', timeoutMs: 2000 });
-    const texts = [r.text, p.text, (await call(s, 'GET', '/bots')).text, (await call(s, 'GET', `/bots/${r.body.id}`)).text];
+    const texts = [
+      r.text,
+      p.text,
+      (await call(s, 'GET', '/bots')).text,
+      (await call(s, 'GET', `/bots/${r.body.id}`)).text,
+    ];
     const audits = await s.db.db.select().from(auditLog).where(eq(auditLog.targetId, r.body.id));
     expect(audits.map((a) => a.action).sort()).toEqual(['bot.secret_rotated', 'bot.secret_set']);
     for (const t of [...texts, JSON.stringify(audits)]) {

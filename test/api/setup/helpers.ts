@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import type { TestStack } from '../../support/stack.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: parsed JSON, asserted field by field in tests
 export type ApiResult = { status: number; body: any; contentType: string; text: string };
 
 /** One call to the in-process app; `token` null sends no Authorization header. */
@@ -33,7 +34,12 @@ export async function call(
 export function expectProblem(r: ApiResult, status: number) {
   expect(r.status, r.text).toBe(status);
   expect(r.contentType).toMatch(/^application\/problem\+json/);
-  expect(r.body).toMatchObject({ type: expect.any(String), title: expect.any(String), status, detail: expect.any(String) });
+  expect(r.body).toMatchObject({
+    type: expect.any(String),
+    title: expect.any(String),
+    status,
+    detail: expect.any(String),
+  });
   return r.body as { detail: string; errors?: { path: string; message: string }[] };
 }
 

@@ -114,7 +114,12 @@ describe('messaging accounts', () => {
 
   it('rejects bad input with a 422 naming field and rule', async () => {
     const p = expectProblem(
-      await call(s, 'POST', '/messaging-accounts', { name: 'x', provider: 'twilio', customerId: 'ok', apiKey: 'short' }),
+      await call(s, 'POST', '/messaging-accounts', {
+        name: 'x',
+        provider: 'twilio',
+        customerId: 'ok',
+        apiKey: 'short',
+      }),
       422,
     );
     const paths = p.errors!.map((e) => e.path).sort();
@@ -180,11 +185,13 @@ describe('the API key never leaks', () => {
     const secretB = 'U0VDUkVULUFQSS1LRVktQkJCQkJCQkJCQkJCQkJCQkJCQkI=';
     const secretC = 'not base64 at all but still secret CCCCCCCCCC';
     const texts: string[] = [];
-    const record = (r: { text: string }) => {
+    const record = <T extends { text: string }>(r: T): T => {
       texts.push(r.text);
       return r;
     };
-    const created = record(await call(s, 'POST', '/messaging-accounts', { name: 'Leak', customerId: 'C1', apiKey: secretA }));
+    const created = record(
+      await call(s, 'POST', '/messaging-accounts', { name: 'Leak', customerId: 'C1', apiKey: secretA }),
+    );
     const id = created.body.id as string;
     record(await call(s, 'GET', '/messaging-accounts'));
     record(await call(s, 'GET', `/messaging-accounts/${id}`));

@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestStack, type TestStack } from '../../support/stack.js';
-import { call, createAccount, createNumber, createQueue, createWorkstream, expectProblem, UNKNOWN_ID } from './helpers.js';
+import {
+  call,
+  createAccount,
+  createNumber,
+  createQueue,
+  createWorkstream,
+  expectProblem,
+  UNKNOWN_ID,
+} from './helpers.js';
 
 let s: TestStack;
 let accountId: string;
@@ -10,7 +18,8 @@ beforeAll(async () => {
 });
 afterAll(() => s.close());
 
-const add = (body: unknown, account = accountId) => call(s, 'POST', `/messaging-accounts/${account}/phone-numbers`, body);
+const add = (body: unknown, account = accountId) =>
+  call(s, 'POST', `/messaging-accounts/${account}/phone-numbers`, body);
 
 describe('SMS phone numbers', () => {
   it('adds a number and answers { id, accountId, number, type, description }', async () => {

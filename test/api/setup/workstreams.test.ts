@@ -73,7 +73,9 @@ describe('queues', () => {
   it('refuses to delete a queue that a workstream or rule uses, and deletes an unused one', async () => {
     const q = await createQueue(s, 'In use');
     const ws = await createWorkstream(s, q.id);
-    expect(expectProblem(await call(s, 'DELETE', `/queues/${q.id}`), 409).detail).toMatch(/default queue of workstream/);
+    expect(expectProblem(await call(s, 'DELETE', `/queues/${q.id}`), 409).detail).toMatch(
+      /default queue of workstream/,
+    );
     const target = await createQueue(s, 'Rule target');
     const rule = await call(s, 'POST', `/workstreams/${ws.id}/routing-rules`, {
       name: 'r',
@@ -144,7 +146,12 @@ describe('workstreams', () => {
   it('rejects out-of-range timers naming the field', async () => {
     const q = await createQueue(s, 'WS ranges');
     const p = expectProblem(
-      await call(s, 'POST', '/workstreams', { name: 'x', defaultQueueId: q.id, offerTimeoutSeconds: 0, capacityUnits: -1 }),
+      await call(s, 'POST', '/workstreams', {
+        name: 'x',
+        defaultQueueId: q.id,
+        offerTimeoutSeconds: 0,
+        capacityUnits: -1,
+      }),
       422,
     );
     expect(p.errors!.map((e) => e.path).sort()).toEqual(['capacityUnits', 'offerTimeoutSeconds']);
@@ -161,7 +168,11 @@ describe('workstreams', () => {
       allowedPresences: ['available'],
     });
     expect(ok.status, ok.text).toBe(200);
-    expect(ok.body).toMatchObject({ distributionMode: 'push', offerTimeoutSeconds: 90, allowedPresences: ['available'] });
+    expect(ok.body).toMatchObject({
+      distributionMode: 'push',
+      offerTimeoutSeconds: 90,
+      allowedPresences: ['available'],
+    });
   });
 
   it('attaches a bot to push workstreams only', async () => {
@@ -247,7 +258,10 @@ describe('SMS channels', () => {
     expectProblem(await call(s, 'POST', `/workstreams/${UNKNOWN_ID}/sms-channels`, { phoneNumberId: n.id }), 404);
     const q = await createQueue(s, 'CH 404');
     const ws = await createWorkstream(s, q.id);
-    const p = expectProblem(await call(s, 'POST', `/workstreams/${ws.id}/sms-channels`, { phoneNumberId: UNKNOWN_ID }), 422);
+    const p = expectProblem(
+      await call(s, 'POST', `/workstreams/${ws.id}/sms-channels`, { phoneNumberId: UNKNOWN_ID }),
+      422,
+    );
     expect(p.errors![0]!.path).toBe('phoneNumberId');
   });
 
@@ -257,7 +271,9 @@ describe('SMS channels', () => {
     const n = await createNumber(s, accountId, '35929000005');
     const ch = (await call(s, 'POST', `/workstreams/${ws.id}/sms-channels`, { phoneNumberId: n.id })).body;
     expect(ch).toMatchObject({ language: 'en', attachments: { customersCanSend: false, agentsCanSend: false } });
-    expect((await call(s, 'GET', `/workstreams/${ws.id}/sms-channels`)).body.items.map((c: { id: string }) => c.id)).toEqual([ch.id]);
+    expect(
+      (await call(s, 'GET', `/workstreams/${ws.id}/sms-channels`)).body.items.map((c: { id: string }) => c.id),
+    ).toEqual([ch.id]);
     expectProblem(await call(s, 'DELETE', `/workstreams/${ws.id}`), 409);
     const patched = await call(s, 'PATCH', `/workstreams/${ws.id}/sms-channels/${ch.id}`, {
       language: 'de',
