@@ -341,8 +341,9 @@ export function messagingAccountRoutes(deps: ApiDeps) {
         const basic = await check('basic');
         if (basic.reason === 'bad_api_key') result = basic;
       }
-      // Provider text is not ours; make sure it can never carry the key back out.
-      const detail = result.detail?.split(plainKey).join('[redacted]');
+      // Provider text is not ours; make sure it can never carry the key back out. On success the text describes the
+      // expected "reference not found" answer to the probe, which would only confuse.
+      const detail = result.valid ? undefined : result.detail?.split(plainKey).join('[redacted]');
       const checkedAt = new Date();
       const set: Partial<typeof messagingAccounts.$inferInsert> = {
         validationStatus: result.valid ? 'valid' : 'invalid',
@@ -364,7 +365,7 @@ export function messagingAccountRoutes(deps: ApiDeps) {
           valid: result.valid,
           ...(result.reason ? { reason: result.reason } : {}),
           ...(detail ? { detail } : {}),
-          ...(result.statusCode !== undefined ? { statusCode: result.statusCode } : {}),
+          ...(!result.valid && result.statusCode !== undefined ? { statusCode: result.statusCode } : {}),
           host,
           checkedAt: checkedAt.toISOString(),
         },
