@@ -17,7 +17,7 @@ type Row = {
   conversation_id: string | null;
   agent_ids: string[];
   data: Record<string, unknown>;
-  at: Date;
+  at: Date | string;
 };
 
 export type EventHubOptions = {
@@ -122,7 +122,8 @@ export class EventHub {
       try {
         while (!this.stopped && (await this.readOnce()) === BATCH) {}
       } catch (err) {
-        this.options.logger?.warn({ err }, 'event hub read failed; retrying on the next notification or sweep');
+        this.options.logger?.warn({ err }, 'event hub read failed; retrying in 1 s');
+        setTimeout(() => this.poke(), 1000).unref();
         return;
       }
     } while (this.again && !this.stopped);
@@ -150,7 +151,7 @@ export class EventHub {
         conversationId: row.conversation_id,
         agentIds: row.agent_ids ?? [],
         data: row.data ?? {},
-        at: row.at.toISOString(),
+        at: new Date(row.at).toISOString(),
       });
     }
     return rows.length;

@@ -30,7 +30,7 @@ type Row = {
   conversation_id: string | null;
   agent_ids: string[];
   data: Record<string, unknown>;
-  at: Date;
+  at: Date | string;
 };
 
 export function canSee(user: AuthUser, event: Pick<HubEvent, 'agentIds'>): boolean {
@@ -46,80 +46,86 @@ export function eventRoutes(deps: ApiDeps, options: { heartbeatMs?: number } = {
     const resume = parseResumeToken(c.req.header('last-event-id') ?? c.req.valid('query').lastEventId);
     const hub = await getEventHub(deps);
     c.header('X-Accel-Buffering', 'no');
-    return streamSSE(c, async (stream) => {
-      const queue: HubEvent[] = [];
-      let wake: (() => void) | null = null;
-      // Subscribe before replaying, so nothing committed during the replay falls between the two.
-      const unsubscribe = hub.subscribe((e) => {
-        if (!canSee(user, e)) return;
-        queue.push(e);
-        wake?.();
-      });
-      stream.onAbort(() => {
-        unsubscribe();
-        wake?.();
-      });
-      const live = () => !stream.aborted && !stream.closed;
-      const send = (e: HubEvent, token: string) =>
-        stream.writeSSE({
-          event: e.type,
-          id: token,
-          data: JSON.stringify({ conversationId: e.conversationId, ...e.data, eventId: e.id, at: e.at }),
+    return streamSSE(
+      c,
+      async (stream) => {
+        const queue: HubEvent[] = [];
+        let wake: (() => void) | null = null;
+        // Subscribe before replaying, so nothing committed during the replay falls between the two.
+        const unsubscribe = hub.subscribe((e) => {
+          if (!canSee(user, e)) return;
+          queue.push(e);
+          wake?.();
         });
-      try {
-        let clientMax = hub.watermark;
-        const replayed = new Set<number>();
-        const alreadyHad = (id: number) =>
-          replayed.has(id) || (resume !== null && id <= resume.max && !resume.missing.includes(id));
-        if (resume) {
-          clientMax = resume.max;
-          for (const e of await replay(deps, user, resume.max, resume.missing)) {
-            replayed.add(e.id);
-            clientMax = Math.max(clientMax, e.id);
-            await send(e, formatResumeToken(clientMax, hub.gapsUpTo(clientMax)));
-          }
-        }
-        await stream.writeSSE({
-          event: 'ready',
-          id: formatResumeToken(clientMax, hub.gapsUpTo(clientMax)),
-          retry: 2000,
-          data: JSON.stringify({ userId: user.id, role: user.role }),
+        stream.onAbort(() => {
+          unsubscribe();
+          wake?.();
         });
-        while (live()) {
-          if (!queue.length) {
-            await new Promise<void>((resolve) => {
-              const timer = setTimeout(resolve, heartbeatMs);
-              wake = () => {
-                clearTimeout(timer);
-                resolve();
-              };
-            });
-            wake = null;
+        const live = () => !stream.aborted && !stream.closed;
+        const send = (e: HubEvent, token: string) =>
+          stream.writeSSE({
+            event: e.type,
+            id: token,
+            data: JSON.stringify({ conversationId: e.conversationId, ...e.data, eventId: e.id, at: e.at }),
+          });
+        try {
+          let clientMax = hub.watermark;
+          const replayed = new Set<number>();
+          const alreadyHad = (id: number) =>
+            replayed.has(id) || (resume !== null && id <= resume.max && !resume.missing.includes(id));
+          if (resume) {
+            clientMax = resume.max;
+            for (const e of await replay(deps, user, resume.max, resume.missing)) {
+              replayed.add(e.id);
+              clientMax = Math.max(clientMax, e.id);
+              await send(e, formatResumeToken(clientMax, hub.gapsUpTo(clientMax)));
+            }
           }
-          if (!live()) break;
-          // Take the batch and the hub's position together: everything up to `seen` this client may see is in it.
-          const batch = queue.splice(0);
-          const seen = hub.watermark;
-          if (!batch.length) {
+          await stream.writeSSE({
+            event: 'ready',
+            id: formatResumeToken(clientMax, hub.gapsUpTo(clientMax)),
+            retry: 2000,
+            data: JSON.stringify({ userId: user.id, role: user.role }),
+          });
+          while (live()) {
+            if (!queue.length) {
+              await new Promise<void>((resolve) => {
+                const timer = setTimeout(resolve, heartbeatMs);
+                wake = () => {
+                  clearTimeout(timer);
+                  resolve();
+                };
+              });
+              wake = null;
+            }
+            if (!live()) break;
+            // Take the batch and the hub's position together: everything up to `seen` this client may see is in it.
+            const batch = queue.splice(0);
+            const seen = hub.watermark;
+            if (!batch.length) {
+              clientMax = Math.max(clientMax, seen);
+              await stream.writeSSE({
+                event: 'heartbeat',
+                id: formatResumeToken(clientMax, hub.gapsUpTo(clientMax)),
+                data: JSON.stringify({ at: new Date().toISOString() }),
+              });
+              continue;
+            }
+            for (const e of batch) {
+              if (alreadyHad(e.id)) continue;
+              clientMax = Math.max(clientMax, e.id);
+              await send(e, formatResumeToken(clientMax, hub.gapsUpTo(clientMax)));
+            }
             clientMax = Math.max(clientMax, seen);
-            await stream.writeSSE({
-              event: 'heartbeat',
-              id: formatResumeToken(clientMax, hub.gapsUpTo(clientMax)),
-              data: JSON.stringify({ at: new Date().toISOString() }),
-            });
-            continue;
           }
-          for (const e of batch) {
-            if (alreadyHad(e.id)) continue;
-            clientMax = Math.max(clientMax, e.id);
-            await send(e, formatResumeToken(clientMax, hub.gapsUpTo(clientMax)));
-          }
-          clientMax = Math.max(clientMax, seen);
+        } finally {
+          unsubscribe();
         }
-      } finally {
-        unsubscribe();
-      }
-    });
+      },
+      async (err) => {
+        deps.logger.warn({ err, userId: user.id }, 'event stream failed; the client will reconnect and resume');
+      },
+    );
   });
   return app;
 }
@@ -129,7 +135,7 @@ async function replay(deps: Pick<ApiDeps, 'sql'>, user: AuthUser, after: number,
   const out: HubEvent[] = [];
   let cursor = after;
   const missingIds = missing.map(String);
-  const onlyMine = user.role === 'agent' ? deps.sql`and agent_ids @> ${deps.sql.json([user.id])}` : deps.sql``;
+  const onlyMine = user.role === 'agent' ? deps.sql`and agent_ids @> ${JSON.stringify([user.id])}::jsonb` : deps.sql``;
   for (;;) {
     const rows = await deps.sql<Row[]>`
       select id::text, type, conversation_id, agent_ids, data, at from events
@@ -143,7 +149,7 @@ async function replay(deps: Pick<ApiDeps, 'sql'>, user: AuthUser, after: number,
         conversationId: r.conversation_id,
         agentIds: r.agent_ids ?? [],
         data: r.data ?? {},
-        at: r.at.toISOString(),
+        at: new Date(r.at).toISOString(),
       });
     }
     if (rows.length < 1000) return out;
