@@ -23,6 +23,11 @@ const PhoneNumberCreate = z
   .strict()
   .openapi('PhoneNumberCreate');
 
+const PhoneNumberUpdate = z
+  .object({ type: NumberType.optional(), description: z.string().max(500).nullish() })
+  .strict()
+  .openapi('PhoneNumberUpdate');
+
 const PhoneNumber = z
   .object({
     id: z.uuid(),
@@ -150,6 +155,41 @@ export function phoneNumberRoutes(deps: ApiDeps) {
         .where(eq(phoneNumbers.id, id));
       if (!row) throw notFound('phone number', id);
       return c.json(view(row.n, row.channelId), 200);
+    },
+  );
+
+  app.openapi(
+    setupRoute({
+      method: 'patch',
+      path: '/phone-numbers/{id}',
+      tags: ['Phone numbers'],
+      summary: 'Change the description or type of a number (the number itself is its identity: add a new one)',
+      middleware: admin,
+      request: { params: IdParam, body: jsonBody(PhoneNumberUpdate) },
+      responses: { 200: jsonResponse(PhoneNumber, 'Updated') },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const body = c.req.valid('json');
+      const row = await deps.db.query.phoneNumbers.findFirst({ where: eq(phoneNumbers.id, id) });
+      if (!row) throw notFound('phone number', id);
+      if (body.type) {
+        const rule = validateSmsNumber(row.number, body.type);
+        if (rule) throw new ProblemError(422, `type: ${rule}`, [{ path: 'type', message: rule }]);
+      }
+      const [updated] = await deps.db
+        .update(phoneNumbers)
+        .set({
+          ...(body.type ? { type: body.type } : {}),
+          ...(body.description !== undefined ? { description: body.description } : {}),
+        })
+        .where(eq(phoneNumbers.id, id))
+        .returning();
+      const channel = await deps.db.query.smsChannels.findFirst({
+        where: eq(smsChannels.phoneNumberId, id),
+        columns: { id: true },
+      });
+      return c.json(view(updated!, channel?.id ?? null), 200);
     },
   );
 

@@ -86,6 +86,16 @@ describe('SMS phone numbers', () => {
     expect(nested.body.items.map((x: { id: string }) => x.id)).toEqual([n.id]);
   });
 
+  it('changes description and type, re-checking the number against the new type', async () => {
+    const n = await createNumber(s, accountId, '35928000009');
+    const r = await call(s, 'PATCH', `/phone-numbers/${n.id}`, { description: 'Sofia office', type: 'toll_free' });
+    expect(r.body).toMatchObject({ description: 'Sofia office', type: 'toll_free', number: '35928000009' });
+    const p = expectProblem(await call(s, 'PATCH', `/phone-numbers/${n.id}`, { type: 'short_code' }), 422);
+    expect(p.errors).toEqual([{ path: 'type', message: expect.stringMatching(/5 to 6 digits for a short code/) }]);
+    expectProblem(await call(s, 'PATCH', `/phone-numbers/${n.id}`, { number: '35928000010' }), 422);
+    expectProblem(await call(s, 'PATCH', `/phone-numbers/${UNKNOWN_ID}`, { description: 'x' }), 404);
+  });
+
   it('deletes a number; unknown ids answer 404', async () => {
     const n = await createNumber(s, accountId, '35928000002');
     expect((await call(s, 'DELETE', `/phone-numbers/${n.id}`)).status).toBe(204);

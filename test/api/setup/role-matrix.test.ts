@@ -19,6 +19,7 @@ const MATRIX: Record<string, string> = {
   'GET /messaging-accounts/{id}/phone-numbers': 'AS',
   'GET /phone-numbers': 'AS',
   'GET /phone-numbers/{id}': 'AS',
+  'PATCH /phone-numbers/{id}': 'A',
   'DELETE /phone-numbers/{id}': 'A',
   'POST /queues': 'A',
   'GET /queues': 'ASG',
