@@ -152,8 +152,7 @@ describe('webhook over generated bodies (real app and Postgres)', () => {
               : signing === 'wrong-key'
                 ? callbackHeaders(acc.customerId, KEY, raw)
                 : {};
-          const count = async () =>
-            (await s.db.sql`select count(*)::int as n from inbox where raw_body = ${raw}`)[0]!.n as number;
+          const count = async () => (await s.db.sql`select count(*)::int as n from inbox`)[0]!.n as number;
           const before = signing === 'signed' ? 0 : await count();
           const res = await s.app.request(`/webhooks/telesign/${acc.id}`, {
             method: 'POST',
