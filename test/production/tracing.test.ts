@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { messagingAccounts } from '../../db/schema/index.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import {
   type ApiProcess,
@@ -11,6 +10,7 @@ import {
   startWorkerProcess,
 } from '../support/processes.js';
 import { eventually } from '../support/stack.js';
+import { postMo, seedChannel } from './fixtures.js';
 
 /**
  * OpenTelemetry end to end: API and worker export OTLP/HTTP (JSON) to a fake collector; one inbound callback yields
@@ -67,27 +67,16 @@ afterAll(async () => {
 
 describe('tracing (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
   it('one inbound callback is one trace across the API, Temporal, the workflow and its activities', async () => {
-    const [acc] = await db.db
-      .insert(messagingAccounts)
-      .values({ name: 'Tracing', customerId: 'CUST-T', apiKeyCiphertext: 'unused', apiKeyHint: '…0000' })
-      .returning();
+    const channel = await seedChannel(api.url, 'Tracing', '15557654321');
     const traceId = randomBytes(16).toString('hex');
-    const body = JSON.stringify({
-      reference_id: `REF${randomBytes(6).toString('hex')}`,
-      sub_resource: 'mo_sms',
-      user_response: { phone_number: '15551239999', sender_id: '15557654321', mo_message: 'trace me' },
+    const res = await postMo(api.url, channel, '15551239999', 'trace me', {
+      traceparent: `00-${traceId}-${'1'.repeat(16)}-01`,
     });
-    const res = await fetch(`${api.url}/webhooks/telesign/${acc!.id}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', traceparent: `00-${traceId}-${'1'.repeat(16)}-01` },
-      body,
-    });
-    expect([200, 401]).toContain(res.status);
+    expect(res.status).toBe(200);
     const apiSpan = await eventually(async () =>
       spans.find((s) => s.traceId === traceId && s.service === 'smsdesk-api'),
     );
     expect(apiSpan.name).toBe('POST /webhooks/telesign/:accountId');
-    if (res.status !== 200) return; // signature checks landed: the API span is what this test can still see
     const fromWorker = await eventually(
       async () => spans.filter((s) => s.traceId === traceId && s.service === 'smsdesk-worker').length > 0,
       30_000,

@@ -1,7 +1,6 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { messagingAccounts } from '../../db/schema/index.js';
 import { freePort } from '../../dev/temporal-dev-server.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import {
@@ -13,6 +12,7 @@ import {
   stopAll,
 } from '../support/processes.js';
 import { eventually } from '../support/stack.js';
+import { ADMIN_HEADERS, type Channel, callApi, postMo as postMoAs, seedChannel } from './fixtures.js';
 
 /**
  * Two API processes and two worker processes (the production entry points) on one Temporal and one PostgreSQL:
@@ -20,107 +20,22 @@ import { eventually } from '../support/stack.js';
  * or an API replica (SIGTERM) loses nothing.
  */
 
-const admin = { authorization: 'Bearer test-admin-token-0123456789', 'content-type': 'application/json' };
-const customerId = 'CUST-REPLICAS';
-const apiKey = randomBytes(32).toString('base64');
 const supportNumber = '15557654321';
 
 let db: TestDb;
 let taskQueue: string;
 let apis: ApiProcess[] = [];
 let workers: RunningProcess[] = [];
-let accountId: string;
+let channel: Channel;
 let sdkMetricsPort: number;
 let workerMetricsPort: number;
 
-/** TeleSign's callback signature (contract: base64 HMAC-SHA256 keyed by the base64-decoded API key, raw body). */
-function signedHeaders(body: string): Record<string, string> {
-  const sig = createHmac('sha256', Buffer.from(apiKey, 'base64')).update(body).digest('base64');
-  return { 'content-type': 'application/json', authorization: `TSA ${customerId}:${sig}`, 'x-ts-authorization': sig };
-}
-
 async function call(api: ApiProcess, path: string, init: RequestInit = {}) {
-  const res = await fetch(`${api.url}${path}`, { ...init, headers: { ...admin, ...(init.headers ?? {}) } });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
-
-/**
- * Account plus (when the setup API has them) number, queue, workstream and SMS channel, so routing finds a channel.
- * Steps the setup API does not serve yet (404) are skipped; later issues extend this to the full seed flow.
- */
-async function seed(api: ApiProcess): Promise<string> {
-  const acc = await call(api, '/api/v1/messaging-accounts', {
-    method: 'POST',
-    body: JSON.stringify({ name: 'Replicas', provider: 'telesign', customerId, apiKey }),
-  });
-  if (acc.status === 404) {
-    const [row] = await db.db
-      .insert(messagingAccounts)
-      .values({ name: 'Replicas', customerId, apiKeyCiphertext: 'unused', apiKeyHint: '…0000' })
-      .returning();
-    return row!.id;
-  }
-  expect(acc.status, JSON.stringify(acc.body)).toBe(201);
-  const id: string = acc.body.id;
-  const steps: [string, () => Record<string, unknown>, (b: Record<string, string>) => void][] = [];
-  let phoneNumberId = '';
-  let queueId = '';
-  let workstreamId = '';
-  steps.push([
-    `/api/v1/messaging-accounts/${id}/phone-numbers`,
-    () => ({ number: supportNumber, type: 'geo' }),
-    (b) => {
-      phoneNumberId = b.id!;
-    },
-  ]);
-  steps.push([
-    '/api/v1/queues',
-    () => ({ name: 'Replicas queue', assignmentMethod: 'highest_capacity', agentIds: [] }),
-    (b) => {
-      queueId = b.id!;
-    },
-  ]);
-  steps.push([
-    '/api/v1/workstreams',
-    () => ({ name: 'Replicas workstream', distributionMode: 'push', defaultQueueId: queueId }),
-    (b) => {
-      workstreamId = b.id!;
-    },
-  ]);
-  steps.push([
-    'sms-channels',
-    () => ({ phoneNumberId, language: 'en', attachments: { customersCanSend: false, agentsCanSend: false } }),
-    () => {},
-  ]);
-  for (const [path, body, keep] of steps) {
-    const url = path === 'sms-channels' ? `/api/v1/workstreams/${workstreamId}/sms-channels` : path;
-    const res = await call(api, url, { method: 'POST', body: JSON.stringify(body()) });
-    if (res.status === 404 && res.body?.detail?.startsWith?.('no route')) break;
-    expect(res.status, `${url}: ${JSON.stringify(res.body)}`).toBe(201);
-    keep(res.body);
-  }
-  return id;
-}
-
-function moBody(referenceId: string, customerNumber: string, text: string): string {
-  return JSON.stringify({
-    reference_id: referenceId,
-    status: { code: 1500, description: 'Delivered to customer', updated_on: new Date().toISOString() },
-    submit_timestamp: new Date().toISOString(),
-    errors: [],
-    sub_resource: 'mo_sms',
-    user_response: { phone_number: customerNumber, sender_id: supportNumber, mo_message: text },
-  });
+  return callApi(api.url, path, init);
 }
 
 async function postMo(api: ApiProcess, customerNumber: string, text: string): Promise<void> {
-  const body = moBody(`REF${randomBytes(8).toString('hex')}`, customerNumber, text);
-  const res = await fetch(`${api.url}/webhooks/telesign/${accountId}`, {
-    method: 'POST',
-    headers: signedHeaders(body),
-    body,
-  });
+  const res = await postMoAs(api.url, channel, customerNumber, text);
   expect(res.status, await res.clone().text()).toBe(200);
 }
 
@@ -150,7 +65,7 @@ beforeAll(async () => {
       startWorkerProcess(env, { name: 'worker-2' }),
     ]),
   ]);
-  accountId = await seed(apis[0]!);
+  channel = await seedChannel(apis[0]!.url, 'Replicas', supportNumber);
 }, 150_000);
 
 afterAll(async () => {
@@ -239,7 +154,7 @@ describe('two API replicas and two workers on one Temporal and one PostgreSQL', 
 
   it('logs are JSON lines carrying request ids, and the admin token never appears', async () => {
     const api = apis[0]!;
-    const res = await fetch(`${api.url}/api/v1/conversations/${crypto.randomUUID()}`, { headers: admin });
+    const res = await fetch(`${api.url}/api/v1/conversations/${crypto.randomUUID()}`, { headers: ADMIN_HEADERS });
     const requestId = res.headers.get('x-request-id');
     expect(requestId).toBeTruthy();
     const line = await eventually(async () =>
@@ -250,6 +165,6 @@ describe('two API replicas and two workers on one Temporal and one PostgreSQL', 
     );
     expect(JSON.parse(line)).toMatchObject({ requestId, method: 'GET', status: 404, role: 'api' });
     expect(api.output()).not.toContain('test-admin-token-0123456789');
-    expect(api.output()).not.toContain(apiKey);
+    expect(api.output()).not.toContain(channel.apiKey);
   });
 });
