@@ -209,7 +209,7 @@ async function openEvents(url: string, headers: Record<string, string>) {
   if (!res.ok || !res.body) throw new ApiError(res.status, await res.json().catch(() => null), 'GET /events');
   const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
   const queue: SseEvent[] = [];
-  let wake: (() => void) | null = null;
+  const waiter: { wake?: () => void } = {};
   let buffer = '';
   const pump = (async () => {
     try {
@@ -233,7 +233,7 @@ async function openEvents(url: string, headers: Record<string, string>) {
             e.data = JSON.parse(data.join('\n'));
           } catch {}
           queue.push(e);
-          wake?.();
+          waiter.wake?.();
         }
       }
     } catch {
@@ -250,12 +250,12 @@ async function openEvents(url: string, headers: Record<string, string>) {
         if (left <= 0) throw new Error('timeout waiting for an event');
         await new Promise<void>((r) => {
           const t = setTimeout(r, left);
-          wake = () => {
+          waiter.wake = () => {
             clearTimeout(t);
             r();
           };
         });
-        wake = null;
+        waiter.wake = undefined;
       }
     },
     async close() {
