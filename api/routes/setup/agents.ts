@@ -4,8 +4,15 @@ import { auditLog, queueMembers, users } from '../../../db/schema/index.js';
 import { notFound, ProblemError } from '../../../lib/problem.js';
 import { generateToken, guard, hashToken, ROLES } from '../../auth.js';
 import type { ApiDeps } from '../../deps.js';
-import { createRouter } from '../../router.js';
-import { conflict, IdParam, isUniqueViolation, jsonBody, jsonResponse, setupRoute } from './common.js';
+import {
+  conflict,
+  createSetupRouter,
+  IdParam,
+  isUniqueViolation,
+  jsonBody,
+  jsonResponse,
+  setupRoute,
+} from './common.js';
 
 const Role = z.enum(ROLES, { error: 'must be one of agent, supervisor, admin' });
 const skills = z
@@ -79,7 +86,7 @@ const view = (r: Row, queueIds: string[]): z.infer<typeof Agent> => ({
 const SUPERVISOR_FIELDS = ['capacity', 'skills'];
 
 export function agentAdminRoutes(deps: ApiDeps) {
-  const app = createRouter();
+  const app = createSetupRouter();
   const admin = guard(deps, 'admin');
   const readers = guard(deps, 'admin', 'supervisor');
 

@@ -7,8 +7,7 @@ import {
 } from '../../../domain/automated-messages.js';
 import { guard } from '../../auth.js';
 import type { ApiDeps } from '../../deps.js';
-import { createRouter } from '../../router.js';
-import { jsonResponse, setupRoute } from './common.js';
+import { createSetupRouter, jsonResponse, setupRoute } from './common.js';
 
 const AutomatedMessageDefaults = z
   .object({
@@ -25,7 +24,7 @@ const AutomatedMessageDefaults = z
   .openapi('AutomatedMessageDefaults');
 
 export function automatedMessageRoutes(deps: ApiDeps) {
-  const app = createRouter();
+  const app = createSetupRouter();
   app.openapi(
     setupRoute({
       method: 'get',

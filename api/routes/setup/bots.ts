@@ -5,8 +5,16 @@ import { notFound } from '../../../lib/problem.js';
 import { encryptSecret, keyringFromConfig, secretHint } from '../../../lib/secrets.js';
 import { guard } from '../../auth.js';
 import type { ApiDeps } from '../../deps.js';
-import { createRouter } from '../../router.js';
-import { conflict, fieldProblem, IdParam, jsonBody, jsonResponse, noContent, setupRoute } from './common.js';
+import {
+  conflict,
+  createSetupRouter,
+  fieldProblem,
+  IdParam,
+  jsonBody,
+  jsonResponse,
+  noContent,
+  setupRoute,
+} from './common.js';
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
 
@@ -100,7 +108,7 @@ const view = (r: Row): z.infer<typeof Bot> => {
 };
 
 export function botRoutes(deps: ApiDeps) {
-  const app = createRouter();
+  const app = createSetupRouter();
   const keyring = keyringFromConfig(deps.config);
   const admin = guard(deps, 'admin');
   const readers = guard(deps, 'admin', 'supervisor');

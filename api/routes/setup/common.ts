@@ -2,6 +2,7 @@ import { createRoute, type RouteConfig, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import type { Db } from '../../../db/client.js';
 import { ProblemError } from '../../../lib/problem.js';
+import { createRouter } from '../../router.js';
 
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 /** Query helpers take either the pool or an open transaction. */
@@ -56,6 +57,26 @@ export function setupRoute<const R extends RouteConfig>(config: R) {
     security: [{ bearerAuth: [] }],
     responses: { ...problemResponses, 413: problem('Body too large'), ...config.responses },
   });
+}
+
+/** Path parameters that hold ids; in setup routes they are always UUIDs. */
+const ID_PARAM = /\/:(id|channelId|ruleId)(?=\/|$)/g;
+
+/**
+ * A router whose id parameters only match UUID-shaped segments. Setup and agent routers share /api/v1 and Hono tries
+ * routes in registration order, so a plain `/agents/:id` would swallow the agent API's `/agents/overview` and answer
+ * 422. With the constraint, a non-UUID segment falls through to later routes (or the 404 handler). The OpenAPI
+ * document is unaffected: it is built from the createRoute path, not from the router.
+ */
+export function createSetupRouter() {
+  const app = createRouter();
+  const on = app.on;
+  app.on = ((method: string | string[], path: string | string[], ...handlers: unknown[]) => {
+    const constrain = (p: string) => p.replace(ID_PARAM, '/:$1{[0-9a-fA-F]+-[0-9a-fA-F-]+}');
+    const paths = Array.isArray(path) ? path.map(constrain) : constrain(path);
+    return (on as (...a: unknown[]) => unknown)(method, paths, ...handlers);
+  }) as typeof app.on;
+  return app;
 }
 
 /** JSON body helper for createRoute's `request.body`. */

@@ -12,8 +12,7 @@ import {
 import { validateTelesignCredentials } from '../../../telesign/validate-credentials.js';
 import { guard } from '../../auth.js';
 import type { ApiDeps } from '../../deps.js';
-import { createRouter } from '../../router.js';
-import { conflict, IdParam, jsonBody, jsonResponse, noContent, setupRoute } from './common.js';
+import { conflict, createSetupRouter, IdParam, jsonBody, jsonResponse, noContent, setupRoute } from './common.js';
 
 const apiKey = z
   .string()
@@ -109,7 +108,7 @@ export function callbackUrl(deps: Pick<ApiDeps, 'config'>, accountId: string): s
 }
 
 export function messagingAccountRoutes(deps: ApiDeps) {
-  const app = createRouter();
+  const app = createSetupRouter();
   const keyring = keyringFromConfig(deps.config);
   const admin = guard(deps, 'admin');
 

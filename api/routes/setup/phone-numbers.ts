@@ -5,8 +5,16 @@ import { validateSmsNumber } from '../../../domain/phone-number.js';
 import { notFound, ProblemError } from '../../../lib/problem.js';
 import { guard } from '../../auth.js';
 import type { ApiDeps } from '../../deps.js';
-import { createRouter } from '../../router.js';
-import { conflict, IdParam, isUniqueViolation, jsonBody, jsonResponse, noContent, setupRoute } from './common.js';
+import {
+  conflict,
+  createSetupRouter,
+  IdParam,
+  isUniqueViolation,
+  jsonBody,
+  jsonResponse,
+  noContent,
+  setupRoute,
+} from './common.js';
 
 const NumberType = z.enum(['geo', 'short_code', 'toll_free'], { error: 'must be one of geo, short_code, toll_free' });
 
@@ -45,7 +53,7 @@ const ListQuery = z.object({ accountId: z.uuid().optional() });
 type Row = typeof phoneNumbers.$inferSelect;
 
 export function phoneNumberRoutes(deps: ApiDeps) {
-  const app = createRouter();
+  const app = createSetupRouter();
   const admin = guard(deps, 'admin');
   const readers = guard(deps, 'admin', 'supervisor');
 

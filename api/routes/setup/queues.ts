@@ -4,9 +4,9 @@ import { queueMembers, queues, routingRules, users, workstreams } from '../../..
 import { notFound, ProblemError } from '../../../lib/problem.js';
 import { guard } from '../../auth.js';
 import type { ApiDeps } from '../../deps.js';
-import { createRouter } from '../../router.js';
 import {
   conflict,
+  createSetupRouter,
   type Executor,
   IdParam,
   isUniqueViolation,
@@ -116,7 +116,7 @@ async function setMembers(db: Executor, queueId: string, ids: string[]) {
 }
 
 export function queueRoutes(deps: ApiDeps) {
-  const app = createRouter();
+  const app = createSetupRouter();
 
   async function load(id: string) {
     const row = await deps.db.query.queues.findFirst({ where: eq(queues.id, id) });

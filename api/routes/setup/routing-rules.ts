@@ -11,9 +11,9 @@ import {
 import { notFound } from '../../../lib/problem.js';
 import { guard } from '../../auth.js';
 import type { ApiDeps } from '../../deps.js';
-import { createRouter } from '../../router.js';
 import {
   conflict,
+  createSetupRouter,
   type Executor,
   fieldProblem,
   isUniqueViolation,
@@ -137,7 +137,7 @@ const orderTaken = (err: unknown, order: number | undefined) =>
     : err;
 
 export function routingRuleRoutes(deps: ApiDeps) {
-  const app = createRouter();
+  const app = createSetupRouter();
   const admin = guard(deps, 'admin');
   const readers = guard(deps, 'admin', 'supervisor');
 

@@ -3,8 +3,7 @@ import { eq } from 'drizzle-orm';
 import { settings } from '../../../db/schema/index.js';
 import { guard } from '../../auth.js';
 import type { ApiDeps } from '../../deps.js';
-import { createRouter } from '../../router.js';
-import { jsonBody, jsonResponse, setupRoute } from './common.js';
+import { createSetupRouter, jsonBody, jsonResponse, setupRoute } from './common.js';
 
 const Settings = z
   .object({
@@ -34,7 +33,7 @@ const view = (r: Row) => ({
 });
 
 export function settingsRoutes(deps: ApiDeps) {
-  const app = createRouter();
+  const app = createSetupRouter();
 
   // The row normally exists (bootstrap); create it on demand so a fresh database never answers 500.
   async function load(): Promise<Row> {

@@ -5,9 +5,9 @@ import { AUTOMATED_TRIGGERS, isAutomatedTrigger } from '../../../domain/automate
 import { notFound } from '../../../lib/problem.js';
 import { guard } from '../../auth.js';
 import type { ApiDeps } from '../../deps.js';
-import { createRouter } from '../../router.js';
 import {
   conflict,
+  createSetupRouter,
   type Executor,
   fieldProblem,
   isUniqueViolation,
@@ -98,7 +98,7 @@ type Row = typeof smsChannels.$inferSelect;
 type NumberRow = typeof phoneNumbers.$inferSelect;
 
 export function smsChannelRoutes(deps: ApiDeps) {
-  const app = createRouter();
+  const app = createSetupRouter();
   const admin = guard(deps, 'admin');
   const readers = guard(deps, 'admin', 'supervisor');
 

@@ -4,9 +4,9 @@ import { bots, queues, smsChannels, workstreams } from '../../../db/schema/index
 import { notFound } from '../../../lib/problem.js';
 import { guard } from '../../auth.js';
 import type { ApiDeps } from '../../deps.js';
-import { createRouter } from '../../router.js';
 import {
   conflict,
+  createSetupRouter,
   type Executor,
   fieldProblem,
   IdParam,
@@ -181,7 +181,7 @@ async function assertBot(db: Executor, botId: string | null | undefined, mode: '
 }
 
 export function workstreamRoutes(deps: ApiDeps) {
-  const app = createRouter();
+  const app = createSetupRouter();
   const admin = guard(deps, 'admin');
   const readers = guard(deps, 'admin', 'supervisor');
 
