@@ -11,6 +11,7 @@ import { createDb } from '../db/client.js';
 import { runMigrations } from '../db/migrate.js';
 import { createLogger, type Logger } from '../lib/logger.js';
 import { installTemporalRuntime } from '../lib/temporal-runtime.js';
+import { startSimulator } from '../telesign/simulator/server.js';
 import { connectClient, connectWorkerConnection } from '../temporal/connection.js';
 import { createWorker } from '../worker/create-worker.js';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
@@ -98,6 +99,29 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       env.DATABASE_URL = pg.url;
     }
 
+    // TeleSign simulator when no real TeleSign host is configured; the demo credentials persist with the data.
+    let simulator: Awaited<ReturnType<typeof startSimulator>> | null = null;
+    let demoCustomerId = '';
+    if (!env.TELESIGN_BASE_URL) {
+      simulator = await startSimulator({ port: Number(env.SIMULATOR_PORT ?? 4010), publicHost: '127.0.0.1' });
+      stops.push(simulator.stop);
+      env.TELESIGN_BASE_URL = simulator.url;
+      demoCustomerId = persistedSecret(join(opts.dataDir, 'simulator-customer-id'), () =>
+        randomBytes(16)
+          .toString('hex')
+          .toUpperCase()
+          .replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5'),
+      );
+      const demo = simulator.addAccount({
+        customerId: demoCustomerId,
+        apiKey: persistedSecret(join(opts.dataDir, 'simulator-api-key'), () => randomBytes(48).toString('base64')),
+        numbers: (env.SIMULATOR_NUMBERS ?? '14252306549').split(',').filter(Boolean),
+      });
+      log(
+        `TeleSign simulator: ${simulator.url}/sim\n  demo customer ID ${demo.customerId}\n  demo API key     ${demo.apiKey}\n  demo numbers     ${demo.numbers.join(', ')}\n  Create a messaging account with these (restEndpoint ${simulator.url}), then set its callback URL on ${simulator.url}/sim.`,
+      );
+    }
+
     const config = loadConfig(env);
     const logger = createLogger(config.LOG_LEVEL);
     await runMigrations(config.DATABASE_URL);
@@ -106,6 +130,14 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     const dbHandle = createDb(config.DATABASE_URL, { max: config.DATABASE_POOL_MAX });
     stops.push(dbHandle.close);
     await bootstrap(dbHandle.db, config.BOOTSTRAP_ADMIN_TOKEN);
+    if (simulator) {
+      // The simulator forgets callback URLs on restart; re-point it at an existing smsdesk account for the demo ID.
+      const account = await dbHandle.db.query.messagingAccounts.findFirst({
+        where: (a, { eq }) => eq(a.customerId, demoCustomerId),
+      });
+      if (account)
+        simulator.setCallbackUrl(demoCustomerId, `${config.PUBLIC_BASE_URL}/webhooks/telesign/${account.id}`);
+    }
 
     const temporal = await connectClient(config);
     stops.push(() => temporal.connection.close());
