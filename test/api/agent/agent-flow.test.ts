@@ -56,10 +56,17 @@ describe('examples/agent-flow.ts against the running stack', () => {
         if (process.env.AGENT_FLOW_LOG) console.log(l);
       },
     });
-    expect(result, lines.join('\n')).toMatchObject({ agentId: setup.agentId, finalState: 'closed', replyStatus: 'delivered' });
+    expect(result, lines.join('\n')).toMatchObject({
+      agentId: setup.agentId,
+      finalState: 'closed',
+      replyStatus: 'delivered',
+    });
     expect(result.eventsSeen).toContain('conversation.offered');
-    expect(sim.phone(customerNumber).received().map((m) => m.text)).toContain(
-      'Hello! Your order ships today. Anything else I can help with?',
-    );
+    expect(
+      sim
+        .phone(customerNumber)
+        .received()
+        .map((m) => m.text),
+    ).toContain('Hello! Your order ships today. Anything else I can help with?');
   }, 120_000);
 });
