@@ -7,9 +7,11 @@ const KINDS: Record<string, string> = { mo_sms: 'mo_sms', sms: 'dlr' };
  * The callback kind, from the body text the handler already buffered (Hono caches it as a promise in bodyCache).
  * Never reads the stream itself, so body limits and signature checks stay the handler's business.
  */
-async function kindOf(cached: unknown): Promise<string> {
+async function kindOf(cache: { text?: unknown; arrayBuffer?: unknown } | undefined): Promise<string> {
+  const cached = cache?.text ?? cache?.arrayBuffer;
   if (!cached || typeof (cached as Promise<unknown>).then !== 'function') return 'unknown';
-  const text = await (cached as Promise<unknown>).catch(() => undefined);
+  const body = await (cached as Promise<unknown>).catch(() => undefined);
+  const text = body instanceof ArrayBuffer ? new TextDecoder().decode(body) : body;
   if (typeof text !== 'string') return 'unknown';
   const m = /"sub_resource"\s*:\s*"([a-z_]+)"/.exec(text);
   if (!m) return 'unknown';
@@ -25,7 +27,7 @@ export function webhookTiming(): MiddlewareHandler {
     const start = process.hrtime.bigint();
     await next();
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-    const cache = (c.req as unknown as { bodyCache?: { text?: unknown } }).bodyCache;
-    metrics.webhookAckSeconds.observe({ status: String(c.res.status), kind: await kindOf(cache?.text) }, seconds);
+    const cache = (c.req as unknown as { bodyCache?: { text?: unknown; arrayBuffer?: unknown } }).bodyCache;
+    metrics.webhookAckSeconds.observe({ status: String(c.res.status), kind: await kindOf(cache) }, seconds);
   };
 }

@@ -1,19 +1,23 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { conversations, inbox, messages, messagingAccounts, offers, users } from '../../db/schema/index.js';
+import { conversations, inbox, messages, offers, users } from '../../db/schema/index.js';
 import { metrics } from '../../lib/metrics.js';
 import { createTestStack, type TestStack } from '../support/stack.js';
+import { signedHeaders } from './fixtures.js';
 
 let s: TestStack;
 let accountId: string;
+const apiKey = randomBytes(32).toString('base64');
 
 beforeAll(async () => {
   s = await createTestStack({ worker: false });
-  const [acc] = await s.db.db
-    .insert(messagingAccounts)
-    .values({ name: 'Metrics', customerId: 'CUST-M', apiKeyCiphertext: 'unused', apiKeyHint: '…0000' })
-    .returning();
-  accountId = acc!.id;
+  const res = await s.app.request('/api/v1/messaging-accounts', {
+    method: 'POST',
+    headers: { ...s.adminHeaders, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'Metrics', provider: 'telesign', customerId: 'CUST-M', apiKey }),
+  });
+  expect(res.status).toBe(201);
+  accountId = (await res.json()).id;
   // Shared state the scrape-time gauges read.
   const [agent] = await s.db.db.insert(users).values({ name: 'A', role: 'agent', tokenHash: randomUUID() }).returning();
   const convId = randomUUID();
@@ -65,11 +69,19 @@ describe('GET /metrics', () => {
       sub_resource: 'mo_sms',
       user_response: { phone_number: '15551230001', sender_id: '4442', mo_message: 'hi' },
     });
-    await s.app.request(`/webhooks/telesign/${accountId}`, {
+    const channel = { accountId, customerId: 'CUST-M', apiKey, supportNumber: '4442' };
+    const ok = await s.app.request(`/webhooks/telesign/${accountId}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: signedHeaders(channel, body),
       body,
     });
+    expect(ok.status).toBe(200);
+    const forged = await s.app.request(`/webhooks/telesign/${accountId}`, {
+      method: 'POST',
+      headers: signedHeaders({ ...channel, apiKey: randomBytes(32).toString('base64') }, body),
+      body,
+    });
+    expect(forged.status).toBe(401);
     await s.app.request(`/webhooks/telesign/${randomUUID()}`, { method: 'POST', body: '{}' });
     metrics.inboxHandOvers.inc({ path: 'relay', outcome: 'delivered' });
     metrics.sends.inc({ outcome: 'sent', code: '290' });
@@ -95,6 +107,8 @@ describe('GET /metrics', () => {
     ]) {
       expect(text, series).toMatch(new RegExp(`^${series}[{ ]`, 'm'));
     }
+    expect(text).toMatch(/^smsdesk_webhook_ack_seconds_count\{status="200",kind="mo_sms"\} [1-9]/m);
+    expect(text).toMatch(/^smsdesk_webhook_ack_seconds_count\{status="401",kind="mo_sms"\} [1-9]/m);
     expect(text).toMatch(/^smsdesk_webhook_ack_seconds_count\{status="404",kind="unknown"\} [1-9]/m);
     expect(text).toMatch(/^smsdesk_inbox_backlog \d+/m);
     // The stuck row is two minutes old (the MO above may be pending too, but it is younger).
