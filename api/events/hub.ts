@@ -42,6 +42,7 @@ export class EventHub {
   private lastSeen = 0;
   private readonly gaps = new Map<number, number>();
   private readonly subscribers = new Set<(e: HubEvent) => void>();
+  private readonly closers = new Set<() => void>();
   private reading: Promise<void> | null = null;
   private again = false;
   private stopped = false;
@@ -76,6 +77,13 @@ export class EventHub {
     await this.unlisten?.().catch(() => {});
     await this.reading;
     this.subscribers.clear();
+    // Streams end now, so their clients reconnect (and resume) on a replica that is still running.
+    for (const close of this.closers) close();
+    this.closers.clear();
+  }
+
+  get isStopped(): boolean {
+    return this.stopped;
   }
 
   /** Highest id handled; every lower id was delivered, is a pending gap, or never committed. */
@@ -92,10 +100,14 @@ export class EventHub {
     return this.subscribers.size;
   }
 
-  /** Called synchronously, in id order per read, for every event this process sees. */
-  subscribe(fn: (e: HubEvent) => void): () => void {
+  /** `fn` is called synchronously, in id order per read, for every event this process sees; `onClose` on stop. */
+  subscribe(fn: (e: HubEvent) => void, onClose?: () => void): () => void {
     this.subscribers.add(fn);
-    return () => this.subscribers.delete(fn);
+    if (onClose) this.closers.add(onClose);
+    return () => {
+      this.subscribers.delete(fn);
+      if (onClose) this.closers.delete(onClose);
+    };
   }
 
   /** Schedules a read; reads never overlap, and a poke during a read triggers one more. */

@@ -37,8 +37,10 @@ export function canSee(user: AuthUser, event: Pick<HubEvent, 'agentIds'>): boole
   return user.role !== 'agent' || event.agentIds.includes(user.id);
 }
 
-export function eventRoutes(deps: ApiDeps, options: { heartbeatMs?: number } = {}) {
+export function eventRoutes(deps: ApiDeps, options: { heartbeatMs?: number; maxQueued?: number } = {}) {
   const heartbeatMs = options.heartbeatMs ?? 15_000;
+  /** Events buffered for one slow client before its stream is cut. */
+  const maxQueued = options.maxQueued ?? 10_000;
   const app = createRouter();
   app.use('/events', authenticate(deps));
   app.openapi(eventsRoute, async (c) => {
@@ -51,17 +53,29 @@ export function eventRoutes(deps: ApiDeps, options: { heartbeatMs?: number } = {
       async (stream) => {
         const queue: HubEvent[] = [];
         let wake: (() => void) | null = null;
-        // Subscribe before replaying, so nothing committed during the replay falls between the two.
-        const unsubscribe = hub.subscribe((e) => {
-          if (!canSee(user, e)) return;
-          queue.push(e);
-          wake?.();
-        });
-        stream.onAbort(() => {
+        let ended = false;
+        let unsubscribe = () => {};
+        const end = (abort = false) => {
+          ended = true;
           unsubscribe();
+          // A write blocked on a client that stopped reading only returns once the response is cancelled.
+          if (abort) stream.abort();
           wake?.();
-        });
-        const live = () => !stream.aborted && !stream.closed;
+        };
+        // Subscribe before replaying, so nothing committed during the replay falls between the two. The hub ends
+        // the stream when it stops (shutdown): the client reconnects to a running replica and resumes.
+        unsubscribe = hub.subscribe(
+          (e) => {
+            if (!canSee(user, e)) return;
+            queue.push(e);
+            // A client that cannot keep up is cut off; it reconnects and resumes from the events table.
+            if (queue.length > maxQueued) end(true);
+            else wake?.();
+          },
+          () => end(),
+        );
+        stream.onAbort(() => end());
+        const live = () => !ended && !stream.aborted && !stream.closed;
         const send = (e: HubEvent, token: string) =>
           stream.writeSSE({
             event: e.type,

@@ -153,4 +153,38 @@ describe('GET /api/v1/events', () => {
       await second.close();
     }
   });
+
+  it('ends open streams when the process stops its hub, so clients reconnect to another replica', async () => {
+    const second: DbHandle = createDb(s.db.url, { max: 2 });
+    const depsB: ApiDeps = { ...depsA, db: second.db, sql: second.sql };
+    try {
+      const client = await connect(createApp(depsB), sue);
+      await stopEventHub(depsB);
+      await expect(client.next((e) => e.event === 'never', 5000)).rejects.toThrow('stream ended');
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('cuts off a client that stops reading, and it resumes without loss', async () => {
+    const app = new Hono<AppEnv>();
+    app.route('/api/v1', eventRoutes(depsA, { maxQueued: 3 }));
+    const res = await app.request('/api/v1/events', { headers: sue.headers });
+    const reader = res.body!.getReader();
+    let text = '';
+    while (!text.includes('event: ready')) text += new TextDecoder().decode((await reader.read()).value);
+    const readyId = /id: (\S+)/.exec(text)![1]!;
+    // The client now stops reading while events keep coming.
+    for (let i = 0; i < 10; i++) await publishEvent(s.db.db, ev('message.created', [], `slow-${i}`));
+    const cut = await Promise.race([
+      (async () => {
+        for (;;) if ((await reader.read()).done) return 'ended';
+      })().catch(() => 'ended'),
+      new Promise((r) => setTimeout(() => r('still open'), 5000)),
+    ]);
+    expect(cut).toBe('ended');
+    const again = await connect(s.app, sue, readyId);
+    await again.next(byTag('slow-9'));
+    expect(again.domainEvents().map((e) => e.json.tag)).toEqual(Array.from({ length: 10 }, (_, i) => `slow-${i}`));
+  });
 });
