@@ -31,6 +31,8 @@ export type EventHubOptions = {
 const BATCH = 1000;
 /** Ids to remember as gaps after one jump; larger jumps are rolled-back inserts, not slow commits. */
 const MAX_NEW_GAPS = 1000;
+/** Ids below the start position checked for transactions that have not committed yet. */
+const START_WINDOW = 200;
 
 /**
  * One LISTEN connection per API process, fanning out to in-memory subscribers (SSE clients). NOTIFY carries only the
@@ -60,6 +62,14 @@ export class EventHub {
   async start(): Promise<void> {
     const [row] = await this.sql<{ max: string }[]>`select coalesce(max(id), 0)::text as max from events`;
     this.lastSeen = Number(row!.max);
+    // Ids just below the start position may belong to transactions still open (a worker mid-activity): await them.
+    const recent = await this.sql<{ id: string }[]>`
+      select id::text from events where id > ${this.lastSeen - START_WINDOW}`;
+    const present = new Set(recent.map((r) => Number(r.id)));
+    const now = Date.now();
+    for (let id = Math.max(1, this.lastSeen - START_WINDOW + 1); id < this.lastSeen; id++) {
+      if (!present.has(id)) this.gaps.set(id, now);
+    }
     // onlisten runs on every (re)connect: re-read whatever was committed while the connection was down.
     const meta = await this.sql.listen(
       EVENTS_CHANNEL,

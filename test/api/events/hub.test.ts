@@ -80,4 +80,34 @@ describe('EventHub (LISTEN/NOTIFY fan-out)', () => {
     const after = await publishEvent(db.db, event('after-reconnect'));
     await eventually(async () => seen.some((e) => e.id === after), 15_000);
   });
+
+  it('a hub started while an event transaction is still open delivers that event when it commits', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    let slowStarted!: () => void;
+    const started = new Promise<void>((r) => {
+      slowStarted = r;
+    });
+    const slow = db.db.transaction(async (tx) => {
+      await publishEvent(tx, event('open-at-start'));
+      slowStarted();
+      await gate;
+    });
+    await started;
+    await publishEvent(db.db, event('committed-before-start'));
+    const late = new EventHub(db.sql, { sweepMs: 60_000 });
+    const got: HubEvent[] = [];
+    try {
+      await late.start();
+      late.subscribe((e) => got.push(e));
+      release();
+      await slow;
+      await eventually(async () => got.some((e) => e.data.tag === 'open-at-start'));
+      expect(got.map((e) => e.data.tag)).not.toContain('committed-before-start');
+    } finally {
+      await late.stop();
+    }
+  });
 });
