@@ -1,6 +1,10 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../../api/app.js';
+import { messagingAccounts } from '../../../db/schema/index.js';
+import { createLogger } from '../../../lib/logger.js';
 import { type Simulator, startSimulator } from '../../../telesign/simulator/server.js';
-import { createTestStack, type TestStack } from '../../support/stack.js';
+import { createTestStack, type TestStack, testConfig } from '../../support/stack.js';
 import { call, createAccount } from './helpers.js';
 
 let s: TestStack;
@@ -82,5 +86,34 @@ describe('POST /messaging-accounts/{id}/validate against the TeleSign simulator'
       status: 'valid',
       checkedAt: expect.any(String),
     });
+  });
+
+  it('after an encryption-key rotation, old envelopes still work and validation moves them to the new key', async () => {
+    const acc = sim.addAccount({ apiKey: KEY });
+    const { id } = await createAccount(s, { customerId: acc.customerId, apiKey: KEY });
+    const stored = async () =>
+      (await s.db.db.query.messagingAccounts.findFirst({ where: eq(messagingAccounts.id, id) }))!.apiKeyCiphertext;
+    expect(await stored()).toMatch(/^v1\.k1\./);
+    // The operator rotates: a new current key k2, the old key kept in ENCRYPTION_OLD_KEYS.
+    const rotated = testConfig({
+      DATABASE_URL: s.db.url,
+      TELESIGN_BASE_URL: sim.url,
+      ENCRYPTION_KEY: Buffer.alloc(32, 8).toString('base64'),
+      ENCRYPTION_KEY_ID: 'k2',
+      ENCRYPTION_OLD_KEYS: `k1:${s.config.ENCRYPTION_KEY}`,
+    });
+    const app = createApp({
+      config: rotated,
+      db: s.db.db,
+      sql: s.db.sql,
+      temporal: s.temporal,
+      logger: createLogger('silent'),
+    });
+    const res = await app.request(`/api/v1/messaging-accounts/${id}/validate`, {
+      method: 'POST',
+      headers: s.adminHeaders,
+    });
+    expect(await res.json()).toMatchObject({ valid: true });
+    expect(await stored()).toMatch(/^v1\.k2\./);
   });
 });
