@@ -181,6 +181,7 @@ export function actionRoutes(deps: ApiDeps) {
   for (const action of ACTIONS) {
     const route = actionRoute(action.path, action.summary, action.body ? { request: jsonBody(action.body) } : {});
     app.openapi(route, async (c) => {
+      // One generic handler for routes of different shapes: the validators ran (422 otherwise); read their output.
       const { id } = c.req.valid('param' as never) as { id: string };
       const body = action.body ? c.req.valid('json' as never) : undefined;
       const user = c.get('user');

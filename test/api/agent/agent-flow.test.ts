@@ -68,5 +68,19 @@ describe('examples/agent-flow.ts against the running stack', () => {
         .received()
         .map((m) => m.text),
     ).toContain('Hello! Your order ships today. Anything else I can help with?');
+    // The internal note is in the transcript for staff, and never reached the customer's handset.
+    const transcript = await fetch(`${baseUrl}/api/v1/conversations/${result.conversationId}`, {
+      headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
+    }).then((r) => r.json());
+    expect(transcript.messages).toContainEqual(
+      expect.objectContaining({ direction: 'note', text: 'Customer asked about order #1234.' }),
+    );
+    await sim.settle();
+    expect(
+      sim
+        .phone(customerNumber)
+        .received()
+        .map((m) => m.text),
+    ).not.toContain('Customer asked about order #1234.');
   }, 120_000);
 });
