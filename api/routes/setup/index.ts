@@ -1,6 +1,7 @@
 import type { ApiDeps } from '../../deps.js';
 import { createRouter } from '../../router.js';
 import { agentAdminRoutes } from './agents.js';
+import { auditLogRoutes } from './audit-log.js';
 import { automatedMessageRoutes } from './automated-messages.js';
 import { botRoutes } from './bots.js';
 import { messagingAccountRoutes } from './messaging-accounts.js';
@@ -32,5 +33,6 @@ export function setupRoutes(deps: ApiDeps) {
   app.route('/', agentAdminRoutes(deps));
   app.route('/', botRoutes(deps));
   app.route('/', automatedMessageRoutes(deps));
+  app.route('/', auditLogRoutes(deps));
   return app;
 }

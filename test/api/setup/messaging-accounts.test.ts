@@ -105,6 +105,23 @@ describe('messaging accounts', () => {
     expect(auditText).not.toContain(API_KEY);
   });
 
+  it('shows secret changes in GET /audit-log with hints only', async () => {
+    const { id } = await createAccount(s);
+    const r = await call(s, 'GET', `/audit-log?targetType=messaging_account&targetId=${id}`);
+    expect(r.status, r.text).toBe(200);
+    expect(r.body.items).toEqual([
+      expect.objectContaining({
+        action: 'messaging_account.api_key_set',
+        targetId: id,
+        details: expect.objectContaining({ apiKeyHint: `…${API_KEY.slice(-4)}`, keyId: 'k1' }),
+      }),
+    ]);
+    expect(r.text).not.toContain(API_KEY);
+    const page = await call(s, 'GET', '/audit-log?limit=1');
+    expect(page.body.items).toHaveLength(1);
+    expect(page.body.nextBefore).toBe(page.body.items[0].id);
+  });
+
   it('keeps the validation status when only the name changes', async () => {
     const { id } = await createAccount(s);
     await s.db.db.update(messagingAccounts).set({ validationStatus: 'valid' }).where(eq(messagingAccounts.id, id));

@@ -54,6 +54,7 @@ const MATRIX: Record<string, [roles: string, allowedStatus: number]> = {
   'PATCH /bots/{id}': ['A', 404],
   'DELETE /bots/{id}': ['A', 404],
   'GET /automated-messages': ['A', 200],
+  'GET /audit-log': ['A', 200],
 };
 
 const SETUP_TAGS = new Set([
@@ -67,6 +68,7 @@ const SETUP_TAGS = new Set([
   'Agents',
   'Bots',
   'Automated messages',
+  'Audit log',
 ]);
 
 let s: TestStack;
