@@ -26,6 +26,8 @@ export type EventHubOptions = {
   gapTtlMs?: number;
   /** Safety re-read, in case a notification was lost without the connection dropping. */
   sweepMs?: number;
+  /** Events older than this are deleted (resume via Last-Event-ID works within it). Default 24 h. */
+  retentionMs?: number;
 };
 
 const BATCH = 1000;
@@ -33,6 +35,7 @@ const BATCH = 1000;
 const MAX_NEW_GAPS = 1000;
 /** Ids below the start position checked for transactions that have not committed yet. */
 const START_WINDOW = 200;
+const PRUNE_EVERY_MS = 15 * 60_000;
 
 /**
  * One LISTEN connection per API process, fanning out to in-memory subscribers (SSE clients). NOTIFY carries only the
@@ -50,6 +53,7 @@ export class EventHub {
   private stopped = false;
   private unlisten: (() => Promise<void>) | null = null;
   private sweep: NodeJS.Timeout | null = null;
+  private pruner: NodeJS.Timeout | null = null;
   private readonly gapTtlMs: number;
 
   constructor(
@@ -79,11 +83,23 @@ export class EventHub {
     this.unlisten = () => meta.unlisten();
     this.sweep = setInterval(() => this.poke(), this.options.sweepMs ?? 30_000);
     this.sweep.unref();
+    this.pruner = setInterval(() => {
+      this.prune().catch((err) => this.options.logger?.warn({ err }, 'pruning old events failed'));
+    }, PRUNE_EVERY_MS);
+    this.pruner.unref();
+  }
+
+  /** Deletes events past the retention period; idempotent, so every replica may run it. */
+  async prune(): Promise<number> {
+    const ms = this.options.retentionMs ?? 24 * 3600_000;
+    const rows = await this.sql`delete from events where at < now() - make_interval(secs => ${ms / 1000})`;
+    return rows.count;
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.sweep) clearInterval(this.sweep);
+    if (this.pruner) clearInterval(this.pruner);
     await this.unlisten?.().catch(() => {});
     await this.reading;
     this.subscribers.clear();

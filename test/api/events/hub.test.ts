@@ -110,4 +110,13 @@ describe('EventHub (LISTEN/NOTIFY fan-out)', () => {
       await late.stop();
     }
   });
+
+  it('prunes events older than the retention period and keeps recent ones', async () => {
+    const old = await publishEvent(db.db, event('old'));
+    const recent = await publishEvent(db.db, event('recent'));
+    await db.sql`update events set at = now() - interval '25 hours' where id = ${old}`;
+    expect(await hub.prune()).toBeGreaterThanOrEqual(1);
+    const left = await db.sql<{ id: string }[]>`select id::text from events where id in (${old}, ${recent})`;
+    expect(left.map((r) => Number(r.id))).toEqual([recent]);
+  });
 });
