@@ -17,18 +17,22 @@ export function generateToken(): string {
   return `sd_${randomBytes(32).toString('base64url')}`;
 }
 
+// Problems carry `errors` as the contract shows; for credentials the "field" is the Authorization header.
+const unauthorized = (detail: string) =>
+  new ProblemError(401, detail, [{ path: 'Authorization', message: detail }], {}, 'unauthorized');
+
 /** Sets c.get('user'); idempotent, so routers mounted side by side may each authenticate without a second lookup. */
 export function authenticate(deps: Pick<ApiDeps, 'db'>) {
   return createMiddleware<AppEnv>(async (c, next) => {
     if (c.get('user')) return next();
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) throw new ProblemError(401, 'Authorization: Bearer <token> header is required');
+    if (!match) throw unauthorized('Authorization: Bearer <token> header is required');
     const row = await deps.db.query.users.findFirst({
       where: eq(users.tokenHash, hashToken(match[1]!)),
       columns: { id: true, name: true, role: true },
     });
-    if (!row) throw new ProblemError(401, 'the bearer token is not valid');
+    if (!row) throw unauthorized('the bearer token is not valid');
     c.set('user', row satisfies AuthUser);
     await next();
   });
@@ -38,7 +42,7 @@ export function requireRole(...roles: AuthUser['role'][]) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const user = c.get('user');
     if (!roles.includes(user.role)) {
-      throw new ProblemError(403, `this action needs the role ${roles.join(' or ')}; you are ${user.role}`);
+      throw new ProblemError(403, `this action needs the role ${roles.join(' or ')}; you are ${user.role}`, []);
     }
     await next();
   });

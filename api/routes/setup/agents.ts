@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { and, asc, count, eq, ne } from 'drizzle-orm';
 import { auditLog, queueMembers, users } from '../../../db/schema/index.js';
-import { notFound, ProblemError } from '../../../lib/problem.js';
+import { ProblemError } from '../../../lib/problem.js';
 import { generateToken, guard, hashToken, ROLES } from '../../auth.js';
 import type { ApiDeps } from '../../deps.js';
 import {
@@ -12,6 +12,7 @@ import {
   jsonBody,
   jsonResponse,
   setupRoute,
+  unknownId,
 } from './common.js';
 
 const Role = z.enum(ROLES, { error: 'must be one of agent, supervisor, admin' });
@@ -101,12 +102,14 @@ export function agentAdminRoutes(deps: ApiDeps) {
 
   async function load(id: string): Promise<Row> {
     const row = await deps.db.query.users.findFirst({ where: eq(users.id, id) });
-    if (!row) throw notFound('agent', id);
+    if (!row) throw unknownId('agent', id);
     return row;
   }
 
   const emailTaken = (err: unknown, email: string | null | undefined) =>
-    isUniqueViolation(err, 'users_email_unique') ? conflict(`email ${email} is already used by another user`) : err;
+    isUniqueViolation(err, 'users_email_unique')
+      ? conflict(`email ${email} is already used by another user`, 'email')
+      : err;
 
   app.openapi(
     setupRoute({
@@ -200,7 +203,8 @@ export function agentAdminRoutes(deps: ApiDeps) {
         if (others.length > 0) {
           throw new ProblemError(
             403,
-            `supervisors may change only capacity and skills; ${others.join(', ')} need admin`,
+            `supervisors may change only capacity and skills; changing ${others.join(', ')} needs the admin role`,
+            others.map((path) => ({ path, message: 'needs the admin role' })),
           );
         }
       }
@@ -211,7 +215,8 @@ export function agentAdminRoutes(deps: ApiDeps) {
           .select({ n: count() })
           .from(users)
           .where(and(eq(users.role, 'admin'), ne(users.id, id)));
-        if (!others || others.n === 0) throw conflict(`user ${id} is the last admin; make another user admin first`);
+        if (!others || others.n === 0)
+          throw conflict(`user ${id} is the last admin; make another user admin first`, 'role');
       }
       try {
         const [row] = await deps.db

@@ -1,7 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { asc, eq } from 'drizzle-orm';
 import { auditLog, type BuiltinBotConfig, bots, type WebhookBotConfig } from '../../../db/schema/index.js';
-import { notFound } from '../../../lib/problem.js';
 import { encryptSecret, keyringFromConfig, secretHint } from '../../../lib/secrets.js';
 import { guard } from '../../auth.js';
 import type { ApiDeps } from '../../deps.js';
@@ -14,6 +13,7 @@ import {
   jsonResponse,
   noContent,
   setupRoute,
+  unknownId,
 } from './common.js';
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
@@ -115,7 +115,7 @@ export function botRoutes(deps: ApiDeps) {
 
   async function load(id: string): Promise<Row> {
     const row = await deps.db.query.bots.findFirst({ where: eq(bots.id, id) });
-    if (!row) throw notFound('bot', id);
+    if (!row) throw unknownId('bot', id);
     return row;
   }
 
@@ -201,7 +201,7 @@ export function botRoutes(deps: ApiDeps) {
       const body = c.req.valid('json');
       const current = await load(id);
       if (body.kind && body.kind !== current.kind) {
-        throw conflict(`kind is immutable: bot ${id} is a ${current.kind} bot; create a new bot instead`);
+        throw conflict(`kind is immutable: bot ${id} is a ${current.kind} bot; create a new bot instead`, 'kind');
       }
       const set: Partial<typeof bots.$inferInsert> = { updatedAt: new Date() };
       if (body.name !== undefined) set.name = body.name;

@@ -40,7 +40,7 @@ export const SETUP_MAX_BODY_BYTES = 256 * 1024;
 const limitBody = bodyLimit({
   maxSize: SETUP_MAX_BODY_BYTES,
   onError: () => {
-    throw new ProblemError(413, `request body exceeds ${SETUP_MAX_BODY_BYTES} bytes`);
+    throw new ProblemError(413, `request body exceeds ${SETUP_MAX_BODY_BYTES} bytes`, []);
   },
 });
 
@@ -98,8 +98,16 @@ export function fieldProblem(path: string, message: string): ProblemError {
   return new ProblemError(422, `${path}: ${message}`, [{ path, message }]);
 }
 
-export function conflict(detail: string): ProblemError {
-  return new ProblemError(409, detail);
+/**
+ * 404 for an id in the path. Setup problems always carry `errors` (the contract's shape), naming the parameter here.
+ */
+export function unknownId(what: string, id: string, path = 'id'): ProblemError {
+  return new ProblemError(404, `${what} ${id} does not exist`, [{ path, message: `no ${what} with id ${id}` }]);
+}
+
+/** 409: the detail names the state that forbids the change; `path` names the field when one is to blame. */
+export function conflict(detail: string, path?: string): ProblemError {
+  return new ProblemError(409, detail, path ? [{ path, message: detail }] : []);
 }
 
 type PgError = { code?: string; constraint_name?: string; constraint?: string; detail?: string };

@@ -1,7 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import { auditLog, messagingAccounts, phoneNumbers, smsChannels } from '../../../db/schema/index.js';
-import { notFound } from '../../../lib/problem.js';
 import {
   decryptSecret,
   encryptSecret,
@@ -12,7 +11,16 @@ import {
 import { validateTelesignCredentials } from '../../../telesign/validate-credentials.js';
 import { guard } from '../../auth.js';
 import type { ApiDeps } from '../../deps.js';
-import { conflict, createSetupRouter, IdParam, jsonBody, jsonResponse, noContent, setupRoute } from './common.js';
+import {
+  conflict,
+  createSetupRouter,
+  IdParam,
+  jsonBody,
+  jsonResponse,
+  noContent,
+  setupRoute,
+  unknownId,
+} from './common.js';
 
 const apiKey = z
   .string()
@@ -132,7 +140,7 @@ export function messagingAccountRoutes(deps: ApiDeps) {
 
   async function load(id: string): Promise<Row> {
     const row = await deps.db.query.messagingAccounts.findFirst({ where: eq(messagingAccounts.id, id) });
-    if (!row) throw notFound('messaging account', id);
+    if (!row) throw unknownId('messaging account', id);
     return row;
   }
 
@@ -241,7 +249,7 @@ export function messagingAccountRoutes(deps: ApiDeps) {
       const changed = Object.keys(body).filter((k) => k !== 'apiKey');
       const row = await deps.db.transaction(async (tx) => {
         const [updated] = await tx.update(messagingAccounts).set(set).where(eq(messagingAccounts.id, id)).returning();
-        if (!updated) throw notFound('messaging account', id);
+        if (!updated) throw unknownId('messaging account', id);
         if (body.apiKey !== undefined) {
           await tx.insert(auditLog).values({
             actorId,

@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { asc, eq } from 'drizzle-orm';
 import { messagingAccounts, phoneNumbers, smsChannels } from '../../../db/schema/index.js';
 import { validateSmsNumber } from '../../../domain/phone-number.js';
-import { notFound, ProblemError } from '../../../lib/problem.js';
+import { ProblemError } from '../../../lib/problem.js';
 import { guard } from '../../auth.js';
 import type { ApiDeps } from '../../deps.js';
 import {
@@ -14,6 +14,7 @@ import {
   jsonResponse,
   noContent,
   setupRoute,
+  unknownId,
 } from './common.js';
 
 const NumberType = z.enum(['geo', 'short_code', 'toll_free'], { error: 'must be one of geo, short_code, toll_free' });
@@ -96,7 +97,7 @@ export function phoneNumberRoutes(deps: ApiDeps) {
         where: eq(messagingAccounts.id, id),
         columns: { id: true },
       });
-      if (!account) throw notFound('messaging account', id);
+      if (!account) throw unknownId('messaging account', id);
       try {
         const [row] = await deps.db
           .insert(phoneNumbers)
@@ -104,7 +105,7 @@ export function phoneNumberRoutes(deps: ApiDeps) {
           .returning();
         return c.json(view(row!, null), 201);
       } catch (err) {
-        if (isUniqueViolation(err)) throw conflict(`number ${body.number} is already registered`);
+        if (isUniqueViolation(err)) throw conflict(`number ${body.number} is already registered`, 'number');
         throw err;
       }
     },
@@ -126,7 +127,7 @@ export function phoneNumberRoutes(deps: ApiDeps) {
         where: eq(messagingAccounts.id, id),
         columns: { id: true },
       });
-      if (!account) throw notFound('messaging account', id);
+      if (!account) throw unknownId('messaging account', id);
       return c.json({ items: await list(id) }, 200);
     },
   );
@@ -161,7 +162,7 @@ export function phoneNumberRoutes(deps: ApiDeps) {
         .from(phoneNumbers)
         .leftJoin(smsChannels, eq(smsChannels.phoneNumberId, phoneNumbers.id))
         .where(eq(phoneNumbers.id, id));
-      if (!row) throw notFound('phone number', id);
+      if (!row) throw unknownId('phone number', id);
       return c.json(view(row.n, row.channelId), 200);
     },
   );
@@ -180,7 +181,7 @@ export function phoneNumberRoutes(deps: ApiDeps) {
       const { id } = c.req.valid('param');
       const body = c.req.valid('json');
       const row = await deps.db.query.phoneNumbers.findFirst({ where: eq(phoneNumbers.id, id) });
-      if (!row) throw notFound('phone number', id);
+      if (!row) throw unknownId('phone number', id);
       if (body.type) {
         const rule = validateSmsNumber(row.number, body.type);
         if (rule) throw new ProblemError(422, `type: ${rule}`, [{ path: 'type', message: rule }]);
@@ -214,7 +215,7 @@ export function phoneNumberRoutes(deps: ApiDeps) {
     async (c) => {
       const { id } = c.req.valid('param');
       const row = await deps.db.query.phoneNumbers.findFirst({ where: eq(phoneNumbers.id, id) });
-      if (!row) throw notFound('phone number', id);
+      if (!row) throw unknownId('phone number', id);
       const channel = await deps.db.query.smsChannels.findFirst({
         where: eq(smsChannels.phoneNumberId, id),
         columns: { id: true, workstreamId: true },

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { queueMembers, queues, routingRules, users, workstreams } from '../../../db/schema/index.js';
-import { notFound, ProblemError } from '../../../lib/problem.js';
+import { ProblemError } from '../../../lib/problem.js';
 import { guard } from '../../auth.js';
 import type { ApiDeps } from '../../deps.js';
 import {
@@ -14,6 +14,7 @@ import {
   jsonResponse,
   noContent,
   setupRoute,
+  unknownId,
 } from './common.js';
 
 const AssignmentMethod = z.enum(['highest_capacity', 'round_robin', 'least_active'], {
@@ -120,7 +121,7 @@ export function queueRoutes(deps: ApiDeps) {
 
   async function load(id: string) {
     const row = await deps.db.query.queues.findFirst({ where: eq(queues.id, id) });
-    if (!row) throw notFound('queue', id);
+    if (!row) throw unknownId('queue', id);
     return row;
   }
 
@@ -148,7 +149,7 @@ export function queueRoutes(deps: ApiDeps) {
         });
         return c.json(view(row, body.agentIds), 201);
       } catch (err) {
-        if (isUniqueViolation(err)) throw conflict(`a queue named "${body.name}" already exists`);
+        if (isUniqueViolation(err)) throw conflict(`a queue named "${body.name}" already exists`, 'name');
         throw err;
       }
     },
@@ -209,7 +210,8 @@ export function queueRoutes(deps: ApiDeps) {
         if (others.length > 0) {
           throw new ProblemError(
             403,
-            `supervisors may change only agentIds of a queue; ${others.join(', ')} need admin`,
+            `supervisors may change only agentIds of a queue; changing ${others.join(', ')} needs the admin role`,
+            others.map((path) => ({ path, message: 'needs the admin role' })),
           );
         }
       }
@@ -228,7 +230,7 @@ export function queueRoutes(deps: ApiDeps) {
         });
         return c.json(view(row, (await membersOf(deps.db, [id])).get(id) ?? []), 200);
       } catch (err) {
-        if (isUniqueViolation(err)) throw conflict(`a queue named "${body.name}" already exists`);
+        if (isUniqueViolation(err)) throw conflict(`a queue named "${body.name}" already exists`, 'name');
         throw err;
       }
     },

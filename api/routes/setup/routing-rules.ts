@@ -8,7 +8,6 @@ import {
   ROUTING_OPERATORS,
   regexError,
 } from '../../../domain/routing-evaluator.js';
-import { notFound } from '../../../lib/problem.js';
 import { guard } from '../../auth.js';
 import type { ApiDeps } from '../../deps.js';
 import {
@@ -21,6 +20,7 @@ import {
   jsonResponse,
   noContent,
   setupRoute,
+  unknownId,
 } from './common.js';
 import { loadWorkstream } from './workstreams.js';
 
@@ -133,7 +133,7 @@ async function assertQueue(db: Executor, id: string) {
 
 const orderTaken = (err: unknown, order: number | undefined) =>
   isUniqueViolation(err, 'routing_rules_order_uq')
-    ? conflict(`order ${order} is already used by another routing rule of this workstream`)
+    ? conflict(`order ${order} is already used by another routing rule of this workstream`, 'order')
     : err;
 
 export function routingRuleRoutes(deps: ApiDeps) {
@@ -146,7 +146,7 @@ export function routingRuleRoutes(deps: ApiDeps) {
     const row = await deps.db.query.routingRules.findFirst({
       where: and(eq(routingRules.id, ruleId), eq(routingRules.workstreamId, workstreamId)),
     });
-    if (!row) throw notFound('routing rule', ruleId);
+    if (!row) throw unknownId('routing rule', ruleId, 'ruleId');
     return row;
   }
 

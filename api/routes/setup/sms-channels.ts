@@ -2,7 +2,6 @@ import { z } from '@hono/zod-openapi';
 import { and, asc, eq } from 'drizzle-orm';
 import { phoneNumbers, smsChannels } from '../../../db/schema/index.js';
 import { AUTOMATED_TRIGGERS, isAutomatedTrigger } from '../../../domain/automated-messages.js';
-import { notFound } from '../../../lib/problem.js';
 import { guard } from '../../auth.js';
 import type { ApiDeps } from '../../deps.js';
 import {
@@ -15,6 +14,7 @@ import {
   jsonResponse,
   noContent,
   setupRoute,
+  unknownId,
 } from './common.js';
 import { callbackUrl } from './messaging-accounts.js';
 import { loadWorkstream } from './workstreams.js';
@@ -131,7 +131,10 @@ export function smsChannelRoutes(deps: ApiDeps) {
       columns: { id: true, workstreamId: true },
     });
     if (used && used.id !== exceptChannelId) {
-      throw conflict(`number ${n.number} already serves SMS channel ${used.id} of workstream ${used.workstreamId}`);
+      throw conflict(
+        `number ${n.number} already serves SMS channel ${used.id} of workstream ${used.workstreamId}`,
+        'phoneNumberId',
+      );
     }
   }
 
@@ -142,12 +145,12 @@ export function smsChannelRoutes(deps: ApiDeps) {
       .from(smsChannels)
       .innerJoin(phoneNumbers, eq(phoneNumbers.id, smsChannels.phoneNumberId))
       .where(and(eq(smsChannels.id, channelId), eq(smsChannels.workstreamId, workstreamId)));
-    if (!row) throw notFound('SMS channel', channelId);
+    if (!row) throw unknownId('SMS channel', channelId, 'channelId');
     return row;
   }
 
   const numberTaken = (err: unknown, number: string) => {
-    if (isUniqueViolation(err)) return conflict(`number ${number} already serves another SMS channel`);
+    if (isUniqueViolation(err)) return conflict(`number ${number} already serves another SMS channel`, 'phoneNumberId');
     return err;
   };
 

@@ -1,7 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { asc, count, eq } from 'drizzle-orm';
 import { bots, queues, smsChannels, workstreams } from '../../../db/schema/index.js';
-import { notFound } from '../../../lib/problem.js';
 import { guard } from '../../auth.js';
 import type { ApiDeps } from '../../deps.js';
 import {
@@ -14,6 +13,7 @@ import {
   jsonResponse,
   noContent,
   setupRoute,
+  unknownId,
 } from './common.js';
 
 const PRESENCES = ['available', 'busy', 'busy_dnd', 'away', 'offline'] as const;
@@ -163,7 +163,7 @@ const view = (r: Row): z.infer<typeof Workstream> => ({
 
 export async function loadWorkstream(db: Executor, id: string): Promise<Row> {
   const row = await db.query.workstreams.findFirst({ where: eq(workstreams.id, id) });
-  if (!row) throw notFound('workstream', id);
+  if (!row) throw unknownId('workstream', id);
   return row;
 }
 
@@ -254,6 +254,7 @@ export function workstreamRoutes(deps: ApiDeps) {
       if (body.distributionMode !== undefined && body.distributionMode !== current.distributionMode) {
         throw conflict(
           `distributionMode is immutable: workstream ${id} was created as ${current.distributionMode}; create a new workstream for ${body.distributionMode}`,
+          'distributionMode',
         );
       }
       if (body.defaultQueueId) await assertQueue(deps.db, 'defaultQueueId', body.defaultQueueId);

@@ -68,7 +68,7 @@ describe('agents and tokens', () => {
     const sup = await createUser(s, 'supervisor');
     expect((await call(s, 'PATCH', `/agents/${a.id}`, { capacity: 2 }, sup.token)).body.capacity).toBe(2);
     expect(expectProblem(await call(s, 'PATCH', `/agents/${a.id}`, { role: 'admin' }, sup.token), 403).detail).toMatch(
-      /supervisors may change only capacity and skills; role need admin/,
+      /supervisors may change only capacity and skills; changing role needs the admin role/,
     );
   });
 

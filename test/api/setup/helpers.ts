@@ -30,8 +30,11 @@ export async function call(
   return { status: res.status, body: parsed, contentType: res.headers.get('content-type') ?? '', text };
 }
 
-/** Asserts the contract's problem shape and returns it. */
-export function expectProblem(r: ApiResult, status: number) {
+/**
+ * Asserts the contract's problem shape and returns it. Setup routes always include `errors`; problems made by the
+ * app itself (malformed JSON, body limit, no such route) pass `{ errors: false }`.
+ */
+export function expectProblem(r: ApiResult, status: number, opts: { errors?: boolean } = {}) {
   expect(r.status, r.text).toBe(status);
   expect(r.contentType).toMatch(/^application\/problem\+json/);
   expect(r.body).toMatchObject({
@@ -40,6 +43,10 @@ export function expectProblem(r: ApiResult, status: number) {
     status,
     detail: expect.any(String),
   });
+  if (opts.errors !== false) {
+    expect(r.body.errors, r.text).toEqual(expect.any(Array));
+    for (const e of r.body.errors) expect(e).toEqual({ path: expect.any(String), message: expect.any(String) });
+  }
   return r.body as { detail: string; errors?: { path: string; message: string }[] };
 }
 
