@@ -9,7 +9,7 @@ import type { RoutingTrace } from '../db/schema/conversations.js';
  *   the first rule whose conditions ALL hold wins. A rule with no conditions always matches (a catch-all).
  * - No rule matches → the workstream's default queue, priority 0, no skills.
  * - Text comparisons ignore case (SMS is typed on phones: "Billing", "billing" and "BILLING" mean the same).
- *   Numbers are digits only, so case is moot; a leading "+" in a number rule's value is ignored for the same reason.
+ *   Numbers are digits only, so case is moot; a "+" in a number rule's value is ignored (except in `matches` patterns).
  * - `matches` compiles the value as a JavaScript regular expression with the `i` flag; an invalid pattern never
  *   matches (the API rejects invalid patterns at creation, so this only guards old rows).
  * - `in` takes a comma-separated list ("bg, fr, de"), items trimmed; it matches when the value equals any item.
@@ -137,7 +137,8 @@ function evaluateCondition(c: RoutingConditionInput, ctx: RoutingContext): { ok:
   if (!(ROUTING_OPERATORS as readonly string[]).includes(c.operator)) {
     return { ok: false, reason: `${c.operator} is not a known operator: no match` };
   }
-  const value = isNumberField(c.field) ? c.value.replace(/^\s*\+/, '') : c.value;
+  // Numbers are stored without "+"; drop any "+" an admin typed (every list item of `in`), but never in a regex.
+  const value = isNumberField(c.field) && c.operator !== 'matches' ? c.value.replace(/\+/g, '') : c.value;
   const actuals = fieldValues(c.field, ctx);
   let ok: boolean;
   if (c.field === 'customer.tag') {

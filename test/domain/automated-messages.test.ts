@@ -52,9 +52,9 @@ describe('automated messages', () => {
   });
 
   it('uses a channel override instead of the default', () => {
-    expect(renderAutomatedMessage('greeting', 'en', { greeting: 'Hi {$FirstName$}, we got it.' }, { FirstName: 'Bo' })).toBe(
-      'Hi Bo, we got it.',
-    );
+    expect(
+      renderAutomatedMessage('greeting', 'en', { greeting: 'Hi {$FirstName$}, we got it.' }, { FirstName: 'Bo' }),
+    ).toBe('Hi Bo, we got it.');
   });
 
   it('treats an override of "" as a deactivated trigger', () => {

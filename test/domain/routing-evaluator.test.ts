@@ -7,7 +7,9 @@ import {
   regexError,
 } from '../../domain/routing-evaluator.js';
 
-const ctx = (over: Partial<{ text: string; number: string; tags: string[]; language: string; bot: Record<string, string> }> = {}): RoutingContext => ({
+const ctx = (
+  over: Partial<{ text: string; number: string; tags: string[]; language: string; bot: Record<string, string> }> = {},
+): RoutingContext => ({
   message: { text: over.text ?? 'I have a question about my bill' },
   customer: { number: over.number ?? '359888123456', tags: over.tags ?? [] },
   channel: { number: '14252306549', language: over.language ?? 'en' },
@@ -15,7 +17,11 @@ const ctx = (over: Partial<{ text: string; number: string; tags: string[]; langu
 });
 
 let n = 0;
-const rule = (order: number, conditions: RoutingRuleInput['conditions'], extra: Partial<RoutingRuleInput> = {}): RoutingRuleInput => ({
+const rule = (
+  order: number,
+  conditions: RoutingRuleInput['conditions'],
+  extra: Partial<RoutingRuleInput> = {},
+): RoutingRuleInput => ({
   id: `r${++n}`,
   name: `rule ${order}`,
   order,
@@ -59,7 +65,9 @@ describe('evaluateRouting', () => {
 
   it('compares message text case-insensitively for equals and contains', () => {
     expect(evaluateRouting([rule(1, [cond('message.text', 'contains', 'BILL')])], ctx(), 'd').queueId).toBe('q-1');
-    expect(evaluateRouting([rule(1, [cond('message.text', 'equals', 'help')])], ctx({ text: 'HELP' }), 'd').queueId).toBe('q-1');
+    expect(
+      evaluateRouting([rule(1, [cond('message.text', 'equals', 'help')])], ctx({ text: 'HELP' }), 'd').queueId,
+    ).toBe('q-1');
   });
 
   it('requires all conditions of a rule and names the failing one', () => {
@@ -74,6 +82,8 @@ describe('evaluateRouting', () => {
     const cases: [string, string, string, boolean][] = [
       ['customer.number', 'startsWith', '359', true],
       ['customer.number', 'startsWith', '+359', true],
+      ['customer.number', 'in', '+44777, +359888123456', true],
+      ['customer.number', 'matches', '^359\\d+$', true],
       ['customer.number', 'endsWith', '456', true],
       ['customer.number', 'notEquals', '359888123456', false],
       ['channel.number', 'equals', '14252306549', true],
@@ -111,13 +121,20 @@ describe('evaluateRouting', () => {
   });
 
   it('never matches an invalid regex or an unknown field or operator, and does not throw', () => {
-    for (const c of [cond('message.text', 'matches', '('), cond('message.body', 'equals', 'x'), cond('message.text', 'like', 'x')]) {
+    for (const c of [
+      cond('message.text', 'matches', '('),
+      cond('message.body', 'equals', 'x'),
+      cond('message.text', 'like', 'x'),
+    ]) {
       expect(evaluateRouting([rule(1, [c])], ctx(), 'd').queueId).toBe('d');
     }
   });
 
   it('is deterministic and does not mutate its inputs', () => {
-    const rules = [rule(2, [cond('message.text', 'contains', 'bill')], { skills: ['a'] }), rule(1, [cond('message.text', 'contains', 'zzz')])];
+    const rules = [
+      rule(2, [cond('message.text', 'contains', 'bill')], { skills: ['a'] }),
+      rule(1, [cond('message.text', 'contains', 'zzz')]),
+    ];
     const copy = structuredClone(rules);
     const a = evaluateRouting(rules, ctx(), 'd');
     const b = evaluateRouting(rules, ctx(), 'd');
