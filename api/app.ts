@@ -47,7 +47,15 @@ export function createApp(deps: ApiDeps) {
   v1.route('/', setupRoutes(deps));
   v1.route('/', agentRoutes(deps));
   v1.route('/', inboxRoutes(deps));
-  v1.doc('/openapi.json', { openapi: '3.0.0', info: { title: 'smsdesk API', version: '1' } });
+  v1.doc('/openapi.json', {
+    openapi: '3.0.0',
+    info: {
+      title: 'smsdesk API',
+      version: '1',
+      description:
+        'Every route takes Authorization: Bearer <token>. Errors are RFC 9457 problem details (application/problem+json). Phone numbers are digits with country code, no +.',
+    },
+  });
   app.route('/api/v1', v1);
   app.route('/api/docs', apiDocsRoutes());
   return app;
