@@ -37,7 +37,9 @@ describe('secrets (AES-256-GCM envelopes)', () => {
 
   it('refuses an envelope whose key is not configured, naming only the key id', () => {
     const env = encryptSecret(SECRET, ring2);
-    expect(() => decryptSecret(env, ring1)).toThrow(new SecretError('secret was encrypted with key k2, which is not configured'));
+    expect(() => decryptSecret(env, ring1)).toThrow(
+      new SecretError('secret was encrypted with key k2, which is not configured'),
+    );
   });
 
   it('detects tampering and relabelling to another key id', () => {
@@ -45,7 +47,9 @@ describe('secrets (AES-256-GCM envelopes)', () => {
     const parts = env.split('.');
     const flipped = Buffer.from(parts[4]!, 'base64url');
     flipped[0] = flipped[0]! ^ 1;
-    expect(() => decryptSecret([...parts.slice(0, 4), flipped.toString('base64url')].join('.'), ring1)).toThrow(SecretError);
+    expect(() => decryptSecret([...parts.slice(0, 4), flipped.toString('base64url')].join('.'), ring1)).toThrow(
+      SecretError,
+    );
     // Same key bytes under another id: the AAD binds the id, so this fails too.
     const alias = keyringFromConfig({ ENCRYPTION_KEY: k(1), ENCRYPTION_KEY_ID: 'k9', ENCRYPTION_OLD_KEYS: undefined });
     expect(() => decryptSecret(['v1', 'k9', ...parts.slice(2)].join('.'), alias)).toThrow(SecretError);
