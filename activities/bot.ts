@@ -22,7 +22,10 @@ export type BotInput = {
 const norm = (s: string) => s.normalize('NFKC').toLowerCase().trim();
 
 /** Keyword/FAQ bot: answers known questions, escalates on the escalation phrases or anything it cannot answer. */
-export function runBuiltinBot(config: BuiltinBotConfig, input: Pick<BotInput, 'text' | 'variables' | 'first'>): BotTurn {
+export function runBuiltinBot(
+  config: BuiltinBotConfig,
+  input: Pick<BotInput, 'text' | 'variables' | 'first'>,
+): BotTurn {
   const text = norm(input.text);
   const variables = { ...input.variables, lastMessage: input.text };
   if (config.escalationPhrases.some((p) => p.trim() && text.includes(norm(p)))) {
@@ -45,7 +48,10 @@ export function runBuiltinBot(config: BuiltinBotConfig, input: Pick<BotInput, 't
  * the bot's secret) and must answer { action, text?, variables? } within their timeout; an error or timeout
  * escalates to a human rather than leaving the customer unanswered.
  */
-export function botActivity(deps: { db: Db; config: Pick<Config, 'ENCRYPTION_KEY' | 'ENCRYPTION_KEY_ID' | 'ENCRYPTION_OLD_KEYS'> }) {
+export function botActivity(deps: {
+  db: Db;
+  config: Pick<Config, 'ENCRYPTION_KEY' | 'ENCRYPTION_KEY_ID' | 'ENCRYPTION_OLD_KEYS'>;
+}) {
   const keyring = keyringFromConfig(deps.config);
   return async function runBot(input: BotInput): Promise<BotTurn> {
     const bot = await deps.db.query.bots.findFirst({ where: eq(bots.id, input.botId) });
@@ -83,7 +89,8 @@ export function botActivity(deps: { db: Db; config: Pick<Config, 'ENCRYPTION_KEY
         reason: turn.action === 'escalate' ? 'bot escalated' : 'bot answer not understood',
       };
     } catch (err) {
-      const reason = (err as Error).name === 'TimeoutError' ? 'bot timed out' : `bot unreachable: ${(err as Error).message}`;
+      const reason =
+        (err as Error).name === 'TimeoutError' ? 'bot timed out' : `bot unreachable: ${(err as Error).message}`;
       return { action: 'escalate', variables: input.variables, reason };
     }
   };

@@ -130,7 +130,9 @@ export function capacityActivities(db: Db) {
   }
 
   /** Gives the capacity back (idempotent: a missing reservation is already released). Returns the agent's queues. */
-  async function releaseCapacity(input: { reservationKey: string }): Promise<{ agentId: string; queueIds: string[] } | null> {
+  async function releaseCapacity(input: {
+    reservationKey: string;
+  }): Promise<{ agentId: string; queueIds: string[] } | null> {
     const released = await db.transaction(async (tx) => {
       const [r] = await tx
         .delete(capacityReservations)

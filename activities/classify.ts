@@ -22,7 +22,11 @@ export type ClassifyInput = {
 export function classifyActivity(db: Db) {
   return async function classify(input: ClassifyInput): Promise<RoutingDecision> {
     const [rules, customer] = await Promise.all([
-      db.select().from(routingRules).where(eq(routingRules.workstreamId, input.workstreamId)).orderBy(asc(routingRules.order)),
+      db
+        .select()
+        .from(routingRules)
+        .where(eq(routingRules.workstreamId, input.workstreamId))
+        .orderBy(asc(routingRules.order)),
       db.query.customers.findFirst({ where: eq(customers.number, input.customerNumber) }),
     ]);
     const decision = evaluateRouting(
@@ -43,6 +47,8 @@ export function classifyActivity(db: Db) {
       },
       input.defaultQueueId,
     );
+    // The evaluator is pure (it also runs in tests and dry runs), so the decision time is stamped here.
+    decision.trace.at = new Date().toISOString();
     await db.transaction(async (tx) => {
       await tx
         .update(conversations)

@@ -3,10 +3,11 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Config } from '../config/env.js';
 import type { Db } from '../db/client.js';
 import { publishEvent } from '../db/publish-event.js';
-import { conversations, messages, messagingAccounts } from '../db/schema/index.js';
+import { conversations, messages, messagingAccounts, queues, smsChannels, users } from '../db/schema/index.js';
+import { renderAutomatedMessage } from '../domain/automated-messages.js';
 import { analyzeSms } from '../domain/sms-segments.js';
-import { decryptSecret, keyringFromConfig } from '../lib/secrets.js';
 import { metrics } from '../lib/metrics.js';
+import { decryptSecret, keyringFromConfig } from '../lib/secrets.js';
 import { createTelesignClient, TelesignError } from '../telesign/rest-client.js';
 import { classifyStatus } from '../telesign/status-codes.js';
 import { FailureTypes } from '../workflows/definitions.js';
@@ -33,12 +34,18 @@ export type DeliverInput = {
 
 export type DeliverResult = { status: 'sent' | 'delivered' | 'failed' | 'blocked'; referenceId: string | null };
 
-type OutboundDeps = { db: Db; config: Pick<Config, 'TELESIGN_BASE_URL' | 'ENCRYPTION_KEY' | 'ENCRYPTION_KEY_ID' | 'ENCRYPTION_OLD_KEYS'> };
+type OutboundDeps = {
+  db: Db;
+  config: Pick<Config, 'TELESIGN_BASE_URL' | 'ENCRYPTION_KEY' | 'ENCRYPTION_KEY_ID' | 'ENCRYPTION_OLD_KEYS'>;
+};
 
 const FINAL_STATUSES = ['sent', 'delivered', 'failed', 'blocked'] as const;
 
-async function ownerOf(db: Db, conversationId: string): Promise<string[]> {
-  const [c] = await db
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/** Must run on the caller's transaction: a second pool connection inside a transaction can deadlock the pool. */
+async function ownerOf(tx: Tx, conversationId: string): Promise<string[]> {
+  const [c] = await tx
     .select({ agentId: conversations.agentId })
     .from(conversations)
     .where(eq(conversations.id, conversationId));
@@ -74,7 +81,7 @@ export function outboundActivities(deps: OutboundDeps) {
       await publishEvent(tx, {
         type: 'message.status',
         conversationId,
-        agentIds: await ownerOf(db, conversationId),
+        agentIds: await ownerOf(tx, conversationId),
         data: { conversationId, messageId, status: row.status, providerStatusCode: row.code },
       });
     });
@@ -99,17 +106,50 @@ export function outboundActivities(deps: OutboundDeps) {
         .onConflictDoNothing({ target: messages.id })
         .returning({ id: messages.id });
       if (!inserted.length) return;
-      await tx
-        .update(conversations)
-        .set({ updatedAt: sql`now()` })
-        .where(eq(conversations.id, input.conversationId));
+      await tx.update(conversations).set({ updatedAt: sql`now()` }).where(eq(conversations.id, input.conversationId));
       await publishEvent(tx, {
         type: 'message.created',
         conversationId: input.conversationId,
-        agentIds: await ownerOf(db, input.conversationId),
+        agentIds: await ownerOf(tx, input.conversationId),
         data: { conversationId: input.conversationId, messageId: input.messageId, direction: input.direction },
       });
     });
+  }
+
+  /**
+   * An automated message for a trigger, rendered here (not in the workflow) because {AgentName} and {QueueName}
+   * need lookups; the channel's language and overrides apply. Returns false when the trigger has no text.
+   */
+  async function queueAutomated(input: {
+    messageId: string;
+    conversationId: string;
+    trigger: string;
+    channelId: string | null;
+    agentId: string | null;
+    queueId: string | null;
+  }): Promise<boolean> {
+    const [channel, agent, queue] = await Promise.all([
+      input.channelId ? db.query.smsChannels.findFirst({ where: eq(smsChannels.id, input.channelId) }) : undefined,
+      input.agentId
+        ? db.query.users.findFirst({ where: eq(users.id, input.agentId), columns: { name: true } })
+        : undefined,
+      input.queueId
+        ? db.query.queues.findFirst({ where: eq(queues.id, input.queueId), columns: { name: true } })
+        : undefined,
+    ]);
+    const text = renderAutomatedMessage(input.trigger, channel?.language ?? 'en', channel?.automatedMessages ?? {}, {
+      AgentName: agent?.name,
+      QueueName: queue?.name,
+    });
+    if (!text) return false;
+    await queueOutbound({
+      messageId: input.messageId,
+      conversationId: input.conversationId,
+      direction: 'automated',
+      text,
+      agentId: null,
+    });
+    return true;
   }
 
   async function deliverOutbound(input: DeliverInput): Promise<DeliverResult> {
@@ -126,7 +166,10 @@ export function outboundActivities(deps: OutboundDeps) {
     }
     const account = await db.query.messagingAccounts.findFirst({ where: eq(messagingAccounts.id, input.accountId) });
     if (!account) {
-      throw ApplicationFailure.nonRetryable(`messaging account ${input.accountId} is gone`, FailureTypes.FinalSendError);
+      throw ApplicationFailure.nonRetryable(
+        `messaging account ${input.accountId} is gone`,
+        FailureTypes.FinalSendError,
+      );
     }
     const client = createTelesignClient({
       baseUrl: account.restEndpoint ?? deps.config.TELESIGN_BASE_URL,
@@ -166,7 +209,10 @@ export function outboundActivities(deps: OutboundDeps) {
       return { status: 'sent', referenceId: res.referenceId };
     } catch (err) {
       if (!(err instanceof TelesignError)) throw err;
-      metrics.sends.inc({ outcome: err.retryable ? 'retry' : 'final_error', code: String(err.statusCode ?? err.httpStatus ?? err.kind) });
+      metrics.sends.inc({
+        outcome: err.retryable ? 'retry' : 'final_error',
+        code: String(err.statusCode ?? err.httpStatus ?? err.kind),
+      });
       if (err.retryable) {
         await db.update(messages).set({ error: err.message }).where(eq(messages.id, msg.id));
         throw err;
@@ -196,5 +242,5 @@ export function outboundActivities(deps: OutboundDeps) {
     await setStatus(input.messageId, input.conversationId, { status: 'failed', error: input.error }, ['queued']);
   }
 
-  return { queueOutbound, deliverOutbound, markSendFailed };
+  return { queueOutbound, queueAutomated, deliverOutbound, markSendFailed };
 }

@@ -60,7 +60,11 @@ export function readModelActivities(db: Db) {
         .update(conversations)
         .set(set)
         .where(eq(conversations.id, input.conversationId))
-        .returning({ agentId: conversations.agentId, offeredAgentId: conversations.offeredAgentId, state: conversations.state });
+        .returning({
+          agentId: conversations.agentId,
+          offeredAgentId: conversations.offeredAgentId,
+          state: conversations.state,
+        });
       if (!row) return;
       await publishEvent(tx, {
         type: 'conversation.updated',
@@ -101,7 +105,11 @@ export function readModelActivities(db: Db) {
           type: 'conversation.offered',
           conversationId: input.conversationId,
           agentIds: [input.agentId],
-          data: { conversationId: input.conversationId, agentId: input.agentId, expiresInSeconds: input.expiresInSeconds },
+          data: {
+            conversationId: input.conversationId,
+            agentId: input.agentId,
+            expiresInSeconds: input.expiresInSeconds,
+          },
         });
       }
     });

@@ -51,7 +51,7 @@ export class ConversationMachine {
 
   constructor(data?: MachineData) {
     this.d = data
-      ? JSON.parse(JSON.stringify(data)) as MachineData
+      ? (JSON.parse(JSON.stringify(data)) as MachineData)
       : {
           state: 'open',
           resolution: null,
@@ -95,7 +95,8 @@ export class ConversationMachine {
   }
 
   private requireOwner(actor: Actor, action: string) {
-    if (this.d.agentId !== actor.userId) this.fail('NotYours', `only the assigned agent may ${action} this conversation`);
+    if (this.d.agentId !== actor.userId)
+      this.fail('NotYours', `only the assigned agent may ${action} this conversation`);
   }
 
   // ---- checks (no mutation): used by update validators, which must be synchronous ----

@@ -1,3 +1,4 @@
+import type { UpdateDefinition } from '@temporalio/common';
 import {
   ActivityFailure,
   ApplicationFailure,
@@ -10,11 +11,10 @@ import {
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { UpdateDefinition } from '@temporalio/common';
-import type { Activities } from '../activities/index.js';
 import type { ConversationContext } from '../activities/conversation-context.js';
+import type { Activities } from '../activities/index.js';
 import type { ConversationPatch } from '../activities/read-model.js';
-import { type AutomatedTrigger, renderAutomatedMessage } from '../domain/automated-messages.js';
+import type { AutomatedTrigger } from '../domain/automated-messages.js';
 import { ConversationMachine, type MachineData, TextError, TransitionError } from '../domain/conversation-machine.js';
 import { classifyKeyword } from '../domain/keywords.js';
 import { AgentIdKey, ConversationStateKey, QueueIdKey } from '../temporal/search-attributes.js';
@@ -23,8 +23,8 @@ import {
   acceptUpdate,
   agentsAvailableSignal,
   assignUpdate,
-  closeUpdate,
   type ConversationInput,
+  closeUpdate,
   endUpdate,
   FailureTypes,
   forceCloseUpdate,
@@ -69,8 +69,12 @@ const bots = proxyActivities<Activities>({ startToCloseTimeout: '30 seconds', re
 
 const MINUTE = 60_000;
 const BOT_INACTIVITY_MS = 30 * MINUTE;
-/** D365 runs an assignment cycle every 5 minutes; ours is the fallback behind presence/capacity signals. */
-const REDISTRIBUTE_MS = 5 * MINUTE;
+/**
+ * D365 runs an assignment cycle every 5 minutes. Ours is only the fallback behind presence/capacity signals, so it
+ * backs off (5 min doubling to 1 h): a conversation parked for days does not wake thousands of times.
+ */
+const REDISTRIBUTE_FIRST_MS = 5 * MINUTE;
+const REDISTRIBUTE_MAX_MS = 60 * MINUTE;
 const MAX_SEEN_REFERENCES = 1000;
 
 type OutboxJob = { messageId: string; bypassOptOut: boolean };
@@ -86,6 +90,8 @@ export type CarriedState = {
   outbox: OutboxJob[];
   botVariables: Record<string, string>;
   skills: string[];
+  /** Next fallback distribution delay while nobody is eligible. */
+  redistributeMs: number;
 };
 
 export async function conversationWorkflow(input: ConversationInput): Promise<void> {
@@ -100,6 +106,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
     outbox: [],
     botVariables: {},
     skills: [],
+    redistributeMs: REDISTRIBUTE_FIRST_MS,
   };
   const m = new ConversationMachine(c.machine);
   const timers = new NamedTimers();
@@ -126,7 +133,11 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
       });
     }
     if (err instanceof TextError) {
-      return ApplicationFailure.create({ type: FailureTypes.Invalid, message: err.message, details: [{ field: 'text' }] });
+      return ApplicationFailure.create({
+        type: FailureTypes.Invalid,
+        message: err.message,
+        details: [{ field: 'text' }],
+      });
     }
     if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type) {
       return ApplicationFailure.create({
@@ -224,13 +235,17 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
   };
 
   const enqueueAutomated = async (trigger: AutomatedTrigger, options: { bypassOptOut?: boolean } = {}) => {
-    const channel = ctx()?.channel;
-    const text = renderAutomatedMessage(trigger, channel?.language ?? 'en', channel?.automatedMessages ?? {}, {});
-    if (!text) return;
     if (m.data.optedOut && !options.bypassOptOut) return;
     const messageId = uuid4();
-    await db.queueOutbound({ messageId, conversationId: c.conversationId, direction: 'automated', text, agentId: null });
-    c.outbox.push({ messageId, bypassOptOut: options.bypassOptOut ?? false });
+    const queued = await db.queueAutomated({
+      messageId,
+      conversationId: c.conversationId,
+      trigger,
+      channelId: ctx()?.channel.id ?? null,
+      agentId: m.agentId ?? m.data.previousAgentId,
+      queueId: m.data.queueId,
+    });
+    if (queued) c.outbox.push({ messageId, bypassOptOut: options.bypassOptOut ?? false });
   };
 
   const closeConversation = async (resolution: 'resolved' | 'auto_closed' | 'force_closed', notify: string[] = []) => {
@@ -297,10 +312,14 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
     skipDecliners = false;
     if (!agent) {
       // Nobody eligible: wait in the queue for a presence/capacity signal, with a slow fallback tick.
-      timers.set('redistribute', REDISTRIBUTE_MS);
+      if (!timers.isSet('redistribute')) {
+        timers.set('redistribute', c.redistributeMs);
+        c.redistributeMs = Math.min(c.redistributeMs * 2, REDISTRIBUTE_MAX_MS);
+      }
       return;
     }
     timers.cancel('redistribute');
+    c.redistributeMs = REDISTRIBUTE_FIRST_MS;
     const offerId = uuid4();
     m.offerTo({ offerId, agentId: agent.agentId, reservationKey: key });
     if (w.autoAccept) {
@@ -346,7 +365,13 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
     const say = async (reply: string | undefined) => {
       if (!reply) return;
       const messageId = uuid4();
-      await db.queueOutbound({ messageId, conversationId: c.conversationId, direction: 'bot', text: reply, agentId: null });
+      await db.queueOutbound({
+        messageId,
+        conversationId: c.conversationId,
+        direction: 'bot',
+        text: reply,
+        agentId: null,
+      });
       c.outbox.push({ messageId, bypassOptOut: false });
     };
     if (turn.action === 'reply') {
@@ -582,7 +607,11 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
     (a: Actor, body: { text: string }) => {
       m.checkSend(a, body.text);
       if (m.data.optedOut) {
-        throw ApplicationFailure.create({ type: FailureTypes.OptedOut, message: 'opted_out', details: [{ detail: 'opted_out' }] });
+        throw ApplicationFailure.create({
+          type: FailureTypes.OptedOut,
+          message: 'opted_out',
+          details: [{ detail: 'opted_out' }],
+        });
       }
     },
     async (a, body): Promise<SendAck> => {
@@ -643,7 +672,12 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
       const units = ctx()?.workstream.capacityUnits ?? 1;
       if (target.agentId) {
         const key = `${c.conversationId}:${uuid4()}`;
-        await db.forceReserve({ reservationKey: key, conversationId: c.conversationId, agentId: target.agentId, units });
+        await db.forceReserve({
+          reservationKey: key,
+          conversationId: c.conversationId,
+          agentId: target.agentId,
+          units,
+        });
         await releaseHeldCapacity();
         m.assignTo(target.agentId, key);
         await sync({}, previous ? [previous] : []);
@@ -651,7 +685,10 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
         return ack();
       }
       if (!(await db.queueExists({ queueId: target.queueId! }))) {
-        throw ApplicationFailure.create({ type: FailureTypes.NotFound, message: `queue ${target.queueId} does not exist` });
+        throw ApplicationFailure.create({
+          type: FailureTypes.NotFound,
+          message: `queue ${target.queueId} does not exist`,
+        });
       }
       await releaseHeldCapacity();
       m.requeue(target.queueId!);
@@ -699,7 +736,13 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
     (a: Actor, body: { text: string }) => m.checkNote(a, body.text),
     async (a, body): Promise<SendAck> => {
       const messageId = uuid4();
-      await db.queueOutbound({ messageId, conversationId: c.conversationId, direction: 'note', text: body.text, agentId: a.userId });
+      await db.queueOutbound({
+        messageId,
+        conversationId: c.conversationId,
+        direction: 'note',
+        text: body.text,
+        agentId: a.userId,
+      });
       return { ...ack(), messageId };
     },
   );
@@ -796,4 +839,3 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
     }
   }
 }
-

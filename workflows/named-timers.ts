@@ -13,16 +13,18 @@ export class NamedTimers {
     this.cancel(name);
     const scope = new CancellationScope();
     this.scopes.set(name, scope);
-    scope.run(() => sleep(Math.max(ms, 1))).then(
-      () => {
-        if (this.scopes.get(name) !== scope) return;
-        this.scopes.delete(name);
-        this.fired.push(name);
-      },
-      (err) => {
-        if (!isCancellation(err)) throw err;
-      },
-    );
+    scope
+      .run(() => sleep(Math.max(ms, 1)))
+      .then(
+        () => {
+          if (this.scopes.get(name) !== scope) return;
+          this.scopes.delete(name);
+          this.fired.push(name);
+        },
+        (err) => {
+          if (!isCancellation(err)) throw err;
+        },
+      );
   }
 
   cancel(name: string): void {
