@@ -9,6 +9,32 @@ import { ProblemError } from '../lib/problem.js';
 import { FailureTypes } from '../workflows/definitions.js';
 
 /**
+ * Problems about one conversation, shared by the API-side checks and the workflow mapping so both answer alike.
+ * Each names the offending field in `errors`, as the contract's problem shape shows.
+ */
+export const conversationProblem = {
+  notFound: (id: string) =>
+    new ProblemError(404, `conversation ${id} does not exist`, [
+      { path: 'id', message: `no conversation with id ${id}` },
+    ]),
+  closed: (id: string) =>
+    new ProblemError(409, `conversation ${id} is closed`, [{ path: 'state', message: 'is closed' }], {
+      state: 'closed',
+    }),
+  state: (detail: string, state: string) =>
+    new ProblemError(409, detail, [{ path: 'state', message: `is ${state}` }], { state }),
+  optedOut: () =>
+    new ProblemError(
+      409,
+      'opted_out',
+      [{ path: 'customer.optedOut', message: 'the customer opted out (STOP); nothing can be sent' }],
+      { reason: 'opted_out' },
+      'opted-out',
+    ),
+  forbidden: (detail: string, path = 'id') => new ProblemError(403, detail, [{ path, message: detail }]),
+};
+
+/**
  * The one place where failures of a workflow update become HTTP problems, so every action route answers the same
  * way: the workflow is the authority on state and ownership, the API only translates.
  */
@@ -22,7 +48,7 @@ export function workflowProblem(err: unknown, ctx: { conversationId: string; sta
   if (err instanceof ApplicationFailure) return applicationFailureProblem(err, ctx);
   // The run behind the read model has ended: a finished conversation cannot take actions any more.
   if (err instanceof WorkflowNotFoundError) {
-    return new ProblemError(409, `conversation ${ctx.conversationId} is closed`, undefined, { state: 'closed' });
+    return conversationProblem.closed(ctx.conversationId);
   }
   if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isUnavailable(err)) {
     return new ProblemError(503, 'the conversation engine (Temporal) did not answer in time; retry later');
@@ -35,22 +61,20 @@ function applicationFailureProblem(f: ApplicationFailure, ctx: { conversationId:
   switch (f.type) {
     case FailureTypes.InvalidTransition: {
       const state = details.state ?? ctx.state ?? 'unknown';
-      return new ProblemError(409, `${f.message || 'not allowed'} (conversation state: ${state})`, undefined, {
-        state,
-      });
+      return conversationProblem.state(`${f.message || 'not allowed'} (conversation state: ${state})`, state);
     }
     case FailureTypes.NotYours:
-      return new ProblemError(403, f.message || 'you are not the agent of this conversation');
+      return conversationProblem.forbidden(f.message || 'you are not the agent of this conversation');
     case FailureTypes.OptedOut:
-      return new ProblemError(409, 'opted_out', undefined, { reason: 'opted_out' }, 'opted-out');
+      return conversationProblem.optedOut();
     case FailureTypes.Invalid:
-      return new ProblemError(
-        422,
-        details.detail ?? f.message,
-        details.field ? [{ path: details.field, message: details.detail ?? f.message }] : undefined,
-      );
+      return new ProblemError(422, details.detail ?? f.message, [
+        { path: details.field ?? '(body)', message: details.detail ?? f.message },
+      ]);
     case FailureTypes.NotFound:
-      return new ProblemError(404, details.detail ?? f.message);
+      return new ProblemError(404, details.detail ?? f.message, [
+        { path: details.field ?? '(body)', message: details.detail ?? f.message },
+      ]);
     case 'ReferenceError':
       // The running workflow version has no handler for this update yet.
       return new ProblemError(501, `the conversation workflow does not support this action: ${f.message}`);

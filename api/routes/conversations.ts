@@ -1,11 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { and, eq, or, type SQL } from 'drizzle-orm';
 import { conversations } from '../../db/schema/index.js';
-import { notFound, ProblemError } from '../../lib/problem.js';
+import { ProblemError } from '../../lib/problem.js';
 import { authenticate } from '../auth.js';
 import { loadConversationSummaries, loadConversationView } from '../conversation-view.js';
 import type { ApiDeps } from '../deps.js';
 import { createRouter } from '../router.js';
+import { conversationProblem } from '../workflow-errors.js';
 import { isStaff, loadReadableConversation } from './agent/access.js';
 import { pageConversations } from './agent/conversation-page.js';
 import { ConversationPageSchema, ConversationSchema, listQuery, problems } from './agent/schemas.js';
@@ -90,7 +91,7 @@ export function conversationRoutes(deps: ApiDeps) {
     const { id } = c.req.valid('param');
     await loadReadableConversation(deps.db, c.get('user'), id);
     const view = await loadConversationView(deps.db, deps.config, id);
-    if (!view) throw notFound('conversation', id);
+    if (!view) throw conversationProblem.notFound(id);
     return c.json(view, 200);
   });
   return app;

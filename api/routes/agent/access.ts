@@ -1,8 +1,8 @@
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../../db/client.js';
 import { conversations, queueMembers, workstreams } from '../../../db/schema/index.js';
-import { notFound, ProblemError } from '../../../lib/problem.js';
 import type { AuthUser } from '../../deps.js';
+import { conversationProblem } from '../../workflow-errors.js';
 
 export type ConversationRow = typeof conversations.$inferSelect;
 
@@ -40,8 +40,8 @@ export async function inPickBacklogOf(db: Db, userId: string, conv: Conversation
  */
 export async function loadReadableConversation(db: Db, user: AuthUser, id: string): Promise<ConversationRow> {
   const conv = await db.query.conversations.findFirst({ where: eq(conversations.id, id) });
-  if (!conv) throw notFound('conversation', id);
+  if (!conv) throw conversationProblem.notFound(id);
   if (isStaff(user) || conv.agentId === user.id || conv.offeredAgentId === user.id) return conv;
   if (await inPickBacklogOf(db, user.id, conv)) return conv;
-  throw new ProblemError(403, `conversation ${id} is not assigned or offered to you`);
+  throw conversationProblem.forbidden(`conversation ${id} is not assigned or offered to you`);
 }

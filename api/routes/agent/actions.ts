@@ -2,7 +2,7 @@ import { createRoute, type RouteConfig, z } from '@hono/zod-openapi';
 import type { WorkflowHandle } from '@temporalio/client';
 import { and, eq } from 'drizzle-orm';
 import { consents, messages } from '../../../db/schema/index.js';
-import { notFound, ProblemError } from '../../../lib/problem.js';
+import { ProblemError } from '../../../lib/problem.js';
 import {
   type Actor,
   acceptUpdate,
@@ -22,7 +22,7 @@ import { authenticate, requireRole } from '../../auth.js';
 import { loadConversationView, messageView } from '../../conversation-view.js';
 import type { ApiDeps, AuthUser } from '../../deps.js';
 import { createRouter } from '../../router.js';
-import { workflowProblem } from '../../workflow-errors.js';
+import { conversationProblem, workflowProblem } from '../../workflow-errors.js';
 import { type ConversationRow, inPickBacklogOf, isStaff } from './access.js';
 import { ConversationSchema, MessageSchema, problems } from './schemas.js';
 
@@ -198,13 +198,13 @@ export function actionRoutes(deps: ApiDeps) {
     const user = c.get('user');
     const conv = await loadActionable(deps, id);
     if (conv.agentId !== user.id) {
-      throw new ProblemError(403, `only the assigned agent may send messages in conversation ${id}`);
+      throw conversationProblem.forbidden(`only the assigned agent may send messages in conversation ${id}`);
     }
     // Checked here too so nothing reaches TeleSign for an opted-out customer even if the workflow lagged.
     const consent = await deps.db.query.consents.findFirst({
       where: and(eq(consents.supportNumber, conv.supportNumber), eq(consents.customerNumber, conv.customerNumber)),
     });
-    if (consent?.optedOut) throw optedOut();
+    if (consent?.optedOut) throw conversationProblem.optedOut();
     const ack = await runUpdate(deps, conv, (h) => h.executeUpdate(sendUpdate, { args: [actor(user), { text }] }));
     const row = await deps.db.query.messages.findFirst({ where: eq(messages.id, ack.messageId) });
     if (!row) {
@@ -221,14 +221,10 @@ export function actionRoutes(deps: ApiDeps) {
 
 const actor = (user: AuthUser): Actor => ({ userId: user.id, role: user.role });
 
-export const optedOut = () => new ProblemError(409, 'opted_out', undefined, { reason: 'opted_out' }, 'opted-out');
-
 async function loadActionable(deps: ApiDeps, id: string): Promise<ConversationRow> {
   const conv = await deps.db.query.conversations.findFirst({ where: (t, { eq }) => eq(t.id, id) });
-  if (!conv) throw notFound('conversation', id);
-  if (conv.state === 'closed') {
-    throw new ProblemError(409, `conversation ${id} is closed`, undefined, { state: 'closed' });
-  }
+  if (!conv) throw conversationProblem.notFound(id);
+  if (conv.state === 'closed') throw conversationProblem.closed(id);
   return conv;
 }
 
@@ -236,19 +232,22 @@ async function checkGate(deps: ApiDeps, user: AuthUser, conv: ConversationRow, g
   if (gate === 'staff' || isStaff(user)) return;
   const mine = conv.agentId === user.id;
   const offered = conv.offeredAgentId === user.id;
-  if (gate === 'owner' && !mine) throw new ProblemError(403, `conversation ${conv.id} is not assigned to you`);
-  if (gate === 'offered' && !offered) throw new ProblemError(403, `conversation ${conv.id} is not offered to you`);
+  if (gate === 'owner' && !mine) throw conversationProblem.forbidden(`conversation ${conv.id} is not assigned to you`);
+  if (gate === 'offered' && !offered) {
+    throw conversationProblem.forbidden(`conversation ${conv.id} is not offered to you`);
+  }
   if (gate === 'owner-or-offered' && !mine && !offered) {
-    throw new ProblemError(403, `conversation ${conv.id} is not assigned or offered to you`);
+    throw conversationProblem.forbidden(`conversation ${conv.id} is not assigned or offered to you`);
   }
   if (gate === 'pick') {
     if (conv.state !== 'open' || conv.agentId) {
-      throw new ProblemError(409, `conversation ${conv.id} is not open for picking (state: ${conv.state})`, undefined, {
-        state: conv.state,
-      });
+      throw conversationProblem.state(
+        `conversation ${conv.id} is not open for picking (state: ${conv.state})`,
+        conv.state,
+      );
     }
     if (!(await inPickBacklogOf(deps.db, user.id, conv))) {
-      throw new ProblemError(403, `conversation ${conv.id} is not in the pick backlog of your queues`);
+      throw conversationProblem.forbidden(`conversation ${conv.id} is not in the pick backlog of your queues`);
     }
   }
 }
@@ -267,6 +266,6 @@ async function runUpdate<T>(deps: ApiDeps, conv: ConversationRow, fn: (h: Workfl
 
 async function viewOf(deps: ApiDeps, id: string) {
   const view = await loadConversationView(deps.db, deps.config, id);
-  if (!view) throw notFound('conversation', id);
+  if (!view) throw conversationProblem.notFound(id);
   return view;
 }

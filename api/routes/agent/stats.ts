@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { conversations, offers, queueMembers, queues, users } from '../../../db/schema/index.js';
-import { notFound } from '../../../lib/problem.js';
+import { ProblemError } from '../../../lib/problem.js';
 import { authenticate, requireRole } from '../../auth.js';
 import type { ApiDeps } from '../../deps.js';
 import { createRouter } from '../../router.js';
@@ -82,7 +82,8 @@ export function statsRoutes(deps: ApiDeps) {
   app.openapi(queueStats, async (c) => {
     const { id } = c.req.valid('param');
     const queue = await deps.db.query.queues.findFirst({ where: eq(queues.id, id), columns: { id: true } });
-    if (!queue) throw notFound('queue', id);
+    if (!queue)
+      throw new ProblemError(404, `queue ${id} does not exist`, [{ path: 'id', message: `no queue with id ${id}` }]);
     const [[convs], [agents]] = await Promise.all([
       deps.db
         .select({

@@ -104,6 +104,7 @@ describe('POST /conversations/{id}/messages', () => {
     await optOut(s.db.db, conv.supportNumber, conv.customerNumber);
     const p = await problem(await post(`${conv.id}/messages`, agent, { text: 'hi' }), 409);
     expect(p.detail).toBe('opted_out');
+    expect(p.errors?.[0]?.path).toBe('customer.optedOut');
     expect(await calls(conv.workflowId)).toEqual([]);
   });
 
@@ -125,10 +126,12 @@ describe('POST /conversations/{id}/messages', () => {
     const p = await problem(await post(`${conv.id}/messages`, agent, { text: 'hi' }), 409);
     expect(p.detail).toContain('closed');
     expect(p.state).toBe('closed');
+    expect(p.errors?.[0]?.path).toBe('state');
   });
 
   it('answers 404 for an unknown conversation and 401 without a token', async () => {
-    await problem(await post(`${crypto.randomUUID()}/messages`, agent, { text: 'hi' }), 404);
+    const p = await problem(await post(`${crypto.randomUUID()}/messages`, agent, { text: 'hi' }), 404);
+    expect(p.errors?.[0]?.path).toBe('id');
     await problem(await post(`${crypto.randomUUID()}/messages`, null, { text: 'hi' }), 401);
   });
 
