@@ -94,7 +94,9 @@ export function webhookRoutes(deps: ApiDeps) {
       } catch (err) {
         throw unavailable(err, 'storing the callback failed');
       }
-      if (result.handOver) void attemptHandOver(deps, result.handOver, 'immediate');
+      const handOver = result.handOver;
+      // After the answer is on its way: even serialising the gRPC call is not TeleSign's wait.
+      if (handOver) setImmediate(() => void attemptHandOver(deps, handOver, 'immediate'));
       return c.json({});
     },
   );
