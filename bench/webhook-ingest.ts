@@ -1,0 +1,154 @@
+/**
+ * Webhook ingest: signed mo_sms callbacks with autocannon against the API process of the full local stack (Temporal
+ * dev server, embedded PostgreSQL with fsync on, API and worker as separate processes, TeleSign simulator for the
+ * automated replies). Each run measures, back to back on the same machine:
+ *   1. a bare Hono handler (bench/lib/bare-hono.ts, its own process) at full speed — the reference throughput;
+ *   2. our webhook at full speed (throughput, and ratio to 1.);
+ *   3. our webhook at a fixed 1,000 callbacks/s (ack latency median/p99 at the target rate).
+ * Afterwards every 200 must be a row in the inbox.
+ *
+ *   npm run bench:webhook-ingest -- [--runs 3] [--seconds 10] [--connections 20] [--rate 1000] [--customers 1000]
+ */
+import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { freePort } from '../dev/temporal-dev-server.js';
+import { callbackHeaders } from '../telesign/signature.js';
+import { load, median, option, save, spawnNode, step, until } from './lib/harness.js';
+import { startAppStack } from './lib/stack.js';
+
+type AutocannonResult = {
+  latency: { p50: number; p90: number; p99: number; max: number; average: number };
+  requests: { average: number; total: number };
+  statusCodeStats: Record<string, { count: number }>;
+  errors: number;
+  timeouts: number;
+};
+export const autocannon = createRequire(import.meta.url)('autocannon') as (
+  opts: Record<string, unknown>,
+) => Promise<AutocannonResult>;
+
+const runs = option('runs', 3);
+const seconds = option('seconds', 10);
+const connections = option('connections', 20);
+const rate = option('rate', 1000);
+const customers = option('customers', 1000);
+
+const stack = await startAppStack({ seed: { agents: [{ capacity: 1000, presence: 'available' }] } });
+try {
+  const barePort = await freePort();
+  const bare = spawnNode('bare-hono', 'bench/lib/bare-hono.ts', { PORT: String(barePort) });
+  stack.infra.onCleanup(() => bare.stop());
+  await until(async () => bare.output().includes('listening'), 30_000, 'bare hono');
+
+  let seq = 0;
+  const request = (customerId: string, apiKey: string) => ({
+    setupRequest: (req: Record<string, unknown>) => {
+      const n = seq++;
+      const now = new Date().toISOString();
+      const raw = JSON.stringify({
+        reference_id: randomBytes(16).toString('hex').toUpperCase(),
+        status: { code: 1500, description: 'Delivered to customer', updated_on: now },
+        submit_timestamp: now,
+        errors: [],
+        sub_resource: 'mo_sms',
+        user_response: {
+          phone_number: `1555${String(n % customers).padStart(7, '0')}`,
+          sender_id: stack.channel.supportNumber,
+          mo_message: `load ${n}`,
+          iso_country_code: 'US',
+        },
+      });
+      return {
+        ...req,
+        body: raw,
+        headers: { 'content-type': 'application/json', ...callbackHeaders(customerId, apiKey, raw) },
+      };
+    },
+  });
+  const req = request(stack.channel.customerId, stack.channel.apiKey);
+  const ours = (extra: Record<string, unknown>) =>
+    autocannon({ url: stack.webhookUrl, method: 'POST', connections, requests: [req], ...extra });
+  const bareUrl = `http://127.0.0.1:${barePort}/webhooks/telesign/${stack.channel.accountId}`;
+  const inboxRows = async () =>
+    ((await stack.db.sql`select count(*)::int as n from inbox`) as unknown as [{ n: number }])[0].n;
+
+  step('warm-up');
+  await autocannon({ url: bareUrl, method: 'POST', connections, requests: [req], duration: 2 });
+  await ours({ duration: 3 });
+
+  const perRun = [];
+  for (let run = 1; run <= runs; run++) {
+    const loadBefore = load();
+    step(`run ${run}: bare hono`);
+    const b = await autocannon({ url: bareUrl, method: 'POST', connections, requests: [req], duration: seconds });
+    step(`run ${run}: webhook, full speed`);
+    const before = await inboxRows();
+    const full = await ours({ duration: seconds });
+    // Let the hand-overs and greetings of the burst drain before measuring latency at the target rate.
+    await until(
+      async () =>
+        (
+          (await stack.db.sql`select count(*)::int as n from inbox where status = 'pending'`) as unknown as [
+            { n: number },
+          ]
+        )[0].n === 0,
+      120_000,
+      'inbox drained',
+    ).catch(() => {});
+    step(`run ${run}: webhook at ${rate}/s`);
+    const fixed = await ours({ duration: seconds, overallRate: rate, connections: Math.max(connections, 50) });
+    const after = await inboxRows();
+    const ok = (full.statusCodeStats['200']?.count ?? 0) + (fixed.statusCodeStats['200']?.count ?? 0);
+    const r = {
+      run,
+      load1mBefore: loadBefore[0],
+      bareHono: { throughputPerSecond: b.requests.average, latencyMs: { median: b.latency.p50, p99: b.latency.p99 } },
+      fullSpeed: {
+        throughputPerSecond: full.requests.average,
+        latencyMs: { median: full.latency.p50, p90: full.latency.p90, p99: full.latency.p99, max: full.latency.max },
+        statusCodes: Object.fromEntries(Object.entries(full.statusCodeStats).map(([k, v]) => [k, v.count])),
+        errors: full.errors,
+      },
+      ratioToBareHono: Math.round((full.requests.average / b.requests.average) * 1000) / 1000,
+      atTargetRate: {
+        rate,
+        achievedPerSecond: fixed.requests.average,
+        latencyMs: {
+          median: fixed.latency.p50,
+          p90: fixed.latency.p90,
+          p99: fixed.latency.p99,
+          max: fixed.latency.max,
+        },
+        statusCodes: Object.fromEntries(Object.entries(fixed.statusCodeStats).map(([k, v]) => [k, v.count])),
+        errors: fixed.errors,
+      },
+      every200Stored: after - before >= ok,
+    };
+    step(JSON.stringify(r));
+    perRun.push(r);
+  }
+  save('webhook-ingest', {
+    measured:
+      'POST /webhooks/telesign/{accountId}, distinct signed mo_sms (routable, new or existing conversation), time to 200 at autocannon, ms',
+    command: `npm run bench:webhook-ingest -- --runs ${runs} --seconds ${seconds} --connections ${connections} --rate ${rate}`,
+    setup:
+      'API and worker as separate processes, Temporal dev server, embedded PostgreSQL (fsync on), autocannon in the bench process',
+    runs,
+    medianOfRuns: {
+      bareHonoPerSecond: median(perRun.map((r) => r.bareHono.throughputPerSecond)),
+      oursPerSecond: median(perRun.map((r) => r.fullSpeed.throughputPerSecond)),
+      ratio: median(perRun.map((r) => r.ratioToBareHono)),
+      fullSpeedP50Ms: median(perRun.map((r) => r.fullSpeed.latencyMs.median)),
+      fullSpeedP99Ms: median(perRun.map((r) => r.fullSpeed.latencyMs.p99)),
+      atRateAchievedPerSecond: median(perRun.map((r) => r.atTargetRate.achievedPerSecond)),
+      atRateP50Ms: median(perRun.map((r) => r.atTargetRate.latencyMs.median)),
+      atRateP99Ms: median(perRun.map((r) => r.atTargetRate.latencyMs.p99)),
+    },
+    targets: { ackP99Ms: 15, atPerSecond: 1000, ratio: 0.25 },
+    every200Stored: perRun.every((r) => r.every200Stored),
+    perRun,
+  });
+} finally {
+  await stack.cleanup();
+}
+process.exit(0);
