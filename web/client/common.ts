@@ -1,0 +1,63 @@
+/** Helpers shared by the page scripts: page data, API calls with the CSRF header, DOM building with textContent. */
+
+export type Problem = { status: number; detail: string; errors?: { path: string; message: string }[] };
+
+export class ApiError extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.detail);
+  }
+}
+
+export function pageData<T>(): T {
+  return JSON.parse(document.body.dataset.page ?? '{}') as T;
+}
+
+/** Same-origin JSON call authenticated by the session cookie; writes carry the CSRF header the API requires. */
+export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`/api/v1${path}`, {
+    method,
+    credentials: 'same-origin',
+    headers: { 'x-smsdesk-csrf': '1', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (res.status === 401) {
+    // The session ended (expired, token rotated): back to the sign-in form.
+    location.assign(location.pathname);
+    throw new ApiError({ status: 401, detail: 'signed out' });
+  }
+  if (res.status === 204) return undefined as T;
+  const json = await res.json().catch(() => ({}));
+  if (!res.ok) throw new ApiError({ status: res.status, detail: json.detail ?? res.statusText, errors: json.errors });
+  return json as T;
+}
+
+type Attrs = Record<string, string | number | boolean | undefined | ((e: Event) => void)>;
+
+/** Creates an element; strings become text nodes (never HTML), so user content cannot inject markup. */
+export function h(
+  tag: string,
+  attrs: Attrs = {},
+  ...children: (Node | string | null | undefined | false)[]
+): HTMLElement {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === false) continue;
+    if (typeof v === 'function') node.addEventListener(k.replace(/^on/, ''), v);
+    else if (v === true) node.setAttribute(k, '');
+    else node.setAttribute(k, String(v));
+  }
+  for (const c of children) if (c !== null && c !== undefined && c !== false) node.append(c);
+  return node;
+}
+
+export const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
+
+export function formatTime(iso: string): string {
+  return new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+}
+
+export function formatDuration(seconds: number): string {
+  if (seconds < 60) return `${seconds}s`;
+  const m = Math.floor(seconds / 60);
+  return m < 60 ? `${m}m ${seconds % 60}s` : `${Math.floor(m / 60)}h ${m % 60}m`;
+}

@@ -1,0 +1,397 @@
+import {
+  AUTOMATED_LANGUAGES,
+  AUTOMATED_TRIGGERS,
+  defaultAutomatedMessage,
+  TRIGGER_DESCRIPTIONS,
+} from '../../domain/automated-messages.js';
+import { ROUTING_FIELDS, ROUTING_OPERATORS } from '../../domain/routing-evaluator.js';
+import type { Dict, Lang } from '../i18n.js';
+import { Layout, TopBar } from './layout.js';
+
+type Props = { t: Dict; lang: Lang; css: string; script: string };
+
+const STEPS = ['account', 'numbers', 'callback', 'workstream', 'channel', 'summary'] as const;
+const LANG_NAMES: Record<string, string> = {
+  en: 'English',
+  bg: 'Български',
+  es: 'Español',
+  fr: 'Français',
+  de: 'Deutsch',
+};
+
+/** Field with label, optional help and an error slot wired by aria-describedby. */
+function Field(p: {
+  id: string;
+  label: string;
+  help?: string;
+  type?: string;
+  required?: boolean;
+  autocomplete?: string;
+  value?: string;
+  placeholder?: string;
+}) {
+  const describedBy = [p.help ? `${p.id}-help` : '', `${p.id}-error`].filter(Boolean).join(' ');
+  return (
+    <div>
+      <label for={p.id}>{p.label}</label>
+      <input
+        id={p.id}
+        name={p.id}
+        type={p.type ?? 'text'}
+        required={p.required}
+        autocomplete={p.autocomplete ?? 'off'}
+        value={p.value}
+        placeholder={p.placeholder}
+        aria-describedby={describedBy}
+      />
+      {p.help ? (
+        <p class="help" id={`${p.id}-help`}>
+          {p.help}
+        </p>
+      ) : null}
+      <p class="error" id={`${p.id}-error`} data-error-for={p.id} />
+    </div>
+  );
+}
+
+/** The seed's setup flow as a wizard: each step is a form the client script submits to the setup API. */
+export function AdminPage(p: Props) {
+  const { t } = p;
+  const stepTitle = {
+    account: t.stepAccount,
+    numbers: t.stepNumbers,
+    callback: t.stepCallback,
+    workstream: t.stepWorkstream,
+    channel: t.stepChannel,
+    summary: t.stepSummary,
+  };
+  return (
+    <Layout
+      title={t.adminSetup}
+      lang={p.lang}
+      t={t}
+      css={p.css}
+      script={p.script}
+      data={{ lang: p.lang, t }}
+      header={
+        <TopBar t={t} title={t.adminSetup} lang={p.lang} path="/admin">
+          <a href={`/app?lang=${p.lang}`}>{t.agentWorkspace}</a>
+        </TopBar>
+      }
+    >
+      <div class="admin">
+        <nav aria-label={t.wizard}>
+          <ol class="steps" id="steps">
+            {STEPS.map((s, i) => (
+              <li data-step={s} aria-current={i === 0 ? 'step' : undefined}>
+                {stepTitle[s]}
+              </li>
+            ))}
+          </ol>
+        </nav>
+        <div class="panel">
+          <h2>{t.wizard}</h2>
+          <p class="error" id="wizard-error" role="alert" />
+
+          <form class="step" data-step="account" id="form-account">
+            <h3>{t.stepAccount}</h3>
+            <div class="row">
+              <Field id="account-name" label={t.name} required value="TeleSign" />
+              <Field id="account-customerId" label={t.customerId} required />
+              <Field
+                id="account-apiKey"
+                label={t.apiKey}
+                type="password"
+                autocomplete="new-password"
+                required
+                help={t.apiKeyHelp}
+              />
+            </div>
+            <Field id="account-restEndpoint" label={t.restEndpoint} placeholder="https://rest-ww.telesign.com" />
+            <div class="actions">
+              <button type="submit" id="create-account">
+                {t.createAccount}
+              </button>
+              <button type="button" class="secondary" id="validate" disabled>
+                {t.validate}
+              </button>
+              <span id="validation" role="status" aria-live="polite" />
+            </div>
+            <div class="actions">
+              <button type="button" data-next="numbers" disabled id="account-next">
+                {t.next}
+              </button>
+            </div>
+          </form>
+
+          <form class="step" data-step="numbers" id="form-numbers" hidden>
+            <h3>{t.stepNumbers}</h3>
+            <div class="row">
+              <Field id="number-number" label={t.number} required help={t.numberHelp} />
+              <div>
+                <label for="number-type">{t.type}</label>
+                <select id="number-type">
+                  <option value="geo">Geo</option>
+                  <option value="short_code">Short code</option>
+                  <option value="toll_free">Toll free</option>
+                </select>
+              </div>
+              <Field id="number-description" label={t.description} />
+            </div>
+            <div class="actions">
+              <button type="submit">{t.addNumber}</button>
+            </div>
+            <ul id="numbers-added" />
+            <div class="actions">
+              <button type="button" class="secondary" data-next="account">
+                {t.back}
+              </button>
+              <button type="button" data-next="callback" id="numbers-next" disabled>
+                {t.next}
+              </button>
+            </div>
+          </form>
+
+          <form class="step" data-step="callback" hidden>
+            <h3>{t.stepCallback}</h3>
+            <label for="callback-url">{t.stepCallback}</label>
+            <div class="row">
+              <input id="callback-url" readonly size={70} aria-describedby="callback-help" />
+              <button type="button" class="secondary" id="copy-callback">
+                {t.copy}
+              </button>
+              <span id="copy-status" role="status" aria-live="polite" />
+            </div>
+            <p class="help" id="callback-help">
+              {t.callbackHelp}
+            </p>
+            <div class="actions">
+              <button type="button" class="secondary" data-next="numbers">
+                {t.back}
+              </button>
+              <button type="button" data-next="workstream">
+                {t.next}
+              </button>
+            </div>
+          </form>
+
+          <form class="step" data-step="workstream" id="form-workstream" hidden>
+            <h3>{t.stepWorkstream}</h3>
+            <div class="row">
+              <Field id="workstream-name" label={t.workstreamName} required value="SMS support" />
+              <div>
+                <label for="workstream-mode">{t.distributionMode}</label>
+                <select id="workstream-mode">
+                  <option value="push">Push</option>
+                  <option value="pick">Pick</option>
+                </select>
+              </div>
+              <div>
+                <label for="workstream-queue">{t.defaultQueue}</label>
+                <select id="workstream-queue">
+                  <option value="">{`+ ${t.newQueue}`}</option>
+                </select>
+              </div>
+              <Field id="workstream-newQueue" label={t.newQueue} value="Support" />
+            </div>
+            <div class="actions">
+              <button type="button" class="secondary" data-next="callback">
+                {t.back}
+              </button>
+              <button type="submit">{t.createWorkstream}</button>
+            </div>
+          </form>
+
+          <form class="step" data-step="channel" id="form-channel" hidden>
+            <h3>{t.stepChannel}</h3>
+            <div class="row">
+              <div>
+                <label for="channel-number">{t.number}</label>
+                <select id="channel-number" aria-describedby="channel-phoneNumberId-error" />
+                <p class="error" id="channel-phoneNumberId-error" data-error-for="channel-phoneNumberId" />
+              </div>
+              <div>
+                <label for="channel-language">{t.language}</label>
+                <select id="channel-language">
+                  {AUTOMATED_LANGUAGES.map((l) => (
+                    <option value={l} selected={l === p.lang}>
+                      {LANG_NAMES[l] ?? l}
+                    </option>
+                  ))}
+                </select>
+              </div>
+            </div>
+            <fieldset>
+              <legend>Attachments</legend>
+              <label class="inline">
+                <input type="checkbox" id="channel-customersCanSend" /> {t.customersCanSend}
+              </label>
+              <label class="inline">
+                <input type="checkbox" id="channel-agentsCanSend" /> {t.agentsCanSend}
+              </label>
+            </fieldset>
+            <details>
+              <summary>{t.automatedMessages}</summary>
+              {AUTOMATED_TRIGGERS.map((tr) => (
+                <div>
+                  <label for={`am-${tr}`}>{tr}</label>
+                  <p class="help">{TRIGGER_DESCRIPTIONS[tr]}</p>
+                  <textarea
+                    id={`am-${tr}`}
+                    data-trigger={tr}
+                    rows={2}
+                    maxlength={1600}
+                    placeholder={defaultAutomatedMessage(tr, 'en')}
+                  />
+                  <p class="error" data-error-for={`channel-automatedMessages.${tr}`} />
+                </div>
+              ))}
+            </details>
+            <div class="actions">
+              <button type="button" class="secondary" data-next="workstream">
+                {t.back}
+              </button>
+              <button type="submit">{t.addChannel}</button>
+            </div>
+          </form>
+
+          <form class="step" data-step="summary" id="form-summary" hidden>
+            <h3>{t.stepSummary}</h3>
+            <dl id="summary" />
+            <div class="actions">
+              <button type="submit" id="finish">
+                {t.finish}
+              </button>
+            </div>
+            <p id="done" class="ok" role="status" hidden>
+              {t.done}
+            </p>
+          </form>
+        </div>
+      </div>
+
+      <Manage t={t} />
+    </Layout>
+  );
+}
+
+/** Queues, routing rules and agents, editable after the wizard. */
+function Manage({ t }: { t: Dict }) {
+  return (
+    <div class="supervisor">
+      <div class="grid">
+        <section class="panel" aria-labelledby="h-queues">
+          <h2 id="h-queues">{t.queues}</h2>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t.name}</th>
+                <th scope="col">Assignment</th>
+                <th scope="col">{t.agents}</th>
+                <th scope="col">
+                  <span class="skip">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody id="queues" />
+          </table>
+          <form id="form-queue" class="row">
+            <Field id="queue-name" label={t.name} required />
+            <div>
+              <label for="queue-method">Assignment</label>
+              <select id="queue-method">
+                <option value="highest_capacity">highest_capacity</option>
+                <option value="round_robin">round_robin</option>
+                <option value="least_active">least_active</option>
+              </select>
+            </div>
+            <button type="submit">{t.addQueue}</button>
+          </form>
+        </section>
+        <section class="panel" aria-labelledby="h-agents">
+          <h2 id="h-agents">{t.agents}</h2>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t.name}</th>
+                <th scope="col">{t.role}</th>
+                <th scope="col">{t.capacity}</th>
+                <th scope="col">{t.queues}</th>
+                <th scope="col">
+                  <span class="skip">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody id="agents" />
+          </table>
+          <form id="form-agent" class="row">
+            <Field id="agent-name" label={t.name} required />
+            <div>
+              <label for="agent-role">{t.role}</label>
+              <select id="agent-role">
+                <option value="agent">agent</option>
+                <option value="supervisor">supervisor</option>
+                <option value="admin">admin</option>
+              </select>
+            </div>
+            <div>
+              <label for="agent-capacity">{t.capacity}</label>
+              <input id="agent-capacity" type="number" min={0} max={100} value="3" />
+            </div>
+            <button type="submit">{t.addAgent}</button>
+          </form>
+          <p id="agent-token" class="banner" role="status" hidden />
+        </section>
+      </div>
+      <section class="panel" aria-labelledby="h-rules" style="margin-top:16px">
+        <h2 id="h-rules">{t.routingRules}</h2>
+        <label for="rules-workstream">{t.workstream}</label>
+        <select id="rules-workstream" />
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t.order}</th>
+              <th scope="col">{t.name}</th>
+              <th scope="col">Conditions</th>
+              <th scope="col">{t.queue}</th>
+              <th scope="col">
+                <span class="skip">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody id="rules" />
+        </table>
+        <form id="form-rule" class="row">
+          <Field id="rule-name" label={t.name} required />
+          <div>
+            <label for="rule-order">{t.order}</label>
+            <input id="rule-order" type="number" min={0} value="10" />
+          </div>
+          <div>
+            <label for="rule-field">{t.field}</label>
+            <select id="rule-field">
+              {ROUTING_FIELDS.map((f) => (
+                <option value={f}>{f}</option>
+              ))}
+            </select>
+          </div>
+          <div>
+            <label for="rule-operator">{t.operator}</label>
+            <select id="rule-operator">
+              {ROUTING_OPERATORS.map((o) => (
+                <option value={o}>{o}</option>
+              ))}
+            </select>
+          </div>
+          <Field id="rule-value" label={t.value} required />
+          <div>
+            <label for="rule-queue">{t.queue}</label>
+            <select id="rule-queue" />
+          </div>
+          <button type="submit">{t.addRule}</button>
+        </form>
+        <p class="error" id="rule-error" role="alert" />
+      </section>
+    </div>
+  );
+}
