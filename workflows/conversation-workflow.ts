@@ -76,6 +76,8 @@ const BOT_INACTIVITY_MS = 30 * MINUTE;
 const REDISTRIBUTE_FIRST_MS = 5 * MINUTE;
 const REDISTRIBUTE_MAX_MS = 60 * MINUTE;
 const MAX_SEEN_REFERENCES = 1000;
+/** Keeps replay of a long-lived conversation cheap; the server's own suggestion comes much later (~10k events). */
+const DEFAULT_HISTORY_LIMIT = 2000;
 
 type OutboxJob = { messageId: string; bypassOptOut: boolean };
 
@@ -120,6 +122,9 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
   let complete = false;
   const { workflowId } = workflowInfo();
   const ctx = () => c.context;
+  const historyLimit = input.historyLimit ?? DEFAULT_HISTORY_LIMIT;
+  const shouldContinueAsNew = () =>
+    workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > historyLimit;
 
   // ---------- helpers ----------
 
@@ -440,7 +445,8 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
     const recorded = await db.recordInbound({
       conversationId: c.conversationId,
       workflowId,
-      runId: workflowInfo().runId,
+      // The conversation is the continue-as-new chain: the API addresses it by its first run id, which never changes.
+      runId: workflowInfo().firstExecutionRunId,
       accountId: input.accountId,
       supportNumber: input.supportNumber,
       customerNumber: input.customerNumber,
@@ -802,16 +808,15 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
 
   // ---------- main loop ----------
 
-  if (carried) armStateTimer();
+  if (carried) {
+    // A continued run starts its timers afresh (durations restart: a little longer, never shorter).
+    armStateTimer();
+    if (m.offer) timers.set('offer', (ctx()?.workstream.offerTimeoutSeconds ?? 60) * 1000);
+    else redistribute = true;
+  }
   for (;;) {
     await condition(
-      () =>
-        c.inbound.length > 0 ||
-        nudged ||
-        redistribute ||
-        timers.hasFired ||
-        complete ||
-        workflowInfo().continueAsNewSuggested,
+      () => c.inbound.length > 0 || nudged || redistribute || timers.hasFired || complete || shouldContinueAsNew(),
     );
     await lock.run(async () => {
       while (c.inbound.length > 0) await onInbound(c.inbound.shift()!);
@@ -831,7 +836,8 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
       }
       return;
     }
-    if (workflowInfo().continueAsNewSuggested) {
+    if (shouldContinueAsNew()) {
+      // Signals that arrive now are buffered into c.inbound by their handler and carried over, never lost.
       await condition(() => allHandlersFinished() && !sending && !lock.busy);
       c.machine = m.snapshot();
       c.seen = [...seen].slice(-MAX_SEEN_REFERENCES);

@@ -15,6 +15,8 @@ export type ConversationInput = {
   supportNumber: string;
   customerNumber: string;
   carried?: unknown;
+  /** Continue-as-new once history passes this many events even if the server has not suggested it (default 2,000). */
+  historyLimit?: number;
 };
 
 /** One customer SMS, as handed over from the durable inbox. `referenceId` is TeleSign's MO id, the dedup key. */

@@ -9,6 +9,7 @@ import {
   closeUpdate,
   endUpdate,
   forceCloseUpdate,
+  inboundSignal,
   noteUpdate,
   rejectUpdate,
   sendUpdate,
@@ -18,7 +19,7 @@ import {
 } from '../../workflows/definitions.js';
 import { createAgent, newCustomerNumber, seedChannel } from '../support/seed.js';
 import { createTestStack, eventually, type TestStack } from '../support/stack.js';
-import { conversationDriver } from './support.js';
+import { conversationDriver, maybeRecordHistory } from './support.js';
 
 let s: TestStack;
 let sim: Simulator;
@@ -103,6 +104,7 @@ describe('conversation workflow on a real Temporal server', () => {
     const moved = await d.until(customer, (r) => r.offered_agent_id === second!.id, 15_000);
     expect(moved.state).toBe('open');
     expect(await d.capacityUsed(first!.id)).toBe(0);
+    await maybeRecordHistory('offer-timeout', d.workflowIdOf(customer));
     const outcomes = await s.db
       .sql`select user_id, outcome from offers where conversation_id = ${moved.id} order by offered_at`;
     expect(outcomes.map((o) => o.outcome)).toEqual(['timed_out', 'pending']);
@@ -203,6 +205,7 @@ describe('conversation workflow on a real Temporal server', () => {
       'hi',
       'one more thing',
     ]);
+    await maybeRecordHistory('end-close-reopen', d.workflowIdOf(customer));
   });
 
   it('with a reopen window of 0 a text after close starts a new conversation (D365 behaviour)', async () => {
@@ -241,6 +244,7 @@ describe('conversation workflow on a real Temporal server', () => {
     expect(await d.capacityUsed(a2!.id)).toBe(0);
     expect(await d.capacityUsed(a1!.id)).toBe(1);
     await expectFailure(d.update(customer, transferUpdate, d.actor(a1!), { queueId: crypto.randomUUID() }), 'NotFound');
+    await maybeRecordHistory('transfers', d.workflowIdOf(customer));
   });
 
   it('supervisors assign and force close; agents may not', async () => {
@@ -339,6 +343,7 @@ describe('conversation workflow on a real Temporal server', () => {
     const events = await s.db
       .sql`select opted_out, source from consent_events where customer_number = ${customer} order by id`;
     expect(events.map((e) => e.source)).toEqual(['keyword:STOP', 'keyword:START']);
+    await maybeRecordHistory('stop-start', d.workflowIdOf(customer));
   });
 
   it('a keyword from a new customer starts no work for agents', async () => {
@@ -375,6 +380,7 @@ describe('conversation workflow on a real Temporal server', () => {
     const routed = await d.until(customer, (r) => !r.with_bot && r.offered_agent_id === seed.agents[0]!.id);
     const msgs = await d.messages(routed.id);
     expect(msgs.some((m) => m.direction === 'bot' && m.text === 'We are open 9-17.')).toBe(true);
+    await maybeRecordHistory('bot-escalation', d.workflowIdOf(customer));
   });
 
   it('pick mode leaves the conversation in the queue until a member picks it', async () => {
@@ -391,6 +397,63 @@ describe('conversation workflow on a real Temporal server', () => {
     await d.update(customer, pickUpdate, d.actor(agent));
     expect(await d.conversation(customer)).toMatchObject({ state: 'active', agent_id: agent.id });
     expect(await d.capacityUsed(agent.id)).toBe(1);
+  });
+
+  it('continues as new when history grows, losing no signal sent during the hand-over and keeping its state', async () => {
+    const { seed, d } = await setup();
+    const agent = seed.agents[0]!;
+    const customer = newCustomerNumber();
+    const workflowId = d.workflowIdOf(customer);
+    const first = await s.temporal.workflow.signalWithStart('conversationWorkflow', {
+      workflowId,
+      taskQueue: s.config.TEMPORAL_TASK_QUEUE,
+      args: [
+        { accountId: seed.accountId, supportNumber: seed.supportNumber, customerNumber: customer, historyLimit: 60 },
+      ],
+      signal: inboundSignal,
+      signalArgs: [
+        {
+          inboxId: crypto.randomUUID(),
+          referenceId: `CAN-0-${customer}`,
+          text: 'hello there',
+          receivedAt: new Date().toISOString(),
+        },
+      ],
+    });
+    const conv = await d.until(customer, (r) => r.offered_agent_id === agent.id);
+    await d.update(customer, acceptUpdate, d.actor(agent));
+    // A burst of texts: history passes the limit mid-burst, so some arrive during the hand-over to the next run.
+    await Promise.all(Array.from({ length: 30 }, (_, i) => d.text(customer, `burst ${i}`)));
+    await eventually(async () => {
+      const n = (await d.messages(conv.id)).filter((m) => m.direction === 'inbound').length;
+      return n === 31;
+    }, 30_000);
+    const inbound = (await d.messages(conv.id)).filter((m) => m.direction === 'inbound').map((m) => m.text);
+    expect(new Set(inbound).size).toBe(31);
+    const latest = await s.temporal.workflow.getHandle(workflowId).describe();
+    expect(latest.runId).not.toBe(first.signaledRunId);
+    // The chain keeps the conversation: same id, still active with the same agent, and the API's handle (first run
+    // id of the chain) reaches the latest run.
+    const row = await d.conversation(customer);
+    expect(row).toMatchObject({ id: conv.id, state: 'active', agent_id: agent.id, run_id: first.signaledRunId });
+    const chained = s.temporal.workflow.getHandle(workflowId, undefined, { firstExecutionRunId: row!.run_id });
+    const ack = await chained.executeUpdate(waitUpdate, { args: [d.actor(agent)] });
+    expect(ack).toEqual({ conversationId: conv.id, state: 'waiting' });
+  });
+
+  it('keeps the search attributes operators filter by current', async () => {
+    const { seed, d } = await setup();
+    const agent = seed.agents[0]!;
+    const customer = newCustomerNumber();
+    await d.text(customer, 'hi');
+    await d.until(customer, (r) => r.offered_agent_id === agent.id);
+    await d.update(customer, acceptUpdate, d.actor(agent));
+    const query = `CustomerNumber = "${customer}" AND SupportNumber = "${seed.supportNumber}" AND ConversationState = "active" AND AgentId = "${agent.id}" AND QueueId = "${seed.queueId}"`;
+    const found = await eventually(async () => {
+      for await (const wf of s.temporal.workflow.list({ query })) return wf;
+      return undefined;
+    });
+    expect(found.workflowId).toBe(d.workflowIdOf(customer));
   });
 
   it('50 conversations racing for 5 agents with capacity 2 never over-book an agent', async () => {

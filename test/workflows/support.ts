@@ -1,6 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
+import { inject } from 'vitest';
 import { handOverMo } from '../../api/inbox/hand-over.js';
 import type { Config } from '../../config/env.js';
 import type { Db } from '../../db/client.js';
@@ -74,4 +78,22 @@ export function conversationDriver(deps: Deps, seed: SeededChannel) {
   }
 
   return { workflowIdOf, text, conversation, until, messages, update, actor, capacityUsed };
+}
+
+export const HISTORIES_DIR = fileURLToPath(new URL('./histories/', import.meta.url));
+
+/**
+ * With RECORD_HISTORIES=1, saves the workflow's event history as a replay fixture (test/workflows/histories/), so
+ * later versions of the workflow code are checked against histories real runs produced.
+ */
+export async function maybeRecordHistory(name: string, workflowId: string) {
+  if (process.env.RECORD_HISTORIES !== '1') return;
+  // The CLI writes the proto3 JSON that historyFromJSON reads (and that the Temporal UI can download).
+  const json = execFileSync(
+    inject('temporalCliPath'),
+    ['workflow', 'show', '--workflow-id', workflowId, '--address', inject('temporalAddress'), '--output', 'json'],
+    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+  );
+  mkdirSync(HISTORIES_DIR, { recursive: true });
+  writeFileSync(`${HISTORIES_DIR}${name}.json`, json);
 }
