@@ -206,7 +206,7 @@ export function AdminPage(p: Props) {
             <h3>{t.stepChannel}</h3>
             <div class="row">
               <div>
-                <label for="channel-number">{t.number}</label>
+                <label for="channel-number">{t.smsNumber}</label>
                 <select id="channel-number" aria-describedby="channel-phoneNumberId-error" />
                 <p class="error" id="channel-phoneNumberId-error" data-error-for="channel-phoneNumberId" />
               </div>

@@ -61,7 +61,7 @@ export function AgentPage(p: Props) {
             </section>
           ))}
         </nav>
-        <section class="panel" id="conversation" aria-live="polite" aria-label={t.reply}>
+        <section class="panel" id="conversation" aria-labelledby="conv-title">
           <p id="empty" class="muted">
             {t.selectConversation}
           </p>
