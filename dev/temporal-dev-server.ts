@@ -66,7 +66,12 @@ export async function startTemporalDevServer(opts: {
   ]) {
     args.push('--dynamic-config-value', dc);
   }
-  const child = spawn(opts.cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Own process group: a terminal Ctrl-C reaches only our process, which stops the worker first and this server
+  // last. The exit hook still kills it if we die without a clean shutdown.
+  const child = spawn(opts.cli, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.removeListener('exit', killOnExit));
   let output = '';
   const capture = (b: Buffer) => {
     output = (output + b.toString()).slice(-4000);

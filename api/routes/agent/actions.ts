@@ -252,9 +252,13 @@ async function checkGate(deps: ApiDeps, user: AuthUser, conv: ConversationRow, g
   }
 }
 
-/** Runs one workflow update on the conversation's run and turns its failures into problems. */
+/**
+ * Runs one workflow update on the conversation and turns its failures into problems. A conversation is a
+ * continue-as-new chain; the read model keeps the chain's first run id, which addresses its latest run (and never a
+ * later conversation of the same customer).
+ */
 async function runUpdate<T>(deps: ApiDeps, conv: ConversationRow, fn: (h: WorkflowHandle) => Promise<T>): Promise<T> {
-  const handle = deps.temporal.workflow.getHandle(conv.workflowId, conv.runId);
+  const handle = deps.temporal.workflow.getHandle(conv.workflowId, undefined, { firstExecutionRunId: conv.runId });
   try {
     return await deps.temporal.withDeadline(Date.now() + UPDATE_DEADLINE_MS, () => fn(handle));
   } catch (err) {
