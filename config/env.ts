@@ -14,6 +14,8 @@ const base64Key32 = z
 
 const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
+const hostPort = z.string().regex(/^[^:\s]+:\d{1,5}$/, 'must be host:port, e.g. 0.0.0.0:9464');
+
 const boolish = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 const schema = z
@@ -58,6 +60,14 @@ const schema = z
       .min(1024)
       .default(64 * 1024),
     OTEL_EXPORTER_OTLP_ENDPOINT: url.optional(),
+    /** Worker: host:port where the Temporal SDK exposes its Prometheus metrics. */
+    TEMPORAL_METRICS_BIND: hostPort.optional(),
+    /** Worker: host:port for this process's own metrics (smsdesk_sends_total, Node process metrics). */
+    WORKER_METRICS_BIND: hostPort.optional(),
+    /** Worker: how long SIGTERM lets running activities finish (orchestrators kill after 30 s). */
+    WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(25).default(20),
+    /** Worker: a prebuilt workflow bundle elsewhere than dist/workflow-bundle.js. */
+    TEMPORAL_WORKFLOW_BUNDLE: z.string().min(1).optional(),
     METRICS_ENABLED: boolish.default(true),
   })
   .transform((e) => ({

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { loadConfigOrExit } from '../config/env.js';
 import { createDb } from '../db/client.js';
 import { createLogger } from '../lib/logger.js';
@@ -10,32 +9,8 @@ import { createWorker } from './create-worker.js';
 
 // Production worker entry point: reads only the environment and starts nothing embedded.
 const config = loadConfigOrExit();
-// Worker-only telemetry settings. They belong in config/env.ts (another area's file); parsed here until moved.
-const workerEnvResult = z
-  .object({
-    TEMPORAL_METRICS_BIND: z
-      .string()
-      .regex(/^[^:\s]+:\d{1,5}$/, 'must be host:port, e.g. 0.0.0.0:9464')
-      .optional(),
-    /** host:port for this process's own metrics (smsdesk_sends_total, Node process metrics). */
-    WORKER_METRICS_BIND: z
-      .string()
-      .regex(/^[^:\s]+:\d{1,5}$/, 'must be host:port, e.g. 0.0.0.0:9465')
-      .optional(),
-    WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(25).default(20),
-    /** A prebuilt workflow bundle elsewhere than dist/workflow-bundle.js (tests pass the run's bundle). */
-    TEMPORAL_WORKFLOW_BUNDLE: z.string().min(1).optional(),
-  })
-  .safeParse(Object.fromEntries(Object.entries(process.env).filter(([, v]) => v)));
-if (!workerEnvResult.success) {
-  console.error(
-    `Invalid configuration:\n${workerEnvResult.error.issues.map((i) => `  ${String(i.path[0])}: ${i.message}`).join('\n')}`,
-  );
-  process.exit(1);
-}
-const workerEnv = workerEnvResult.data;
 const logger = createLogger(config.LOG_LEVEL).child({ role: 'worker' });
-installTemporalRuntime('INFO', { logger, metricsBindAddress: workerEnv.TEMPORAL_METRICS_BIND });
+installTemporalRuntime('INFO', { logger, metricsBindAddress: config.TEMPORAL_METRICS_BIND });
 const tracing = startTracing({ serviceName: 'smsdesk-worker', endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT });
 const { db, close: closeDb } = createDb(config.DATABASE_URL, { max: config.DATABASE_POOL_MAX });
 const connection = await connectWorkerConnection(config);
@@ -43,18 +18,18 @@ const worker = await createWorker({
   connection,
   config,
   deps: { db, config },
-  ...(workerEnv.TEMPORAL_WORKFLOW_BUNDLE ? { workflowBundle: { codePath: workerEnv.TEMPORAL_WORKFLOW_BUNDLE } } : {}),
+  ...(config.TEMPORAL_WORKFLOW_BUNDLE ? { workflowBundle: { codePath: config.TEMPORAL_WORKFLOW_BUNDLE } } : {}),
   interceptors: tracing.worker.interceptors,
   sinks: tracing.worker.sinks,
   // SIGTERM: stop polling, let running activities finish for this long, then cancel them (they are idempotent and
   // retried by another replica). Orchestrators kill after 30 s, so grace + cleanup must stay below that.
-  shutdownGraceTime: `${workerEnv.WORKER_SHUTDOWN_GRACE_SECONDS}s`,
+  shutdownGraceTime: `${config.WORKER_SHUTDOWN_GRACE_SECONDS}s`,
 });
 
-const metricsServer = workerEnv.WORKER_METRICS_BIND
+const metricsServer = config.WORKER_METRICS_BIND
   ? await serveMetrics(
-      workerEnv.WORKER_METRICS_BIND.slice(0, workerEnv.WORKER_METRICS_BIND.lastIndexOf(':')),
-      Number(workerEnv.WORKER_METRICS_BIND.slice(workerEnv.WORKER_METRICS_BIND.lastIndexOf(':') + 1)),
+      config.WORKER_METRICS_BIND.slice(0, config.WORKER_METRICS_BIND.lastIndexOf(':')),
+      Number(config.WORKER_METRICS_BIND.slice(config.WORKER_METRICS_BIND.lastIndexOf(':') + 1)),
     )
   : undefined;
 
@@ -75,8 +50,8 @@ logger.info(
   {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     namespace: config.TEMPORAL_NAMESPACE,
-    sdkMetrics: workerEnv.TEMPORAL_METRICS_BIND ?? null,
-    metrics: metricsServer ? workerEnv.WORKER_METRICS_BIND : null,
+    sdkMetrics: config.TEMPORAL_METRICS_BIND ?? null,
+    metrics: metricsServer ? config.WORKER_METRICS_BIND : null,
     tracing: tracing.enabled,
   },
   'worker running',
