@@ -83,7 +83,9 @@ try {
     const b = await autocannon({ url: bareUrl, method: 'POST', connections, requests: [req], duration: seconds });
     step(`run ${run}: webhook, full speed`);
     const before = await inboxRows();
+    const meter = stack.cpuMeter();
     const full = await ours({ duration: seconds });
+    const cpu = meter.stop();
     // Let the hand-overs and greetings of the burst drain before measuring latency at the target rate.
     await until(
       async () =>
@@ -108,6 +110,11 @@ try {
         latencyMs: { median: full.latency.p50, p90: full.latency.p90, p99: full.latency.p99, max: full.latency.max },
         statusCodes: Object.fromEntries(Object.entries(full.statusCodeStats).map(([k, v]) => [k, v.count])),
         errors: full.errors,
+        cpuMsPerCallback: Object.fromEntries(
+          Object.entries(cpu)
+            .filter(([k]) => k !== 'wallSeconds')
+            .map(([k, v]) => [k, Math.round(((v * 1000) / Math.max(1, full.requests.total)) * 100) / 100]),
+        ),
       },
       ratioToBareHono: Math.round((full.requests.average / b.requests.average) * 1000) / 1000,
       atTargetRate: {

@@ -7,7 +7,16 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -134,7 +143,7 @@ async function waitReady(proc: Child, ready: () => Promise<boolean>, timeoutMs: 
 export type Infra = Awaited<ReturnType<typeof startInfra>>;
 
 /** Postgres + Temporal dev server + workflow bundle + a migrated scratch database. */
-export async function startInfra(opts: { temporalPort?: number } = {}) {
+export async function startInfra(opts: { temporalPort?: number; temporalFile?: boolean } = {}) {
   const tmp = mkdtempSync(join(tmpdir(), 'smsdesk-bench-'));
   chmodSync(tmp, 0o755);
   const cleanups: (() => Promise<void>)[] = [async () => rmSync(tmp, { recursive: true, force: true })];
@@ -147,7 +156,12 @@ export async function startInfra(opts: { temporalPort?: number } = {}) {
     const dbFile = join(tmp, 'temporal.sqlite');
     let temporal: DevServer | null = null;
     const startTemporal = async () => {
-      temporal = await startTemporalDevServer({ cli: tools.temporal, port: temporalPort, uiPort: null, dbFile });
+      temporal = await startTemporalDevServer({
+        cli: tools.temporal,
+        port: temporalPort,
+        uiPort: null,
+        ...(opts.temporalFile ? { dbFile } : {}),
+      });
     };
     const [, pg, bundle] = await Promise.all([
       startTemporal(),
@@ -185,12 +199,17 @@ export async function startInfra(opts: { temporalPort?: number } = {}) {
       temporalAddress,
       bundlePath,
       temporalCli: tools.temporal,
+      pids: (): StackPids => {
+        const pmFile = join(tmp, 'pg', 'postmaster.pid');
+        const postgres = existsSync(pmFile) ? Number(readFileSync(pmFile, 'utf8').split('\n')[0]) : undefined;
+        return { temporal: (temporal as DevServer | null)?.process.pid, postgres };
+      },
       /** Stops the Temporal dev server (its SQLite file is kept). */
       stopTemporal: async () => {
         await (temporal as DevServer | null)?.stop();
         temporal = null;
       },
-      /** Starts it again on the same port with the same state. */
+      /** Starts it again on the same port (with the same state when temporalFile). */
       startTemporal,
       onCleanup: (fn: () => Promise<void>) => cleanups.push(fn),
       cleanup,
@@ -259,4 +278,52 @@ export async function until<T>(fn: () => Promise<T | null | undefined | false>, 
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+const CLK_TCK = 100;
+/** CPU seconds (user + system) used so far by a process and, with `children`, its direct children (Postgres backends). */
+export function cpuSeconds(pid: number, children = false): number {
+  const one = (p: number) => {
+    try {
+      const f = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
+      return { ppid: Number(rest[1]), cpu: (Number(rest[11]) + Number(rest[12])) / CLK_TCK };
+    } catch {
+      return { ppid: -1, cpu: 0 };
+    }
+  };
+  let total = one(pid).cpu;
+  if (children) {
+    for (const d of readdirSync('/proc')) {
+      if (!/^\d+$/.test(d)) continue;
+      const s = one(Number(d));
+      if (s.ppid === pid) total += s.cpu;
+    }
+  }
+  return total;
+}
+
+/** PIDs of the parts of one stack, for CPU accounting. */
+export type StackPids = { api?: number; worker?: number; temporal?: number; postgres?: number };
+
+/** CPU seconds per component since `start()`; the bench process itself (load generator, simulator) included. */
+export function cpuMeter(pids: StackPids) {
+  const read = () => ({
+    api: pids.api ? cpuSeconds(pids.api) : 0,
+    worker: pids.worker ? cpuSeconds(pids.worker) : 0,
+    temporal: pids.temporal ? cpuSeconds(pids.temporal, true) : 0,
+    postgres: pids.postgres ? cpuSeconds(pids.postgres, true) : 0,
+    benchProcess: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6,
+  });
+  const start = read();
+  const t0 = Date.now();
+  return {
+    /** CPU seconds per component, and the wall seconds elapsed. */
+    stop() {
+      const end = read();
+      const out: Record<string, number> = { wallSeconds: (Date.now() - t0) / 1000 };
+      for (const k of Object.keys(end) as (keyof typeof end)[]) out[k] = Math.round((end[k] - start[k]) * 100) / 100;
+      return out;
+    },
+  };
 }

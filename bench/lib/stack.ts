@@ -7,6 +7,7 @@ import {
   appEnv,
   benchDb,
   type Child,
+  cpuMeter,
   type Infra,
   startApi,
   startInfra,
@@ -89,6 +90,8 @@ export async function startAppStack(
         headers: { 'content-type': 'application/json', ...callbackHeaders(channel.customerId, channel.apiKey, raw) },
       };
     },
+    /** CPU seconds per component (API, worker, Temporal, Postgres, this process) from now until stop(). */
+    cpuMeter: () => cpuMeter({ ...infra.pids(), api: api.pid, ...(worker ? { worker: worker.pid } : {}) }),
     cleanup: infra.cleanup,
   };
 }

@@ -1,0 +1,100 @@
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { runMigrations } from '../../db/migrate.js';
+import { type LocalPostgres, startEmbeddedPostgres } from '../../dev/embedded-postgres.js';
+import { freePort } from '../../dev/temporal-dev-server.js';
+import { customers, type FaultStack, LONG, signedMo, startFaultStack, verdict } from './support.js';
+
+/**
+ * Our own embedded PostgreSQL (durable settings, free port) is stopped under load and started again on the same
+ * port. While it is down the webhook must answer 503 (TeleSign retries); every callback answered 200 — before, during
+ * or after — must end in exactly one transcript once. Callbacks answered 503 are re-posted afterwards, as TeleSign's
+ * retry would.
+ */
+let dir: string;
+let port: number;
+let pg: LocalPostgres | null = null;
+let stack: FaultStack;
+
+const startPg = async () => {
+  pg = await startEmbeddedPostgres({ dir: join(dir, 'pg'), port, persistent: true });
+  return pg;
+};
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'smsdesk-faults-pg-'));
+  chmodSync(dir, 0o755);
+  port = await freePort();
+  const { url } = await startPg();
+  await runMigrations(url);
+  stack = await startFaultStack({
+    databaseUrl: url,
+    seed: {
+      agents: Array.from({ length: 5 }, () => ({ capacity: 50, presence: 'available' as const })),
+      workstream: { autoAccept: true },
+    },
+  });
+});
+afterAll(async () => {
+  await stack?.stop();
+  await pg?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+it('Postgres down: the webhook answers 503 and nothing acknowledged is lost', { timeout: 300_000 }, async () => {
+  const phones = customers(100, '1778');
+  const acked: string[] = [];
+  const refused: { customer: string; text: string }[] = [];
+  const codes: Record<string, number> = {};
+  let outage = false;
+  const duringOutage: Record<string, number> = {};
+  const post = async (customer: string, text: string) => {
+    const mo = signedMo(stack.channel, customer, text);
+    const wasDown = outage;
+    const status = await fetch(stack.webhookUrl, { method: 'POST', headers: mo.headers, body: mo.raw })
+      .then((r) => r.status)
+      .catch(() => 0);
+    codes[status] = (codes[status] ?? 0) + 1;
+    if (wasDown && outage) duringOutage[status] = (duringOutage[status] ?? 0) + 1;
+    if (status === 200) acked.push(mo.referenceId);
+    else refused.push({ customer, text });
+  };
+  const rate = 50;
+  const seconds = LONG ? 80 : 20;
+  const downAt = 4_000;
+  const downFor = LONG ? 60_000 : 8_000;
+  const start = Date.now();
+  const pending: Promise<void>[] = [];
+  const chaos = (async () => {
+    await new Promise((r) => setTimeout(r, downAt));
+    await pg!.stop();
+    outage = true;
+    await new Promise((r) => setTimeout(r, downFor));
+    outage = false;
+    await startPg();
+  })();
+  for (let i = 0; i < rate * seconds; i++) {
+    const due = start + (i * 1000) / rate;
+    if (due > Date.now() + 1) await new Promise((r) => setTimeout(r, due - Date.now()));
+    pending.push(post(phones[i % phones.length]!, `pg ${i}`));
+  }
+  await Promise.all(pending);
+  await chaos;
+  // TeleSign retries what was not acknowledged.
+  for (const r of refused.splice(0)) await post(r.customer, r.text);
+  const v = await verdict(stack, 'postgres-outage', {
+    extraAcked: acked,
+    timeoutMs: 180_000,
+    details: { statusCodes: codes, statusCodesWhileDown: duringOutage, outageMs: downFor },
+  });
+  expect(duringOutage['503'] ?? 0).toBeGreaterThan(0);
+  expect(duringOutage['200'] ?? 0).toBe(0);
+  expect(refused).toEqual([]);
+  expect(v.lostInbound).toEqual([]);
+  expect(v.inboundMoreThanOnce).toBe(0);
+  expect(v.outboundNotFinal).toBe(0);
+  expect(v.failedWithoutError).toBe(0);
+  expect(v.duplicateSends).toBeLessThanOrEqual(5);
+});

@@ -1,0 +1,208 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { inject } from 'vitest';
+import { createDb, type DbHandle } from '../../db/client.js';
+import { callbackHeaders } from '../../telesign/signature.js';
+import { type Simulator, startSimulator } from '../../telesign/simulator/server.js';
+import {
+  type ApiProcess,
+  processEnv,
+  type RunningProcess,
+  startApiProcess,
+  startWorkerProcess,
+} from '../support/processes.js';
+import { type SeededChannel, type SeedOptions, seedChannel } from '../support/seed.js';
+import { testConfig } from '../support/stack.js';
+
+/**
+ * Fault scenarios run the production entry points as processes (API, worker) against a TeleSign simulator that
+ * posts signed callbacks. `FAULTS_LONG=1` (npm run faults) selects the long versions (e.g. a 60 s Temporal outage).
+ */
+export const LONG = process.env.FAULTS_LONG === '1';
+
+export type FaultStack = {
+  db: DbHandle;
+  sim: Simulator;
+  env: Record<string, string>;
+  api: ApiProcess;
+  worker: RunningProcess | null;
+  channel: SeededChannel;
+  webhookUrl: string;
+  startWorker: () => Promise<RunningProcess>;
+  stop: () => Promise<void>;
+};
+
+export async function startFaultStack(opts: {
+  databaseUrl: string;
+  seed?: SeedOptions;
+  extraEnv?: Record<string, string>;
+  simulator?: Parameters<typeof startSimulator>[0];
+}): Promise<FaultStack> {
+  const db = createDb(opts.databaseUrl, { max: 4 });
+  const sim = await startSimulator({ port: 0, dlrDelaysMs: [20, 60], ...opts.simulator });
+  const taskQueue = `faults-${randomBytes(5).toString('hex')}`;
+  const env = processEnv({
+    databaseUrl: opts.databaseUrl,
+    taskQueue,
+    extra: { LOG_LEVEL: 'info', TELESIGN_BASE_URL: sim.url, DATABASE_POOL_MAX: '10', ...opts.extraEnv },
+  });
+  const config = testConfig({ DATABASE_URL: opts.databaseUrl });
+  const channel = await seedChannel(db.db, config, sim, { ...opts.seed, callbackUrl: null });
+  const [api, worker] = await Promise.all([startApiProcess(env), startWorkerProcess(env)]);
+  const webhookUrl = `${api.url}/webhooks/telesign/${channel.accountId}`;
+  sim.setCallbackUrl(channel.customerId, webhookUrl);
+  const workers: RunningProcess[] = [worker];
+  const stack: FaultStack = {
+    db,
+    sim,
+    env,
+    api,
+    worker,
+    channel,
+    webhookUrl,
+    async startWorker() {
+      const w = await startWorkerProcess(env);
+      workers.push(w);
+      stack.worker = w;
+      return w;
+    },
+    async stop() {
+      await Promise.all([api.stop(5000), ...workers.map((w) => w.stop(5000))]);
+      await sim.stop();
+      await db.close();
+    },
+  };
+  return stack;
+}
+
+/** A signed mo_sms as TeleSign posts it (for scenarios that must see the webhook's status code themselves). */
+export function signedMo(channel: SeededChannel, customerNumber: string, text: string) {
+  const referenceId = randomBytes(16).toString('hex').toUpperCase();
+  const now = new Date().toISOString();
+  const raw = JSON.stringify({
+    reference_id: referenceId,
+    status: { code: 1500, description: 'Delivered to customer', updated_on: now },
+    submit_timestamp: now,
+    errors: [],
+    sub_resource: 'mo_sms',
+    user_response: { phone_number: customerNumber, sender_id: channel.supportNumber, mo_message: text },
+  });
+  return {
+    referenceId,
+    raw,
+    headers: { 'content-type': 'application/json', ...callbackHeaders(channel.customerId, channel.apiKey, raw) },
+  };
+}
+
+/** Open-loop load: `perSecond` texts from `customers` phones for `seconds`, via the simulator (TeleSign retries). */
+export async function simulatorLoad(
+  sim: Simulator,
+  to: string,
+  opts: { customers: string[]; perSecond: number; seconds: number; label: string },
+) {
+  const total = Math.round(opts.perSecond * opts.seconds);
+  const start = Date.now();
+  const pending: Promise<unknown>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = start + (i * 1000) / opts.perSecond;
+    if (due > Date.now() + 1) await new Promise((r) => setTimeout(r, due - Date.now()));
+    const customer = opts.customers[i % opts.customers.length]!;
+    pending.push(
+      sim
+        .phone(customer)
+        .send(to, `${opts.label} ${i}`)
+        .catch(() => undefined),
+    );
+  }
+  await Promise.all(pending);
+  return total;
+}
+
+export const customers = (n: number, prefix = '1777') => {
+  const base = prefix + String(Math.floor(Math.random() * 900) + 100);
+  return Array.from({ length: n }, (_, i) => `${base}${String(i).padStart(4, '0')}`);
+};
+
+export type Verdict = {
+  scenario: string;
+  ackedInbound: number;
+  inboundInTranscripts: number;
+  lostInbound: string[];
+  inboundMoreThanOnce: number;
+  outbound: number;
+  outboundByStatus: Record<string, number>;
+  outboundNotFinal: number;
+  failedWithoutError: number;
+  duplicateSends: number;
+  details?: Record<string, unknown>;
+};
+
+/**
+ * The invariants every fault scenario asserts, from the simulator's callback log (what TeleSign saw acknowledged),
+ * its phones (what reached a handset) and the transcripts: every acked inbound SMS in exactly one transcript once;
+ * every outbound message delivered or failed-and-visible (status + error on the message); sends reaching a phone
+ * more than once are counted as duplicates.
+ */
+export async function verdict(
+  stack: FaultStack,
+  scenario: string,
+  opts: { extraAcked?: string[]; timeoutMs?: number; details?: Record<string, unknown> } = {},
+): Promise<Verdict> {
+  const { sim, db } = stack;
+  await sim.settle();
+  const acked = new Set(opts.extraAcked ?? []);
+  for (const c of sim.callbacks()) if (c.kind === 'mo_sms' && c.outcome === 'delivered') acked.add(c.referenceId);
+  const refs = [...acked];
+  const deadline = Date.now() + (opts.timeoutMs ?? 120_000);
+  type Row = { ref: string; n: number; conversations: number };
+  let rows: Row[] = [];
+  let out: { status: string; n: number; no_error: number }[] = [];
+  for (;;) {
+    rows = (await db.sql`
+      select provider_reference_id as ref, count(*)::int as n, count(distinct conversation_id)::int as conversations
+      from messages where direction = 'inbound' and provider_reference_id = any(${refs})
+      group by provider_reference_id`) as unknown as Row[];
+    out = (await db.sql`
+      select status::text, count(*)::int as n, count(*) filter (where error is null)::int as no_error
+      from messages where direction in ('outbound', 'automated') group by status`) as unknown as typeof out;
+    const notFinal = out
+      .filter((o) => !['delivered', 'failed', 'blocked'].includes(o.status))
+      .reduce((a, o) => a + o.n, 0);
+    if ((rows.length === refs.length && notFinal === 0) || Date.now() > deadline) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const seen = new Set(rows.map((r) => r.ref));
+  const byStatus = Object.fromEntries(out.map((o) => [o.status, o.n]));
+  const externalIds = new Map<string, number>();
+  const phones = (await db.sql`select distinct customer_number from conversations`) as unknown as {
+    customer_number: string;
+  }[];
+  for (const p of phones)
+    for (const m of sim.phone(p.customer_number).received())
+      if (m.externalId) externalIds.set(m.externalId, (externalIds.get(m.externalId) ?? 0) + 1);
+  const v: Verdict = {
+    scenario,
+    ackedInbound: refs.length,
+    inboundInTranscripts: rows.length,
+    lostInbound: refs.filter((r) => !seen.has(r)),
+    inboundMoreThanOnce: rows.filter((r) => r.n !== 1 || r.conversations !== 1).length,
+    outbound: out.reduce((a, o) => a + o.n, 0),
+    outboundByStatus: byStatus,
+    outboundNotFinal: out
+      .filter((o) => !['delivered', 'failed', 'blocked'].includes(o.status))
+      .reduce((a, o) => a + o.n, 0),
+    failedWithoutError: out.filter((o) => o.status === 'failed').reduce((a, o) => a + o.no_error, 0),
+    duplicateSends: [...externalIds.values()].filter((n) => n > 1).length,
+    ...(opts.details ? { details: opts.details } : {}),
+  };
+  const dir = new URL('../../bench/results/', import.meta.url);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    new URL(`faults-${scenario}${LONG ? '-long' : ''}.json`, dir),
+    `${JSON.stringify({ ...v, lostInbound: v.lostInbound.slice(0, 20), long: LONG, at: new Date().toISOString() }, null, 2)}\n`,
+  );
+  console.log(`[faults] ${JSON.stringify({ ...v, lostInbound: v.lostInbound.length })}`);
+  return v;
+}
+
+export const pgAdminUrl = () => inject('pgAdminUrl');
