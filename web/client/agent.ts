@@ -65,34 +65,56 @@ function bucket(c: Conversation): 'offered' | 'active' | 'waiting' | 'wrap_up' |
   return c.state;
 }
 
-async function loadLists() {
-  const page = await api<{ items: Conversation[] }>('GET', '/me/conversations?limit=200');
-  const groups: Record<string, HTMLElement[]> = { offered: [], active: [], waiting: [], wrap_up: [] };
-  for (const c of page.items) {
+/** Pick-mode conversations the caller may take ("Open work items" → "Assign to me"). */
+let backlogIds = new Set<string>();
+let mineItems: Conversation[] = [];
+let backlogItems: Conversation[] = [];
+
+function listItem(c: Conversation): HTMLElement {
+  return h(
+    'li',
+    {},
+    h(
+      'button',
+      {
+        type: 'button',
+        'data-id': c.id,
+        'aria-current': c.id === selectedId ? 'true' : undefined,
+        onclick: () => select(c.id),
+      },
+      h('strong', {}, `+${c.customerNumber}`),
+      h('span', { class: 'preview' }, c.lastMessage?.text ?? ''),
+    ),
+  );
+}
+
+function renderLists() {
+  const groups: Record<string, HTMLElement[]> = { offered: [], backlog: [], active: [], waiting: [], wrap_up: [] };
+  for (const c of mineItems) {
     const b = bucket(c);
-    if (!b) continue;
-    groups[b]!.push(
-      h(
-        'li',
-        {},
-        h(
-          'button',
-          {
-            type: 'button',
-            'data-id': c.id,
-            'aria-current': c.id === selectedId ? 'true' : undefined,
-            onclick: () => select(c.id),
-          },
-          h('strong', {}, `+${c.customerNumber}`),
-          h('span', { class: 'preview' }, c.lastMessage?.text ?? ''),
-        ),
-      ),
-    );
+    if (b) groups[b]!.push(listItem(c));
   }
+  groups.backlog = backlogItems.map(listItem);
   for (const [k, items] of Object.entries(groups)) {
     $(`list-${k}`).replaceChildren(...items);
     $(`count-${k}`).textContent = String(items.length);
   }
+}
+
+/** The caller's own and offered conversations: reloaded on every event addressed to them. */
+async function loadLists() {
+  const [page] = await Promise.all([
+    api<{ items: Conversation[] }>('GET', '/me/conversations?limit=200'),
+    loadBacklog(false),
+  ]);
+  mineItems = page.items;
+  renderLists();
+}
+
+async function loadBacklog(render = true) {
+  backlogItems = (await api<{ items: Conversation[] }>('GET', '/me/backlog?limit=100')).items;
+  backlogIds = new Set(backlogItems.map((c) => c.id));
+  if (render) renderLists();
 }
 
 // ---- conversation view ----
@@ -105,7 +127,7 @@ function updateCounter() {
   const over = a.characters > MAX_CHARS;
   counter.textContent = over
     ? `${a.characters} / ${MAX_CHARS} ${t.characters} — ${t.tooLong}`
-    : `${a.characters} / ${MAX_CHARS} ${t.characters} · ${a.segments} ${t.segments} (${a.encoding})`;
+    : `${a.characters} / ${MAX_CHARS} ${t.characters} · ${t.segments}: ${a.segments} (${a.encoding})`;
   counter.classList.toggle('over', over);
   const canSend =
     !!selected && mine(selected) && !selected.customer.optedOut && ['active', 'waiting'].includes(selected.state);
@@ -128,7 +150,7 @@ function renderMessage(m: Message): HTMLElement {
     h(
       'span',
       { class: 'meta' },
-      `${formatTime(m.createdAt)} · ${status} · ${m.segments} ${t.segments}${m.error ? ` · ${m.error}` : ''}`,
+      `${formatTime(m.createdAt)} · ${status} · ${t.segments}: ${m.segments}${m.error ? ` · ${m.error}` : ''}`,
     ),
   );
 }
@@ -146,6 +168,7 @@ function renderConversation(c: Conversation) {
   const offered = c.state === 'open' && c.offeredAgentId === data.user.id;
   const own = mine(c);
   const show: Record<string, boolean> = {
+    pick: c.state === 'open' && !c.agentId && backlogIds.has(c.id),
     accept: offered,
     reject: offered,
     wait: own && c.state === 'active',
@@ -244,7 +267,12 @@ async function loadSupervisor() {
   const [stats, overview, ongoing] = await Promise.all([
     Promise.all(queues.map((q) => api<QueueStats>('GET', `/queues/${q.id}/stats`).then((s) => ({ q, s })))),
     api<{ items: AgentRow[] }>('GET', '/agents/overview'),
-    api<{ items: Conversation[] }>('GET', '/conversations?limit=200'),
+    // One request per ongoing state: the list filters by a single state, and closed ones would crowd a mixed page.
+    Promise.all(
+      (['open', 'active', 'waiting', 'wrap_up'] as const).map((st) =>
+        api<{ items: Conversation[] }>('GET', `/conversations?state=${st}&limit=100`),
+      ),
+    ).then((pages) => ({ items: pages.flatMap((p) => p.items) })),
   ]);
   agents = overview.items;
   $('sup-queues').replaceChildren(
@@ -363,7 +391,9 @@ async function start() {
       document.documentElement.dataset.ready = String(Math.round(performance.now()));
     }
   });
-  setInterval(() => void loadSupervisor().catch(() => {}), 10_000);
+  // Longest-wait figures and the pick backlog (unassigned, so no events reach the agent) change without events; a
+  // slow poll keeps them honest. The agent's own lists are driven by the event stream alone.
+  setInterval(() => void Promise.all([loadSupervisor(), loadBacklog()]).catch(() => {}), 10_000);
 }
 
 void start().catch(showError);

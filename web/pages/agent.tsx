@@ -3,7 +3,7 @@ import type { Dict, Lang } from '../i18n.js';
 import { Layout, TopBar } from './layout.js';
 
 const PRESENCES = ['available', 'busy', 'busy_dnd', 'away', 'offline'] as const;
-const LISTS = ['offered', 'active', 'waiting', 'wrap_up'] as const;
+const LISTS = ['offered', 'backlog', 'active', 'waiting', 'wrap_up'] as const;
 
 type Props = {
   t: Dict;
@@ -79,6 +79,9 @@ export function AgentPage(p: Props) {
               {t.optedOut}
             </p>
             <div class="actions" id="conv-actions">
+              <button type="button" data-action="pick">
+                {t.pick}
+              </button>
               <button type="button" data-action="accept">
                 {t.accept}
               </button>
