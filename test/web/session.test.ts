@@ -105,6 +105,14 @@ describe('browser sessions', () => {
     expect(await page.text()).toContain('name="token"');
   });
 
+  it('user-controlled text is escaped in the page (a name cannot inject markup)', async () => {
+    const agent = await createAgent(s.db.db, { name: '"><script>alert(1)</script>' });
+    const cookie = cookieOf(await login(agent.token));
+    const html = await (await s.app.request('/app', { headers: { cookie } })).text();
+    expect(html).not.toContain('<script>alert(1)</script>');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+  });
+
   it('/admin is refused to agents and served to admins, in Bulgarian when asked', async () => {
     const agent = await createAgent(s.db.db);
     const agentCookie = cookieOf(await login(agent.token));
