@@ -128,6 +128,8 @@ export type Verdict = {
   ackedInbound: number;
   inboundInTranscripts: number;
   lostInbound: string[];
+  /** Where the lost ones are: inbox status → count (pending = not yet handed to Temporal). */
+  lostInboundInInbox: Record<string, number>;
   inboundMoreThanOnce: number;
   outbound: number;
   outboundByStatus: Record<string, number>;
@@ -172,6 +174,18 @@ export async function verdict(
     await new Promise((r) => setTimeout(r, 500));
   }
   const seen = new Set(rows.map((r) => r.ref));
+  const lost = refs.filter((r) => !seen.has(r));
+  const lostInInbox = lost.length
+    ? Object.fromEntries(
+        (
+          (await db.sql`
+            select status::text, count(*)::int as n from inbox where reference_id = any(${lost}) group by status`) as unknown as {
+            status: string;
+            n: number;
+          }[]
+        ).map((r) => [r.status, r.n]),
+      )
+    : {};
   const byStatus = Object.fromEntries(out.map((o) => [o.status, o.n]));
   const externalIds = new Map<string, number>();
   const phones = (await db.sql`select distinct customer_number from conversations`) as unknown as {
@@ -184,7 +198,8 @@ export async function verdict(
     scenario,
     ackedInbound: refs.length,
     inboundInTranscripts: rows.length,
-    lostInbound: refs.filter((r) => !seen.has(r)),
+    lostInbound: lost,
+    lostInboundInInbox: lostInInbox,
     inboundMoreThanOnce: rows.filter((r) => r.n !== 1 || r.conversations !== 1).length,
     outbound: out.reduce((a, o) => a + o.n, 0),
     outboundByStatus: byStatus,
@@ -202,6 +217,12 @@ export async function verdict(
     `${JSON.stringify({ ...v, lostInbound: v.lostInbound.slice(0, 20), long: LONG, at: new Date().toISOString() }, null, 2)}\n`,
   );
   console.log(`[faults] ${JSON.stringify({ ...v, lostInbound: v.lostInbound.length })}`);
+  if (lost.length || v.outboundNotFinal) {
+    writeFileSync(
+      new URL(`faults-${scenario}-processes.log`, dir),
+      `--- api\n${stack.api.output().slice(-20_000)}\n--- worker\n${stack.worker?.output().slice(-20_000)}\n`,
+    );
+  }
   return v;
 }
 
