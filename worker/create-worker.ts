@@ -25,7 +25,16 @@ export type WorkerOptions = {
   sinks?: InjectedSinks<Record<string, never>>;
   /** How long shutdown waits for running activities before cancelling them (default 0, the SDK's). */
   shutdownGraceTime?: Duration;
+  /** Sticky workflow cache size (default DEFAULT_MAX_CACHED_WORKFLOWS). */
+  maxCachedWorkflows?: number;
 };
+
+/**
+ * The SDK sizes the sticky cache from the V8 heap limit (≈2,300 workflows with a 4 GiB heap), and each cached
+ * conversation costs ≈0.3 MiB, so a worker holding thousands of open conversations grew past 512 MiB RSS
+ * (bench:scale). Conversations are mostly idle; evicted ones replay their (short) history on their next task.
+ */
+export const DEFAULT_MAX_CACHED_WORKFLOWS = 500;
 
 export async function createWorker(opts: WorkerOptions): Promise<Worker> {
   const bundle =
@@ -38,6 +47,7 @@ export async function createWorker(opts: WorkerOptions): Promise<Worker> {
     namespace: opts.config.TEMPORAL_NAMESPACE,
     taskQueue: opts.config.TEMPORAL_TASK_QUEUE,
     activities: createActivities(opts.deps),
+    maxCachedWorkflows: opts.maxCachedWorkflows ?? DEFAULT_MAX_CACHED_WORKFLOWS,
     ...(bundle ? { workflowBundle: bundle } : { workflowsPath: workflowsPath() }),
     ...(opts.interceptors ? { interceptors: opts.interceptors } : {}),
     ...(opts.sinks ? { sinks: opts.sinks } : {}),

@@ -150,6 +150,12 @@ export async function startInfra(opts: { temporalPort?: number; temporalFile?: b
   const cleanup = async () => {
     for (const c of cleanups.splice(0).reverse()) await c().catch((e) => console.error('cleanup:', e));
   };
+  // Ctrl-C / SIGTERM stop what we started (children would otherwise outlive the bench).
+  for (const sig of ['SIGINT', 'SIGTERM'] as const)
+    process.once(sig, () => {
+      step(`${sig}: stopping`);
+      void cleanup().finally(() => process.exit(130));
+    });
   try {
     const tools = provisionTools({ log: () => {} });
     const temporalPort = opts.temporalPort ?? (await freePort());
