@@ -125,7 +125,51 @@ describe('admin setup wizard in the browser', () => {
     });
     const [account] = await s.db.sql`select validation_status from messaging_accounts where id = ${accountId}`;
     expect(account?.validation_status).toBe('valid');
+
+    // Below the wizard: create an agent (token shown once), put them in the new queue, add a routing rule.
+    await page.locator('#agent-name').fill('Wizard Agent');
+    await page.getByRole('button', { name: 'Add agent' }).click();
+    const token = (await page.locator('#agent-token code').textContent({ timeout: 10_000 }))!;
+    expect(token).toMatch(/^sd_/);
+    const agentRow = page.locator('#agents tr', { hasText: 'Wizard Agent' });
+    await agentRow.getByRole('listbox').selectOption({ label: 'Wizard queue' });
+    await agentRow.getByRole('button', { name: 'Save' }).click();
+    await expect
+      .poll(() =>
+        page
+          .locator('#queues tr', { has: page.locator('input[value="Wizard queue"]') })
+          .locator('td')
+          .nth(2)
+          .textContent(),
+      )
+      .toBe('1');
+    await page.locator('#rule-name').fill('VIP');
+    await page.getByLabel('Operator').selectOption('contains');
+    await page.getByLabel('Value').fill('VIP');
+    await page.getByRole('button', { name: 'Add rule' }).click();
+    await page.locator('#rules tr', { hasText: 'message.text contains "VIP"' }).waitFor();
     await context.close();
+
+    // The channel the wizard made carries a text to the agent it made, greeting in the overridden Bulgarian text.
+    sim.setCallbackUrl(acct.customerId, `${base}${new URL(callbackUrl).pathname}`);
+    const agent = await signIn(browser, base, token);
+    // New agents start offline; the presence selector makes them available for offers.
+    expect(await agent.page.getByLabel('Presence').inputValue()).toBe('offline');
+    await agent.page.getByLabel('Presence').selectOption('available');
+    await eventually(async () => {
+      const [u] = await s.db.sql`select presence from users where name = 'Wizard Agent'`;
+      return u?.presence === 'available';
+    });
+    const customer = newCustomerNumber();
+    await sim.phone(customer).send(supportNumber, 'Здравейте, имам въпрос');
+    await agent.page.locator('#list-offered button', { hasText: `+${customer}` }).waitFor({ timeout: 20_000 });
+    await eventually(async () =>
+      sim
+        .phone(customer)
+        .received()
+        .some((m) => m.text === 'Здравейте! Агент ще ви отговори скоро.'),
+    );
+    await agent.context.close();
   });
 });
 

@@ -129,6 +129,7 @@ $('validate').addEventListener('click', async () => {
     out.className = r.valid ? 'ok' : 'error';
     out.textContent = r.valid ? t.valid! : `${t.invalid}: ${r.reason ?? ''}${r.detail ? ` — ${r.detail}` : ''}`;
     out.dataset.valid = String(r.valid);
+    state.account.validation = { status: r.valid ? 'valid' : 'invalid', ...(r.reason ? { reason: r.reason } : {}) };
   } catch (err) {
     showProblem(err, 'account');
     out.textContent = '';
