@@ -210,6 +210,10 @@ describe('agent workspace in the browser', () => {
     await expect.poll(() => page.locator('#conv').getAttribute('data-state')).toBe('wrap_up');
     const [row] = await s.db.sql`select state, resolution from conversations where customer_number = ${customer}`;
     expect(row).toMatchObject({ state: 'wrap_up', resolution: 'resolved' });
+
+    await page.getByRole('button', { name: 'Close', exact: true }).click();
+    await page.locator('#list-closed button', { hasText: `+${customer}` }).waitFor();
+    expect(await page.locator('#list-wrap_up button', { hasText: `+${customer}` }).count()).toBe(0);
     await context.close();
   });
 

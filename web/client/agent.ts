@@ -28,6 +28,7 @@ type Conversation = {
   lastMessage?: Message | null;
   messages?: Message[];
   updatedAt: string;
+  closedAt: string | null;
 };
 type Me = { id: string; role: Role; presence: string; capacity: { total: number; used: number } };
 type Queue = { id: string; name: string };
@@ -69,6 +70,7 @@ function bucket(c: Conversation): 'offered' | 'active' | 'waiting' | 'wrap_up' |
 let backlogIds = new Set<string>();
 let mineItems: Conversation[] = [];
 let backlogItems: Conversation[] = [];
+let closedItems: Conversation[] = [];
 
 function listItem(c: Conversation): HTMLElement {
   return h(
@@ -89,12 +91,20 @@ function listItem(c: Conversation): HTMLElement {
 }
 
 function renderLists() {
-  const groups: Record<string, HTMLElement[]> = { offered: [], backlog: [], active: [], waiting: [], wrap_up: [] };
+  const groups: Record<string, HTMLElement[]> = {
+    offered: [],
+    backlog: [],
+    active: [],
+    waiting: [],
+    wrap_up: [],
+    closed: [],
+  };
   for (const c of mineItems) {
     const b = bucket(c);
     if (b) groups[b]!.push(listItem(c));
   }
   groups.backlog = backlogItems.map(listItem);
+  groups.closed = closedItems.map(listItem);
   for (const [k, items] of Object.entries(groups)) {
     $(`list-${k}`).replaceChildren(...items);
     $(`count-${k}`).textContent = String(items.length);
@@ -103,11 +113,15 @@ function renderLists() {
 
 /** The caller's own and offered conversations: reloaded on every event addressed to them. */
 async function loadLists() {
-  const [page] = await Promise.all([
+  const [page, closed] = await Promise.all([
     api<{ items: Conversation[] }>('GET', '/me/conversations?limit=200'),
+    api<{ items: Conversation[] }>('GET', '/me/conversations?state=closed&limit=50'),
     loadBacklog(false),
   ]);
   mineItems = page.items;
+  // "Closed work items": closed today; opening one shows the transcript, it does not reopen it.
+  const today = new Date().toDateString();
+  closedItems = closed.items.filter((c) => c.closedAt && new Date(c.closedAt).toDateString() === today);
   renderLists();
 }
 

@@ -3,7 +3,7 @@ import type { Dict, Lang } from '../i18n.js';
 import { Layout, TopBar } from './layout.js';
 
 const PRESENCES = ['available', 'busy', 'busy_dnd', 'away', 'offline'] as const;
-const LISTS = ['offered', 'backlog', 'active', 'waiting', 'wrap_up'] as const;
+const LISTS = ['offered', 'backlog', 'active', 'waiting', 'wrap_up', 'closed'] as const;
 
 type Props = {
   t: Dict;
@@ -52,7 +52,7 @@ export function AgentPage(p: Props) {
           {LISTS.map((k) => (
             <section aria-labelledby={`h-${k}`}>
               <h3 id={`h-${k}`}>
-                {t[k]}{' '}
+                {k === 'closed' ? t.closedToday : t[k]}{' '}
                 <span class="count" id={`count-${k}`}>
                   0
                 </span>
