@@ -29,6 +29,10 @@ export type FaultStack = {
   channel: SeededChannel;
   webhookUrl: string;
   startWorker: () => Promise<RunningProcess>;
+  /** SIGKILL the current worker (an intended crash: not restarted by the supervisor). */
+  killWorker: () => Promise<void>;
+  /** Unexpected worker exits, restarted like an orchestrator would (restart policy). */
+  crashes: { exit: number | string; tail: string }[];
   stop: () => Promise<void>;
 };
 
@@ -51,7 +55,21 @@ export async function startFaultStack(opts: {
   const [api, worker] = await Promise.all([startApiProcess(env), startWorkerProcess(env)]);
   const webhookUrl = `${api.url}/webhooks/telesign/${channel.accountId}`;
   sim.setCallbackUrl(channel.customerId, webhookUrl);
-  const workers: RunningProcess[] = [worker];
+  const workers: RunningProcess[] = [];
+  let stopping = false;
+  const intended = new Set<RunningProcess>();
+  const crashes: FaultStack['crashes'] = [];
+  const supervise = (w: RunningProcess) => {
+    workers.push(w);
+    void w.exited.then(async (exit) => {
+      if (stopping || intended.has(w)) return;
+      crashes.push({ exit, tail: w.output().slice(-3000) });
+      await new Promise((r) => setTimeout(r, 1000));
+      if (!stopping) stack.worker = supervise(await startWorkerProcess(env));
+    });
+    return w;
+  };
+  supervise(worker);
   const stack: FaultStack = {
     db,
     sim,
@@ -60,13 +78,20 @@ export async function startFaultStack(opts: {
     worker,
     channel,
     webhookUrl,
+    crashes,
     async startWorker() {
-      const w = await startWorkerProcess(env);
-      workers.push(w);
+      const w = supervise(await startWorkerProcess(env));
       stack.worker = w;
       return w;
     },
+    async killWorker() {
+      const w = stack.worker!;
+      intended.add(w);
+      w.child.kill('SIGKILL');
+      await w.exited;
+    },
     async stop() {
+      stopping = true;
       await Promise.all([api.stop(5000), ...workers.map((w) => w.stop(5000))]);
       await sim.stop();
       await db.close();
@@ -136,6 +161,8 @@ export type Verdict = {
   outboundNotFinal: number;
   failedWithoutError: number;
   duplicateSends: number;
+  /** Worker processes that died unexpectedly (and were restarted): exit code/signal and the error line. */
+  workerCrashes: { exit: number | string; error: string | null }[];
   details?: Record<string, unknown>;
 };
 
@@ -159,6 +186,7 @@ export async function verdict(
   type Row = { ref: string; n: number; conversations: number };
   let rows: Row[] = [];
   let out: { status: string; n: number; no_error: number }[] = [];
+  let lastProgress = Date.now();
   for (;;) {
     rows = (await db.sql`
       select provider_reference_id as ref, count(*)::int as n, count(distinct conversation_id)::int as conversations
@@ -171,6 +199,15 @@ export async function verdict(
       .filter((o) => !['delivered', 'failed', 'blocked'].includes(o.status))
       .reduce((a, o) => a + o.n, 0);
     if ((rows.length === refs.length && notFinal === 0) || Date.now() > deadline) break;
+    if (Date.now() - lastProgress > 15_000) {
+      lastProgress = Date.now();
+      const [p] = (await db.sql`
+        select count(*) filter (where status = 'pending')::int as pending,
+               max(attempts) filter (where status = 'pending')::int as max_attempts,
+               extract(epoch from min(next_attempt_at) filter (where status = 'pending') - now())::int as next_in_s
+        from inbox where kind = 'mo_sms'`) as unknown as [Record<string, number>];
+      console.log(`[faults] ${scenario}: ${rows.length}/${refs.length} in transcripts, inbox ${JSON.stringify(p)}`);
+    }
     await new Promise((r) => setTimeout(r, 500));
   }
   const seen = new Set(rows.map((r) => r.ref));
@@ -208,6 +245,7 @@ export async function verdict(
       .reduce((a, o) => a + o.n, 0),
     failedWithoutError: out.filter((o) => o.status === 'failed').reduce((a, o) => a + o.no_error, 0),
     duplicateSends: [...externalIds.values()].filter((n) => n > 1).length,
+    workerCrashes: stack.crashes.map((c) => ({ exit: c.exit, error: /\n(\w*Error[^\n]*)/.exec(c.tail)?.[1] ?? null })),
     ...(opts.details ? { details: opts.details } : {}),
   };
   const dir = new URL('../../bench/results/', import.meta.url);

@@ -38,8 +38,9 @@ it('SIGKILL of the worker during 200 live conversations loses nothing', { timeou
     label: 'during',
   });
   await new Promise((r) => setTimeout(r, 2000));
-  stack.worker!.child.kill('SIGKILL');
-  expect(await stack.worker!.exited).toBe('SIGKILL');
+  const killed = stack.worker!;
+  await stack.killWorker();
+  expect(await killed.exited).toBe('SIGKILL');
   await new Promise((r) => setTimeout(r, LONG ? 10_000 : 3000));
   await stack.startWorker();
   await load;
