@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
-import { inbox } from '../../db/schema/index.js';
+import { and, desc, eq, inArray, lt, type SQL, sql } from 'drizzle-orm';
+import { inbox, settings } from '../../db/schema/index.js';
+import { ProblemError } from '../../lib/problem.js';
 import { guard } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
 import { createRouter } from '../router.js';
@@ -75,6 +76,56 @@ export function inboxRoutes(deps: ApiDeps) {
         },
         200,
       );
+    },
+  );
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/inbox/release-held',
+      tags: ['Inbox'],
+      summary: 'Hand the SMS held while the channel was switched off to their conversations (admin)',
+      description:
+        'Held messages are not replayed automatically when SMS is switched back on: they may be days old, so an admin ' +
+        'decides. Released messages go through the inbox relay in arrival order.',
+      security: [{ bearerAuth: [] }],
+      middleware: guard(deps, 'admin'),
+      request: {
+        body: {
+          required: false,
+          content: {
+            'application/json': {
+              schema: z.object({
+                accountId: z.uuid().optional(),
+                ids: z.array(z.uuid()).min(1).max(1000).optional(),
+              }),
+            },
+          },
+        },
+      },
+      responses: {
+        200: {
+          description: 'How many held messages were released',
+          content: { 'application/json': { schema: z.object({ released: z.number().int() }) } },
+        },
+      },
+    }),
+    async (c) => {
+      const body = c.req.valid('json') ?? {};
+      const org = await deps.db.query.settings.findFirst({ where: eq(settings.id, 1) });
+      if (org && !org.smsEnabled) {
+        throw new ProblemError(409, 'SMS is disabled in settings; enable it before releasing held messages', [
+          { path: 'smsEnabled', message: 'must be true' },
+        ]);
+      }
+      const where: SQL[] = [eq(inbox.status, 'held'), eq(inbox.kind, 'mo_sms')];
+      if (body.accountId) where.push(eq(inbox.accountId, body.accountId));
+      if (body.ids) where.push(inArray(inbox.id, body.ids));
+      const released = await deps.db
+        .update(inbox)
+        .set({ status: 'pending', nextAttemptAt: sql`now()`, lastError: null })
+        .where(and(...where))
+        .returning({ id: inbox.id });
+      return c.json({ released: released.length }, 200);
     },
   );
   return app;
