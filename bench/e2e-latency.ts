@@ -109,7 +109,7 @@ try {
     perRun.push(r);
     await new Promise((res) => setTimeout(res, 3000));
   }
-  save('e2e-latency', {
+  save(rate === 100 ? 'e2e-latency' : `e2e-latency-${rate}`, {
     measured:
       'simulator asked to send an SMS (it posts the signed mo_sms to the API) → message.created parsed by a supervisor SSE client, ms',
     command: `npm run bench:e2e -- --runs ${runs} --seconds ${seconds} --rate ${rate} --customers ${customers}`,

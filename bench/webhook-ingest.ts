@@ -10,22 +10,11 @@
  *   npm run bench:webhook-ingest -- [--runs 3] [--seconds 10] [--connections 20] [--rate 1000] [--customers 1000]
  */
 import { randomBytes } from 'node:crypto';
-import { createRequire } from 'node:module';
 import { freePort } from '../dev/temporal-dev-server.js';
 import { callbackHeaders } from '../telesign/signature.js';
+import { autocannon } from './lib/autocannon.js';
 import { load, median, option, save, spawnNode, step, until } from './lib/harness.js';
 import { startAppStack } from './lib/stack.js';
-
-type AutocannonResult = {
-  latency: { p50: number; p90: number; p99: number; max: number; average: number };
-  requests: { average: number; total: number };
-  statusCodeStats: Record<string, { count: number }>;
-  errors: number;
-  timeouts: number;
-};
-export const autocannon = createRequire(import.meta.url)('autocannon') as (
-  opts: Record<string, unknown>,
-) => Promise<AutocannonResult>;
 
 const runs = option('runs', 3);
 const seconds = option('seconds', 10);
