@@ -1,7 +1,7 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { publishEvent } from '../db/publish-event.js';
-import { conversations, customers, routingRules } from '../db/schema/index.js';
+import { conversations, customers, queueMembers, routingRules } from '../db/schema/index.js';
 import { evaluateRouting, type RoutingDecision } from '../domain/routing-evaluator.js';
 
 export type ClassifyInput = {
@@ -13,6 +13,8 @@ export type ClassifyInput = {
   supportNumber: string;
   language: string;
   botVariables?: Record<string, string>;
+  /** Pick mode: the queue's members must hear that an item is waiting for them to pick. */
+  notifyQueueMembers?: boolean;
 };
 
 /**
@@ -60,10 +62,16 @@ export function classifyActivity(db: Db) {
           updatedAt: sql`now()`,
         })
         .where(eq(conversations.id, input.conversationId));
+      const members = input.notifyQueueMembers
+        ? await tx
+            .select({ id: queueMembers.userId })
+            .from(queueMembers)
+            .where(eq(queueMembers.queueId, decision.queueId))
+        : [];
       await publishEvent(tx, {
         type: 'conversation.updated',
         conversationId: input.conversationId,
-        agentIds: [],
+        agentIds: members.map((m) => m.id),
         data: { conversationId: input.conversationId, queueId: decision.queueId, classified: true },
       });
     });

@@ -275,6 +275,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
       supportNumber: input.supportNumber,
       language: context.channel.language,
       botVariables: c.botVariables,
+      notifyQueueMembers: context.workstream.distributionMode === 'pick',
     });
     m.routedTo(decision.queueId);
     c.skills = decision.skills;

@@ -389,9 +389,13 @@ describe('conversation workflow on a real Temporal server', () => {
     const outsider = await createAgent(s.db.db);
     const customer = newCustomerNumber();
     await d.text(customer, 'hi');
-    await d.until(customer, (r) => r.queue_id === seed.queueId);
+    const queued = await d.until(customer, (r) => r.queue_id === seed.queueId);
     await new Promise((r) => setTimeout(r, 300));
     expect((await d.conversation(customer))!.offered_agent_id).toBeNull();
+    // Queue members hear about the item waiting for them (their SSE streams carry it).
+    const told = await s.db
+      .sql`select 1 from events where conversation_id = ${queued.id} and agent_ids @> ${JSON.stringify([agent.id])}::jsonb`;
+    expect(told.length).toBeGreaterThan(0);
     const { pickUpdate } = await import('../../workflows/definitions.js');
     await expectFailure(d.update(customer, pickUpdate, d.actor(outsider)), 'NotYours');
     await d.update(customer, pickUpdate, d.actor(agent));
