@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { and, eq, or, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, or, type SQL } from 'drizzle-orm';
 import { conversations } from '../../db/schema/index.js';
 import { ProblemError } from '../../lib/problem.js';
 import { authenticate } from '../auth.js';
@@ -23,7 +23,14 @@ const listConversations = createRoute({
     'name themselves). Page with `cursor` = the previous page’s `nextCursor`.',
   request: {
     query: z.object({
-      state: stateEnum.optional(),
+      state: z
+        .string()
+        .regex(
+          new RegExp(`^(${stateEnum.options.join('|')})(,(${stateEnum.options.join('|')}))*$`),
+          `must be one or more of ${stateEnum.options.join(', ')}, comma-separated`,
+        )
+        .optional()
+        .openapi({ example: 'open,active,waiting,wrap_up' }),
       queueId: z.uuid().optional(),
       agentId: z.uuid().optional(),
       ...listQuery,
@@ -65,7 +72,7 @@ export function conversationRoutes(deps: ApiDeps) {
     const user = c.get('user');
     const q = c.req.valid('query');
     const filters: (SQL | undefined)[] = [
-      q.state ? eq(conversations.state, q.state) : undefined,
+      q.state ? inArray(conversations.state, q.state.split(',') as z.infer<typeof stateEnum>[]) : undefined,
       q.queueId ? eq(conversations.queueId, q.queueId) : undefined,
       q.agentId ? eq(conversations.agentId, q.agentId) : undefined,
     ];

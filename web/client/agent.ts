@@ -281,12 +281,8 @@ async function loadSupervisor() {
   const [stats, overview, ongoing] = await Promise.all([
     Promise.all(queues.map((q) => api<QueueStats>('GET', `/queues/${q.id}/stats`).then((s) => ({ q, s })))),
     api<{ items: AgentRow[] }>('GET', '/agents/overview'),
-    // One request per ongoing state: the list filters by a single state, and closed ones would crowd a mixed page.
-    Promise.all(
-      (['open', 'active', 'waiting', 'wrap_up'] as const).map((st) =>
-        api<{ items: Conversation[] }>('GET', `/conversations?state=${st}&limit=100`),
-      ),
-    ).then((pages) => ({ items: pages.flatMap((p) => p.items) })),
+    // Ongoing only: closed conversations would crowd the page.
+    api<{ items: Conversation[] }>('GET', '/conversations?state=open,active,waiting,wrap_up&limit=200'),
   ]);
   agents = overview.items;
   $('sup-queues').replaceChildren(

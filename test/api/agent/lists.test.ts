@@ -99,6 +99,8 @@ describe('GET /conversations', () => {
     expect(ids(await get(`/conversations?queueId=${q}&state=active`, sue))).toEqual([a.id, c.id].sort());
     expect(ids(await get(`/conversations?queueId=${q}&agentId=${ben.id}`, sue))).toEqual([a.id, b.id].sort());
     expect(ids(await get(`/conversations?queueId=${q}&agentId=${ben.id}&state=waiting`, sue))).toEqual([b.id]);
+    // Several states at once (the supervisor's ongoing view).
+    expect(ids(await get(`/conversations?queueId=${q}&state=waiting,active`, sue))).toEqual([a.id, b.id, c.id].sort());
   });
 
   it('agents see only their own conversations, and may not ask for another agent’s', async () => {
@@ -114,6 +116,7 @@ describe('GET /conversations', () => {
 
   it('rejects bad filters with 422 naming the field', async () => {
     expect((await get('/conversations?state=sleeping', sue)).body.errors[0].path).toBe('state');
+    expect((await get('/conversations?state=open,', sue)).body.errors[0].path).toBe('state');
     expect((await get('/conversations?queueId=x', sue)).body.errors[0].path).toBe('queueId');
     const bad = await get('/conversations?cursor=garbage', sue);
     expect(bad.status).toBe(422);
