@@ -14,8 +14,13 @@ const total = option('conversations', 10_000);
 const concurrency = option('concurrency', 20);
 const soakMinutes = option('soak-minutes', 0);
 const soakRate = option('soak-rate', 5);
+/** V8 old-space limit of the worker process in MiB (0 = Node's default, ≈4 GiB here). */
+const workerHeapMiB = option('worker-heap-mb', 0);
 
-const stack = await startAppStack({ seed: { agents: [{ capacity: 1, presence: 'offline' }] } });
+const stack = await startAppStack({
+  seed: { agents: [{ capacity: 1, presence: 'offline' }] },
+  ...(workerHeapMiB ? { nodeArgs: { worker: [`--max-old-space-size=${workerHeapMiB}`] } } : {}),
+});
 try {
   const rss = () => ({ workerMiB: rssMiB(stack.worker!.pid), apiMiB: rssMiB(stack.api.pid) });
   const idle = rss();
@@ -72,9 +77,10 @@ try {
     }
     samples.push({ minute: soakMinutes, ...rss() });
   }
-  save(soakMinutes > 0 ? 'scale-soak' : 'scale', {
+  save(`scale${soakMinutes > 0 ? '-soak' : ''}${workerHeapMiB ? `-heap${workerHeapMiB}` : ''}`, {
+    workerHeapMiB: workerHeapMiB || 'node default',
     measured: 'resident memory (VmRSS) of one worker process and one API process holding N open conversations, MiB',
-    command: `npm run bench:scale -- --conversations ${total} --concurrency ${concurrency}${soakMinutes ? ` --soak-minutes ${soakMinutes} --soak-rate ${soakRate}` : ''}`,
+    command: `npm run bench:scale -- --conversations ${total} --concurrency ${concurrency}${soakMinutes ? ` --soak-minutes ${soakMinutes} --soak-rate ${soakRate}` : ''}${workerHeapMiB ? ` --worker-heap-mb ${workerHeapMiB}` : ''}`,
     setup:
       'API and worker as separate processes (npm run api / npm run worker entry points), Temporal dev server, embedded PostgreSQL',
     conversations: total,
