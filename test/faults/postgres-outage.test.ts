@@ -43,7 +43,9 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-it('Postgres down: the webhook answers 503 and nothing acknowledged is lost', { timeout: 300_000 }, async () => {
+it('Postgres down: the webhook answers 503 and nothing acknowledged is lost', {
+  timeout: LONG ? 900_000 : 300_000,
+}, async () => {
   const phones = customers(100, '1778');
   const acked: string[] = [];
   const refused: { customer: string; text: string }[] = [];

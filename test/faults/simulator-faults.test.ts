@@ -28,7 +28,7 @@ afterAll(async () => {
 });
 
 it('30 % TeleSign faults, duplicate and out-of-order callbacks: nothing lost, nothing doubled', {
-  timeout: 400_000,
+  timeout: LONG ? 900_000 : 400_000,
 }, async () => {
   stack.sim.faults.set({
     errorRate: 0.1,

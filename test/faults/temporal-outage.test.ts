@@ -50,7 +50,7 @@ afterAll(async () => {
 });
 
 it('Temporal down under load: callbacks are acked and every one reaches its transcript', {
-  timeout: 400_000,
+  timeout: LONG ? 1_500_000 : 500_000,
 }, async () => {
   const downFor = LONG ? 60_000 : 10_000;
   const phones = customers(300, '1779');

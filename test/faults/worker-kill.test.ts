@@ -25,7 +25,9 @@ afterAll(async () => {
   await db?.drop();
 });
 
-it('SIGKILL of the worker during 200 live conversations loses nothing', { timeout: 300_000 }, async () => {
+it('SIGKILL of the worker during 200 live conversations loses nothing', {
+  timeout: LONG ? 900_000 : 300_000,
+}, async () => {
   const phones = customers(200);
   const to = stack.channel.supportNumber;
   // 200 live conversations.
