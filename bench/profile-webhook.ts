@@ -3,7 +3,7 @@
  * `node --cpu-prof`, autocannon posts signed mo_sms for --seconds, the API is stopped (SIGTERM writes the profile) and
  * the top self-time functions are printed. The .cpuprofile opens in Chrome DevTools.
  *
- *   npx tsx bench/profile-webhook.ts [--seconds 10] [--connections 20] [--worker]   (profile dir: bench/results/profiles)
+ *   npx tsx bench/profile-webhook.ts [--seconds 10] [--connections 20] [--worker]   (profile dir: .scratch/profiles, git-ignored)
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
@@ -15,7 +15,7 @@ import { startAppStack } from './lib/stack.js';
 
 const seconds = option('seconds', 10);
 const connections = option('connections', 20);
-const dir = fileURLToPath(new URL('./results/profiles/', import.meta.url));
+const dir = fileURLToPath(new URL('../.scratch/profiles/', import.meta.url));
 mkdirSync(dir, { recursive: true });
 const before = new Set(readdirSync(dir));
 const stack = await startAppStack({
@@ -96,7 +96,7 @@ const pct = (v: number) => Math.round((v / total) * 1000) / 10;
 save('profile-webhook', {
   measured: 'self time in the API process under webhook load, % of samples',
   command: `npx tsx bench/profile-webhook.ts --seconds ${seconds} --connections ${connections}${flag('worker') ? ' --worker' : ''}`,
-  profile: `bench/results/profiles/${file}`,
+  profile: `.scratch/profiles/${file}`,
   throughputPerSecond: r!.requests.average,
   latencyMs: { median: r!.latency.p50, p99: r!.latency.p99 },
   byPackage: [...byPackage]
