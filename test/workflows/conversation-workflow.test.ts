@@ -475,9 +475,10 @@ describe('conversation workflow on a real Temporal server', () => {
     })();
     await Promise.all(customers.map((c) => d.text(c, 'race')));
     await eventually(async () => {
+      // All 50 recorded and 10 offered (5 agents × capacity 2): only then is the race over.
       const [row] = await s.db
-        .sql`select count(*)::int as n from conversations where workflow_id like ${`conv:${seed.accountId}:%`} and offered_agent_id is not null`;
-      return row!.n === 10;
+        .sql`select count(*)::int as n, count(offered_agent_id)::int as offered from conversations where workflow_id like ${`conv:${seed.accountId}:%`}`;
+      return row!.n === 50 && row!.offered === 10;
     }, 60_000);
     await new Promise((r) => setTimeout(r, 500));
     sampling = false;
