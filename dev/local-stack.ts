@@ -144,7 +144,11 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
 
     const workerConnection = await connectWorkerConnection(config);
     stops.push(() => workerConnection.close());
-    const worker: Worker = await createWorker({ connection: workerConnection, config, deps: { db: dbHandle.db, config } });
+    const worker: Worker = await createWorker({
+      connection: workerConnection,
+      config,
+      deps: { db: dbHandle.db, config },
+    });
     const running = worker.run();
     stops.push(async () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();
