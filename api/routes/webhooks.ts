@@ -12,6 +12,26 @@ import { storeCallback } from '../inbox/store-callback.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/**
+ * TeleSign waits 5 s for an answer. If Postgres has not answered within this, say 503 so TeleSign retries, instead
+ * of hanging on postgres.js' connect timeout. Safe: a write that commits after the 503 makes the retry a duplicate,
+ * which is acknowledged, and the relay hands the stored row over either way.
+ */
+const DB_DEADLINE_MS = 3000;
+
+function withDeadline<T>(p: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    p,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`no answer from PostgreSQL within ${DB_DEADLINE_MS} ms`)),
+        DB_DEADLINE_MS,
+      );
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
 /** Decrypted credentials are cached briefly: decrypting per callback is wasted work at volume. */
 const ACCOUNT_CACHE_MS = 5000;
 type AccountAuth = { enabled: boolean; customerId: string; apiKey: string };
@@ -60,7 +80,7 @@ export function webhookRoutes(deps: ApiDeps) {
       if (!UUID.test(accountId)) throw notFound;
       let account: AccountAuth | null;
       try {
-        account = await accountAuth(accountId);
+        account = await withDeadline(accountAuth(accountId));
       } catch (err) {
         if ((err as Error).name === 'SecretError') throw err;
         throw unavailable(err, 'account lookup failed');
@@ -90,7 +110,7 @@ export function webhookRoutes(deps: ApiDeps) {
       const parsed = parseCallback(body);
       let result: Awaited<ReturnType<typeof storeCallback>>;
       try {
-        result = await storeCallback(deps.db, { accountId, rawBody: raw, payload: body, parsed });
+        result = await withDeadline(storeCallback(deps.db, { accountId, rawBody: raw, payload: body, parsed }));
       } catch (err) {
         throw unavailable(err, 'storing the callback failed');
       }
