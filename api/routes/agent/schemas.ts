@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { problemResponse } from '../../problem-schema.js';
 
 /** OpenAPI shapes of the agent API's answers (the contract's Conversation and Message, plus additive fields). */
 
@@ -67,20 +68,8 @@ export const ConversationPageSchema = z
   .object({ items: z.array(ConversationSummarySchema), nextCursor: z.string().nullable() })
   .openapi('ConversationPage');
 
-export const ProblemSchema = z
-  .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string(),
-    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-  })
-  .openapi('Problem');
 
-const problem = (description: string) => ({
-  description,
-  content: { 'application/problem+json': { schema: ProblemSchema } },
-});
+const problem = problemResponse;
 
 export const problems = {
   401: problem('No or bad credentials'),

@@ -2,6 +2,7 @@ import { createRoute, type RouteConfig, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import type { Db } from '../../../db/client.js';
 import { ProblemError } from '../../../lib/problem.js';
+import { problemResponse } from '../../problem-schema.js';
 import { createRouter } from '../../router.js';
 
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -12,20 +13,8 @@ export type Executor = Db | Tx;
 
 export const IdParam = z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) });
 
-export const ProblemSchema = z
-  .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string(),
-    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-  })
-  .openapi('Problem');
 
-const problem = (description: string) => ({
-  description,
-  content: { 'application/problem+json': { schema: ProblemSchema } },
-});
+const problem = problemResponse;
 
 export const problemResponses = {
   401: problem('No or invalid bearer token'),
