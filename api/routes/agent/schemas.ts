@@ -68,7 +68,6 @@ export const ConversationPageSchema = z
   .object({ items: z.array(ConversationSummarySchema), nextCursor: z.string().nullable() })
   .openapi('ConversationPage');
 
-
 const problem = problemResponse;
 
 export const problems = {

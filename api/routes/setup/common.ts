@@ -13,7 +13,6 @@ export type Executor = Db | Tx;
 
 export const IdParam = z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) });
 
-
 const problem = problemResponse;
 
 export const problemResponses = {
