@@ -1,6 +1,7 @@
 import { loadConfigOrExit } from '../config/env.js';
 import { createDb } from '../db/client.js';
 import { createLogger } from '../lib/logger.js';
+import { installPostgresCrashGuard } from '../lib/postgres-crash-guard.js';
 import { startTracing } from '../lib/tracing.js';
 import { connectClient } from '../temporal/connection.js';
 import { createApp } from './app.js';
@@ -11,6 +12,7 @@ import { listen } from './server.js';
 // Production API entry point: reads only the environment and starts nothing embedded.
 const config = loadConfigOrExit();
 const logger = createLogger(config.LOG_LEVEL).child({ role: 'api' });
+installPostgresCrashGuard(logger);
 // Before anything that makes spans (the Temporal client interceptor, the request middleware).
 const tracing = startTracing({ serviceName: 'smsdesk-api', endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT });
 const { db, sql, close: closeDb } = createDb(config.DATABASE_URL, { max: config.DATABASE_POOL_MAX });

@@ -2,6 +2,7 @@ import { loadConfigOrExit } from '../config/env.js';
 import { createDb } from '../db/client.js';
 import { createLogger } from '../lib/logger.js';
 import { serveMetrics } from '../lib/metrics.js';
+import { installPostgresCrashGuard } from '../lib/postgres-crash-guard.js';
 import { installTemporalRuntime } from '../lib/temporal-runtime.js';
 import { startTracing } from '../lib/tracing.js';
 import { connectWorkerConnection } from '../temporal/connection.js';
@@ -10,6 +11,7 @@ import { createWorker } from './create-worker.js';
 // Production worker entry point: reads only the environment and starts nothing embedded.
 const config = loadConfigOrExit();
 const logger = createLogger(config.LOG_LEVEL).child({ role: 'worker' });
+installPostgresCrashGuard(logger);
 installTemporalRuntime('INFO', { logger, metricsBindAddress: config.TEMPORAL_METRICS_BIND });
 const tracing = startTracing({ serviceName: 'smsdesk-worker', endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT });
 const { db, close: closeDb } = createDb(config.DATABASE_URL, { max: config.DATABASE_POOL_MAX });

@@ -22,6 +22,8 @@ const HAND_OVER_TIMEOUT_MS = 5000;
 const RELAY_CONCURRENCY = 16;
 /** A claimed batch is invisible to other replicas for this long (longer than a batch can take). */
 const LEASE = sql`interval '60 seconds'`;
+/** Shorter than the lease, so a pass given up on cannot overlap a later claim of the same rows for long. */
+const PASS_DEADLINE_MS = 30_000;
 
 /**
  * One hand-over attempt with bookkeeping. On failure the row stays pending with exponential backoff (1 s … 60 s,
@@ -133,10 +135,22 @@ export function startInboxRelay(deps: RelayDeps, opts: { intervalMs?: number; ba
 
   const tick = async () => {
     if (stopped) return;
-    running = runOnce().catch((err) => {
-      deps.logger.warn({ err }, 'inbox relay pass failed');
-      return 0;
-    });
+    // A query stuck on a connection that died mid-outage must not freeze the relay: give up on the pass and retry.
+    let passTimer: NodeJS.Timeout | undefined;
+    running = Promise.race([
+      runOnce(),
+      new Promise<number>((_, reject) => {
+        passTimer = setTimeout(
+          () => reject(new Error(`relay pass took over ${PASS_DEADLINE_MS} ms`)),
+          PASS_DEADLINE_MS,
+        );
+      }),
+    ])
+      .catch((err) => {
+        deps.logger.warn({ err }, 'inbox relay pass failed');
+        return 0;
+      })
+      .finally(() => clearTimeout(passTimer));
     const n = await running;
     running = undefined;
     // A full batch means more is waiting: go again at once.
