@@ -39,7 +39,8 @@ type OutboundDeps = {
   config: Pick<Config, 'TELESIGN_BASE_URL' | 'ENCRYPTION_KEY' | 'ENCRYPTION_KEY_ID' | 'ENCRYPTION_OLD_KEYS'>;
 };
 
-const FINAL_STATUSES = ['sent', 'delivered', 'failed', 'blocked'] as const;
+/** Statuses after TeleSign got the message (or it was refused for good): never hand it over again. */
+const HANDED_OVER = ['sent', 'delivered', 'failed', 'blocked'] as const;
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
@@ -155,7 +156,7 @@ export function outboundActivities(deps: OutboundDeps) {
   async function deliverOutbound(input: DeliverInput): Promise<DeliverResult> {
     const msg = await db.query.messages.findFirst({ where: eq(messages.id, input.messageId) });
     if (!msg) throw ApplicationFailure.nonRetryable(`message ${input.messageId} does not exist`, FailureTypes.Invalid);
-    if ((FINAL_STATUSES as readonly string[]).includes(msg.status)) {
+    if ((HANDED_OVER as readonly string[]).includes(msg.status)) {
       // Already handed to TeleSign by an earlier attempt whose completion was lost: never send twice.
       return { status: msg.status as DeliverResult['status'], referenceId: msg.providerReferenceId };
     }

@@ -484,9 +484,6 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
       await onKeyword(keyword, isNew || reopening, message.referenceId);
       return;
     }
-    if (m.data.optedOut) {
-      // Texting anything but STOP does not re-subscribe; agents still see the message.
-    }
     const mustRoute = m.customerTexted();
     if (reopening || mustRoute) await sync();
     armStateTimer();

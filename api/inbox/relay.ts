@@ -3,6 +3,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Config } from '../../config/env.js';
 import type { Db } from '../../db/client.js';
 import { inbox } from '../../db/schema/index.js';
+import { withDeadline } from '../../lib/deadline.js';
 import type { Logger } from '../../lib/logger.js';
 import { metrics } from '../../lib/metrics.js';
 import { handOverMo, type MoHandOver } from './hand-over.js';
@@ -136,21 +137,10 @@ export function startInboxRelay(deps: RelayDeps, opts: { intervalMs?: number; ba
   const tick = async () => {
     if (stopped) return;
     // A query stuck on a connection that died mid-outage must not freeze the relay: give up on the pass and retry.
-    let passTimer: NodeJS.Timeout | undefined;
-    running = Promise.race([
-      runOnce(),
-      new Promise<number>((_, reject) => {
-        passTimer = setTimeout(
-          () => reject(new Error(`relay pass took over ${PASS_DEADLINE_MS} ms`)),
-          PASS_DEADLINE_MS,
-        );
-      }),
-    ])
-      .catch((err) => {
-        deps.logger.warn({ err }, 'inbox relay pass failed');
-        return 0;
-      })
-      .finally(() => clearTimeout(passTimer));
+    running = withDeadline(runOnce(), PASS_DEADLINE_MS, `relay pass took over ${PASS_DEADLINE_MS} ms`).catch((err) => {
+      deps.logger.warn({ err }, 'inbox relay pass failed');
+      return 0;
+    });
     const n = await running;
     running = undefined;
     // A full batch means more is waiting: go again at once.

@@ -1,25 +1,14 @@
 import { Hono } from 'hono';
+import { withDeadline } from '../../lib/deadline.js';
 import type { ApiDeps, AppEnv } from '../deps.js';
-
-async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([p, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 export function healthRoutes(deps: ApiDeps) {
   const app = new Hono<AppEnv>();
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
     const [postgres, temporal] = await Promise.allSettled([
-      withTimeout(deps.sql`select 1`, 2000),
-      withTimeout(deps.temporal.workflowService.getSystemInfo({}), 2000),
+      withDeadline(deps.sql`select 1`, 2000),
+      withDeadline(deps.temporal.workflowService.getSystemInfo({}), 2000),
     ]);
     const checks = {
       postgres: postgres.status === 'fulfilled' ? 'ok' : `down: ${String(postgres.reason?.message ?? postgres.reason)}`,

@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { messagingAccounts } from '../../db/schema/index.js';
+import { withDeadline } from '../../lib/deadline.js';
 import { ProblemError } from '../../lib/problem.js';
 import { decryptSecret, keyringFromConfig } from '../../lib/secrets.js';
 import { verifyCallbackSignature } from '../../telesign/signature.js';
@@ -18,19 +19,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * which is acknowledged, and the relay hands the stored row over either way.
  */
 const DB_DEADLINE_MS = 3000;
-
-function withDeadline<T>(p: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    p,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`no answer from PostgreSQL within ${DB_DEADLINE_MS} ms`)),
-        DB_DEADLINE_MS,
-      );
-    }),
-  ]).finally(() => clearTimeout(timer));
-}
+const NO_DB_ANSWER = `no answer from PostgreSQL within ${DB_DEADLINE_MS} ms`;
 
 /** Decrypted credentials are cached briefly: decrypting per callback is wasted work at volume. */
 const ACCOUNT_CACHE_MS = 5000;
@@ -80,7 +69,7 @@ export function webhookRoutes(deps: ApiDeps) {
       if (!UUID.test(accountId)) throw notFound;
       let account: AccountAuth | null;
       try {
-        account = await withDeadline(accountAuth(accountId));
+        account = await withDeadline(accountAuth(accountId), DB_DEADLINE_MS, NO_DB_ANSWER);
       } catch (err) {
         if ((err as Error).name === 'SecretError') throw err;
         throw unavailable(err, 'account lookup failed');
@@ -110,7 +99,11 @@ export function webhookRoutes(deps: ApiDeps) {
       const parsed = parseCallback(body);
       let result: Awaited<ReturnType<typeof storeCallback>>;
       try {
-        result = await withDeadline(storeCallback(deps.db, { accountId, rawBody: raw, payload: body, parsed }));
+        result = await withDeadline(
+          storeCallback(deps.db, { accountId, rawBody: raw, payload: body, parsed }),
+          DB_DEADLINE_MS,
+          NO_DB_ANSWER,
+        );
       } catch (err) {
         throw unavailable(err, 'storing the callback failed');
       }
