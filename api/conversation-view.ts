@@ -26,7 +26,7 @@ export async function loadConversationView(
       ? Promise.resolve([])
       : db.query.messages.findMany({
           where: eq(messages.conversationId, id),
-          orderBy: [asc(messages.createdAt), asc(messages.id)],
+          orderBy: [asc(messages.createdAt), asc(messages.seq)],
         }),
   ]);
   return { ...conversationFields(conv, consent, config), messages: msgs.map(messageView) };
@@ -53,7 +53,7 @@ export async function loadConversationSummaries(db: Db, config: ViewConfig, rows
       .selectDistinctOn([messages.conversationId])
       .from(messages)
       .where(inArray(messages.conversationId, ids))
-      .orderBy(messages.conversationId, desc(messages.createdAt), desc(messages.id)),
+      .orderBy(messages.conversationId, desc(messages.createdAt), desc(messages.seq)),
     db
       .select({ conversationId: messages.conversationId, n: sql<number>`count(*)::int` })
       .from(messages)

@@ -1,8 +1,7 @@
 import type { Client } from '@temporalio/client';
-import { and, eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Config } from '../../config/env.js';
 import type { Db } from '../../db/client.js';
-import { inbox } from '../../db/schema/index.js';
 import { conversationWorkflowId } from '../../temporal/ids.js';
 import { CustomerNumberKey, SupportNumberKey } from '../../temporal/search-attributes.js';
 import type { conversationWorkflow } from '../../workflows/conversation-workflow.js';
@@ -16,13 +15,31 @@ export type MoHandOver = {
   sms: InboundSms;
 };
 
+export type HandedOver = { inboxId: string; workflowId: string };
+
+/** Marks inbox rows as handed to Temporal, in one statement. Rows no longer pending are left as they are. */
+export async function markHandedOver(db: Db, items: HandedOver[]): Promise<void> {
+  if (items.length === 0) return;
+  const values = sql.join(
+    items.map((i) => sql`(${i.inboxId}::uuid, ${i.workflowId})`),
+    sql`, `,
+  );
+  await db.execute(sql`
+    update inbox set status = 'delivered', delivered_at = now(), workflow_id = v.workflow_id,
+                     attempts = inbox.attempts + 1
+    from (values ${values}) as v(id, workflow_id)
+    where inbox.id = v.id and inbox.status = 'pending'`);
+}
+
 /**
- * Signals the customer's conversation workflow, starting it if no run is open (signalWithStart). Safe to repeat:
- * the workflow and the messages table both dedupe on the TeleSign reference id.
+ * Signals the customer's conversation workflow, starting it if no run is open (signalWithStart), then marks the inbox
+ * row handed over (through `mark`, which may batch). Safe to repeat: the workflow and the messages table both dedupe
+ * on the TeleSign reference id.
  */
 export async function handOverMo(
   deps: { temporal: Client; db: Db; config: Pick<Config, 'TEMPORAL_TASK_QUEUE'> },
   mo: MoHandOver,
+  mark: (item: HandedOver) => Promise<void> = (item) => markHandedOver(deps.db, [item]),
 ): Promise<string> {
   const workflowId = conversationWorkflowId(mo.accountId, mo.supportNumber, mo.customerNumber);
   const input: ConversationInput = {
@@ -41,9 +58,6 @@ export async function handOverMo(
       { key: SupportNumberKey, value: mo.supportNumber },
     ],
   });
-  await deps.db
-    .update(inbox)
-    .set({ status: 'delivered', deliveredAt: sql`now()`, workflowId, attempts: sql`${inbox.attempts} + 1` })
-    .where(and(eq(inbox.id, mo.inboxId), eq(inbox.status, 'pending')));
+  await mark({ inboxId: mo.inboxId, workflowId });
   return workflowId;
 }

@@ -6,7 +6,7 @@ import { inbox } from '../../db/schema/index.js';
 import { withDeadline } from '../../lib/deadline.js';
 import type { Logger } from '../../lib/logger.js';
 import { metrics } from '../../lib/metrics.js';
-import { handOverMo, type MoHandOver } from './hand-over.js';
+import { type HandedOver, handOverMo, type MoHandOver } from './hand-over.js';
 import { parseCallback } from './parse-callback.js';
 import { toHandOver } from './store-callback.js';
 
@@ -34,9 +34,10 @@ export async function attemptHandOver(
   deps: Omit<RelayDeps, 'config'> & { config: Pick<Config, 'TEMPORAL_TASK_QUEUE'> },
   mo: MoHandOver,
   path: 'immediate' | 'relay',
+  mark?: (item: HandedOver) => Promise<void>,
 ): Promise<boolean> {
   try {
-    await deps.temporal.connection.withDeadline(Date.now() + HAND_OVER_TIMEOUT_MS, () => handOverMo(deps, mo));
+    await deps.temporal.connection.withDeadline(Date.now() + HAND_OVER_TIMEOUT_MS, () => handOverMo(deps, mo, mark));
     metrics.inboxHandOvers.inc({ path, outcome: 'delivered' });
     return true;
   } catch (err) {

@@ -36,6 +36,70 @@ export function toHandOver(inboxId: string, accountId: string, mo: ParsedMo, rec
   };
 }
 
+export type MoToStore = { accountId: string; rawBody: string; payload: unknown; parsed: ParsedMo };
+
+/**
+ * Commits verified mo_sms callbacks to the inbox in one statement (one commit), one result per item in order. Status
+ * per row: held while the SMS channel is switched off, unroutable when no channel of the account serves the number,
+ * else pending (to be handed to Temporal). A reference id seen before — in the table or earlier in the same batch —
+ * is a TeleSign retry: acknowledged, not stored again.
+ */
+export async function storeMoBatch(db: Db, items: MoToStore[]): Promise<StoreResult[]> {
+  if (items.length === 0) return [];
+  const numbers = [...new Set(items.map((i) => i.parsed.supportNumber))];
+  const [ctx] = await db.execute<{ sms_enabled: boolean; routable: string[] }>(sql`
+    select coalesce((select sms_enabled from settings where id = 1), true) as sms_enabled,
+           array(select pn.account_id::text || ' ' || pn.number
+                 from phone_numbers pn join sms_channels sc on sc.phone_number_id = pn.id
+                 where pn.number in ${numbers}) as routable`);
+  const routable = new Set(ctx?.routable ?? []);
+  const statusOf = (i: MoToStore): InboxStatus =>
+    !ctx?.sms_enabled ? 'held' : routable.has(`${i.accountId} ${i.parsed.supportNumber}`) ? 'pending' : 'unroutable';
+
+  const keyOf = (i: MoToStore) => `mo:${i.accountId}:${i.parsed.referenceId}`;
+  const first = new Map<string, MoToStore>();
+  for (const i of items) if (!first.has(keyOf(i))) first.set(keyOf(i), i);
+  const rows = await db
+    .insert(inbox)
+    .values(
+      [...first.values()].map((i) => {
+        const status = statusOf(i);
+        return {
+          accountId: i.accountId,
+          rawBody: i.rawBody,
+          payload: asObject(i.payload),
+          kind: 'mo_sms' as const,
+          dedupKey: keyOf(i),
+          referenceId: i.parsed.referenceId,
+          subResource: 'mo_sms',
+          status,
+          flags: i.parsed.flags,
+          ...(status === 'pending' ? { nextAttemptAt: IMMEDIATE_GRACE } : {}),
+        };
+      }),
+    )
+    .onConflictDoNothing({ target: inbox.dedupKey })
+    .returning({ id: inbox.id, dedupKey: inbox.dedupKey, receivedAt: inbox.receivedAt });
+  const stored = new Map(rows.map((r) => [r.dedupKey, r]));
+  return items.map((i) => {
+    const row = stored.get(keyOf(i));
+    // Only the first item with a key owns the stored row; a duplicate in the same batch is a retry.
+    if (!row || first.get(keyOf(i)) !== i) return { stored: false, status: null };
+    const status = statusOf(i);
+    return {
+      stored: true,
+      status,
+      ...(status === 'pending' ? { handOver: toHandOver(row.id, i.accountId, i.parsed, row.receivedAt) } : {}),
+    };
+  });
+}
+
+function asObject(payload: unknown): Record<string, unknown> {
+  return (
+    typeof payload === 'object' && payload !== null && !Array.isArray(payload) ? payload : { value: payload }
+  ) as Record<string, unknown>;
+}
+
 /**
  * Commits one verified callback to the durable inbox (the 200 is sent only after this resolves). MO: held while
  * the SMS channel is switched off, unroutable when no channel of this account serves the number, else pending.
@@ -46,39 +110,12 @@ export async function storeCallback(
   input: { accountId: string; rawBody: string; payload: unknown; parsed: ParsedCallback },
 ): Promise<StoreResult> {
   const { accountId, parsed } = input;
-  const payload = (
-    typeof input.payload === 'object' && input.payload !== null && !Array.isArray(input.payload)
-      ? input.payload
-      : { value: input.payload }
-  ) as Record<string, unknown>;
+  const payload = asObject(input.payload);
   const base = { accountId, rawBody: input.rawBody, payload };
 
   if (parsed.kind === 'mo_sms') {
-    const [ctx] = await db.execute<{ sms_enabled: boolean; routable: boolean }>(sql`
-      select coalesce((select sms_enabled from settings where id = 1), true) as sms_enabled,
-             exists(select 1 from phone_numbers pn join sms_channels sc on sc.phone_number_id = pn.id
-                    where pn.number = ${parsed.supportNumber} and pn.account_id = ${accountId}) as routable`);
-    const status: InboxStatus = !ctx?.sms_enabled ? 'held' : ctx.routable ? 'pending' : 'unroutable';
-    const [row] = await db
-      .insert(inbox)
-      .values({
-        ...base,
-        kind: 'mo_sms',
-        dedupKey: `mo:${accountId}:${parsed.referenceId}`,
-        referenceId: parsed.referenceId,
-        subResource: 'mo_sms',
-        status,
-        flags: parsed.flags,
-        ...(status === 'pending' ? { nextAttemptAt: IMMEDIATE_GRACE } : {}),
-      })
-      .onConflictDoNothing({ target: inbox.dedupKey })
-      .returning({ id: inbox.id, receivedAt: inbox.receivedAt });
-    if (!row) return { stored: false, status: null };
-    return {
-      stored: true,
-      status,
-      ...(status === 'pending' ? { handOver: toHandOver(row.id, accountId, parsed, row.receivedAt) } : {}),
-    };
+    const [result] = await storeMoBatch(db, [{ accountId, rawBody: input.rawBody, payload, parsed }]);
+    return result as StoreResult;
   }
 
   if (parsed.kind === 'dlr') {

@@ -7,9 +7,10 @@ import { ProblemError } from '../../lib/problem.js';
 import { decryptSecret, keyringFromConfig } from '../../lib/secrets.js';
 import { verifyCallbackSignature } from '../../telesign/signature.js';
 import type { ApiDeps, AppEnv } from '../deps.js';
+import { createImmediateHandOver } from '../inbox/immediate-hand-over.js';
+import { createInboxWriter } from '../inbox/inbox-writer.js';
 import { parseCallback, sanitizeForPostgres } from '../inbox/parse-callback.js';
-import { attemptHandOver } from '../inbox/relay.js';
-import { storeCallback } from '../inbox/store-callback.js';
+import type { StoreResult } from '../inbox/store-callback.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -27,13 +28,16 @@ type AccountAuth = { enabled: boolean; customerId: string; apiKey: string };
 
 /**
  * POST /webhooks/telesign/{accountId} (contract "TeleSign callbacks"). Order matters: size limit, account, signature
- * on the raw bytes, JSON, then one commit to the durable inbox and `200 {}`. Temporal is never awaited: a new MO is
- * handed over after the answer, and by the inbox relay if that fails. Postgres down → 503 so TeleSign retries.
+ * on the raw bytes, JSON, then a (group) commit to the durable inbox and `200 {}`. Temporal is never awaited: a new MO
+ * is handed over after the answer (bounded, in order per conversation), and by the inbox relay if that fails or is
+ * shed. Postgres down → 503 so TeleSign retries.
  */
 export function webhookRoutes(deps: ApiDeps) {
   const app = new Hono<AppEnv>();
   const keyring = keyringFromConfig(deps.config);
   const cache = new Map<string, { at: number; auth: AccountAuth | null }>();
+  const writer = createInboxWriter(deps.db);
+  const immediateHandOver = createImmediateHandOver(deps);
 
   async function accountAuth(accountId: string): Promise<AccountAuth | null> {
     const hit = cache.get(accountId);
@@ -65,8 +69,9 @@ export function webhookRoutes(deps: ApiDeps) {
     }),
     async (c) => {
       const accountId = c.req.param('accountId');
-      const notFound = new ProblemError(404, `messaging account ${accountId} does not exist or is disabled`);
-      if (!UUID.test(accountId)) throw notFound;
+      // Built only when needed: an Error per accepted callback costs a stack capture.
+      const notFound = () => new ProblemError(404, `messaging account ${accountId} does not exist or is disabled`);
+      if (!UUID.test(accountId)) throw notFound();
       let account: AccountAuth | null;
       try {
         account = await withDeadline(accountAuth(accountId), DB_DEADLINE_MS, NO_DB_ANSWER);
@@ -74,7 +79,7 @@ export function webhookRoutes(deps: ApiDeps) {
         if ((err as Error).name === 'SecretError') throw err;
         throw unavailable(err, 'account lookup failed');
       }
-      if (!account?.enabled) throw notFound;
+      if (!account?.enabled) throw notFound();
 
       // The signature covers the exact bytes TeleSign sent; text() reuses Hono's body cache.
       const bytes = new Uint8Array(await c.req.arrayBuffer());
@@ -97,10 +102,10 @@ export function webhookRoutes(deps: ApiDeps) {
       }
       body = sanitizeForPostgres(body);
       const parsed = parseCallback(body);
-      let result: Awaited<ReturnType<typeof storeCallback>>;
+      let result: StoreResult;
       try {
         result = await withDeadline(
-          storeCallback(deps.db, { accountId, rawBody: raw, payload: body, parsed }),
+          writer.store({ accountId, rawBody: raw, payload: body, parsed }),
           DB_DEADLINE_MS,
           NO_DB_ANSWER,
         );
@@ -109,7 +114,7 @@ export function webhookRoutes(deps: ApiDeps) {
       }
       const handOver = result.handOver;
       // After the answer is on its way: even serialising the gRPC call is not TeleSign's wait.
-      if (handOver) setImmediate(() => void attemptHandOver(deps, handOver, 'immediate'));
+      if (handOver) setImmediate(() => immediateHandOver.submit(handOver));
       return c.json({});
     },
   );

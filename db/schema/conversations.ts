@@ -1,4 +1,5 @@
 import {
+  bigint,
   bigserial,
   boolean,
   index,
@@ -104,6 +105,11 @@ export const messages = pgTable(
     flags: jsonb().$type<Record<string, boolean>>().notNull().default({}),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /**
+     * Recording order. Transcripts sort by createdAt (for inbound SMS TeleSign's submit time, often to the second),
+     * then by this: two SMS of the same second keep the order the conversation received them in.
+     */
+    seq: bigint({ mode: 'number' }).notNull().generatedAlwaysAsIdentity(),
   },
   (t) => [
     index('messages_conversation_idx').on(t.conversationId, t.createdAt),

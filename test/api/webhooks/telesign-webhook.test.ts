@@ -102,6 +102,34 @@ describe('inbound SMS', () => {
     expect(await transcript(body.reference_id)).toHaveLength(1);
   });
 
+  it('acknowledges a concurrent burst (retries inside it included) and ends every MO in one transcript once', async () => {
+    const bodies = Array.from({ length: 40 }, (_, i) =>
+      moBody({ from: `1555222${String(i).padStart(4, '0')}`, to: SUPPORT, text: `burst ${i}` }),
+    );
+    const posts = [...bodies, bodies[3]!, bodies[3]!, bodies[17]!].map((b) => postCallback(s.app, acc, b));
+    expect((await Promise.all(posts)).map((r) => r.status)).toEqual(Array(43).fill(200));
+    for (const b of bodies) expect(await inboxRows(b.reference_id)).toHaveLength(1);
+    await eventually(async () => {
+      const counts = await Promise.all(bodies.map(async (b) => (await transcript(b.reference_id)).length));
+      return counts.every((n) => n === 1);
+    }, 60_000);
+  });
+
+  it("hands one customer's SMS to the conversation in the order they were acknowledged", async () => {
+    const from = '15551110099';
+    const bodies = Array.from({ length: 8 }, (_, i) => moBody({ from, to: SUPPORT, text: `part ${i}` }));
+    for (const b of bodies) expect((await postCallback(s.app, acc, b)).status).toBe(200);
+    const texts = await eventually(async () => {
+      const rows = (await s.db.sql`
+        select m.text from messages m join conversations c on c.id = m.conversation_id
+        where c.customer_number = ${from} and m.direction = 'inbound' order by m.created_at, m.seq`) as unknown as {
+        text: string;
+      }[];
+      return rows.length === bodies.length ? rows.map((r) => r.text) : undefined;
+    });
+    expect(texts).toEqual(bodies.map((b) => b.user_response.mo_message));
+  });
+
   it('records an MO to a number no channel serves as unroutable and starts nothing', async () => {
     for (const to of ['14250000000', '19999999999', '14259990000']) {
       const body = moBody({ from: '15551110012', to, text: 'anyone?' });

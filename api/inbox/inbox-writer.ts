@@ -1,0 +1,63 @@
+import type { Db } from '../../db/client.js';
+import { createGroupCommit, ItemFailure } from '../../lib/group-commit.js';
+import type { ParsedCallback } from './parse-callback.js';
+import { type MoToStore, type StoreResult, storeCallback, storeMoBatch } from './store-callback.js';
+
+/**
+ * The webhook's way into the durable inbox. Customer SMS are group-committed: callbacks that arrive while a commit is
+ * in flight share the next one, so under load the inbox pays one fsync per batch instead of one per SMS, and a
+ * quiet system still writes each SMS at once. Delivery reports and other callbacks keep their own transaction.
+ */
+export function createInboxWriter(db: Db, opts: { maxBatch?: number; maxInFlight?: number } = {}) {
+  const mos = createGroupCommit((items: MoToStore[]) => storeMosIsolatingFailures(db, items), {
+    maxBatch: opts.maxBatch ?? 200,
+    maxInFlight: opts.maxInFlight ?? 2,
+  });
+  return {
+    store(input: {
+      accountId: string;
+      rawBody: string;
+      payload: unknown;
+      parsed: ParsedCallback;
+    }): Promise<StoreResult> {
+      const { parsed } = input;
+      if (parsed.kind === 'mo_sms') return mos.add({ ...input, parsed });
+      return storeCallback(db, input);
+    },
+    drain: () => mos.drain(),
+  };
+}
+
+/**
+ * One statement for the batch; if PostgreSQL rejects it (a row it will not take, not a lost connection), each SMS is
+ * retried alone so one bad row cannot fail its neighbours' callbacks.
+ */
+async function storeMosIsolatingFailures(db: Db, items: MoToStore[]): Promise<(StoreResult | ItemFailure)[]> {
+  try {
+    return await storeMoBatch(db, items);
+  } catch (err) {
+    if (items.length === 1 || !rejectedByPostgres(err)) throw err;
+    const results: (StoreResult | ItemFailure)[] = [];
+    for (const item of items) {
+      results.push(
+        await storeMoBatch(db, [item]).then(
+          ([r]) => r as StoreResult,
+          (e: unknown) => new ItemFailure(e),
+        ),
+      );
+    }
+    return results;
+  }
+}
+
+/**
+ * True when PostgreSQL answered and refused the statement (drizzle wraps postgres.js' PostgresError as the cause);
+ * false for lost connections, shutdowns and resource errors (SQLSTATE classes 08, 57, 53), where retrying each row
+ * alone would only multiply the waiting.
+ */
+function rejectedByPostgres(err: unknown): boolean {
+  for (let e = err as { name?: string; code?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (e.name === 'PostgresError') return !/^(08|57|53)/.test(e.code ?? '');
+  }
+  return false;
+}

@@ -1,0 +1,75 @@
+/**
+ * Group commit: callers add one item each and get their own result, but items that arrive while earlier writes are in
+ * flight are written together by one `flush` call (one statement, one fsync). Nothing waits on a timer: an item that
+ * arrives when no flush is running is written at once, so a quiet system pays no extra latency, and a busy one pays one
+ * commit per batch instead of one per item.
+ *
+ * `flush` returns one result per item, in order; an `ItemFailure` in that list rejects only its own caller. When
+ * `flush` throws, every item of that batch gets the error.
+ */
+export class ItemFailure {
+  constructor(readonly error: unknown) {}
+}
+
+export type GroupCommit<I, O> = {
+  add(item: I): Promise<O>;
+  /** Resolves once everything added so far has been flushed (for shutdown and tests). */
+  drain(): Promise<void>;
+};
+
+export function createGroupCommit<I, O>(
+  flush: (items: I[]) => Promise<(O | ItemFailure)[]>,
+  opts: { maxBatch?: number; maxInFlight?: number } = {},
+): GroupCommit<I, O> {
+  const maxBatch = opts.maxBatch ?? 256;
+  const maxInFlight = opts.maxInFlight ?? 2;
+  type Waiting = { item: I; resolve: (o: O) => void; reject: (e: unknown) => void };
+  let queue: Waiting[] = [];
+  let inFlight = 0;
+  let idle: (() => void)[] = [];
+
+  const pump = () => {
+    while (inFlight < maxInFlight && queue.length > 0) {
+      const batch = queue.slice(0, maxBatch);
+      queue = queue.slice(batch.length);
+      inFlight++;
+      void run(batch);
+    }
+    if (inFlight === 0 && queue.length === 0) {
+      for (const done of idle) done();
+      idle = [];
+    }
+  };
+
+  const run = async (batch: Waiting[]) => {
+    try {
+      const results = await flush(batch.map((w) => w.item));
+      if (results.length !== batch.length) {
+        throw new Error(`group commit: flush returned ${results.length} results for ${batch.length} items`);
+      }
+      batch.forEach((w, i) => {
+        const r = results[i];
+        if (r instanceof ItemFailure) w.reject(r.error);
+        else w.resolve(r as O);
+      });
+    } catch (err) {
+      for (const w of batch) w.reject(err);
+    } finally {
+      inFlight--;
+      pump();
+    }
+  };
+
+  return {
+    add(item) {
+      return new Promise<O>((resolve, reject) => {
+        queue.push({ item, resolve, reject });
+        pump();
+      });
+    },
+    drain() {
+      if (inFlight === 0 && queue.length === 0) return Promise.resolve();
+      return new Promise((resolve) => idle.push(resolve));
+    },
+  };
+}
