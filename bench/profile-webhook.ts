@@ -6,10 +6,11 @@
  *   npx tsx bench/profile-webhook.ts [--seconds 10] [--connections 20] [--worker]   (profile dir: .scratch/profiles, git-ignored)
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { callbackHeaders } from '../telesign/signature.js';
 import { autocannon } from './lib/autocannon.js';
+import { newProfile, profilesIn, summarizeProfile } from './lib/cpu-profile.js';
 import { flag, option, save, step } from './lib/harness.js';
 import { startAppStack } from './lib/stack.js';
 
@@ -17,7 +18,7 @@ const seconds = option('seconds', 10);
 const connections = option('connections', 20);
 const dir = fileURLToPath(new URL('../.scratch/profiles/', import.meta.url));
 mkdirSync(dir, { recursive: true });
-const before = new Set(readdirSync(dir));
+const before = profilesIn(dir);
 const stack = await startAppStack({
   worker: flag('worker'),
   nodeArgs: { api: ['--cpu-prof', `--cpu-prof-dir=${dir}`] },
@@ -62,51 +63,14 @@ try {
 } finally {
   await stack.cleanup();
 }
-const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile') && !before.has(f));
-if (!file) throw new Error('no profile written');
-type Node = { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount: number };
-const prof = JSON.parse(readFileSync(`${dir}${file}`, 'utf8')) as { nodes: Node[] };
-const self = new Map<string, number>();
-let total = 0;
-for (const node of prof.nodes) {
-  const url = node.callFrame.url.replace(/^file:\/\/\/work\/main\//, '').replace(/.*node_modules\//, 'nm:');
-  const key = `${node.callFrame.functionName || '(anonymous)'} ${url}:${node.callFrame.lineNumber}`;
-  self.set(key, (self.get(key) ?? 0) + node.hitCount);
-  total += node.hitCount;
-}
-const byPackage = new Map<string, number>();
-for (const node of prof.nodes) {
-  const url = node.callFrame.url;
-  const pkg = url.includes('node_modules/')
-    ? url
-        .split('node_modules/')[1]!
-        .split('/')
-        .slice(0, url.split('node_modules/')[1]!.startsWith('@') ? 2 : 1)
-        .join('/')
-    : url.startsWith('node:')
-      ? 'node internals'
-      : url.includes('/work/main/')
-        ? 'smsdesk'
-        : node.callFrame.functionName.startsWith('(')
-          ? node.callFrame.functionName
-          : 'other';
-  byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + node.hitCount);
-}
-const pct = (v: number) => Math.round((v / total) * 1000) / 10;
+const file = newProfile(dir, before);
 save('profile-webhook', {
   measured: 'self time in the API process under webhook load, % of samples',
   command: `npx tsx bench/profile-webhook.ts --seconds ${seconds} --connections ${connections}${flag('worker') ? ' --worker' : ''}`,
   profile: `.scratch/profiles/${file}`,
   throughputPerSecond: r!.requests.average,
   latencyMs: { median: r!.latency.p50, p99: r!.latency.p99 },
-  byPackage: [...byPackage]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, 15)
-    .map(([k, v]) => ({ k, pct: pct(v) })),
-  topSelf: [...self]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, 25)
-    .map(([k, v]) => ({ k, pct: pct(v) })),
+  ...summarizeProfile(`${dir}${file}`),
 });
 step('done');
 process.exit(0);

@@ -5,6 +5,7 @@
  * texting existing conversations (--soak-rate msg/s) for M minutes and samples RSS every minute, to show (no) growth.
  *
  *   npm run bench:scale -- [--conversations 10000] [--concurrency 20] [--soak-minutes 60] [--soak-rate 5]
+ *                          [--worker-heap-mb 256] [--worker-cache 500]
  */
 import { performance } from 'node:perf_hooks';
 import { load, option, rssMiB, save, step, until } from './lib/harness.js';
@@ -16,10 +17,13 @@ const soakMinutes = option('soak-minutes', 0);
 const soakRate = option('soak-rate', 5);
 /** V8 old-space limit of the worker process in MiB (0 = Node's default, ≈4 GiB here). */
 const workerHeapMiB = option('worker-heap-mb', 0);
+/** The worker's sticky cache (WORKER_MAX_CACHED_WORKFLOWS; 0 = the default, 500). */
+const workerCache = option('worker-cache', 0);
 
 const stack = await startAppStack({
   seed: { agents: [{ capacity: 1, presence: 'offline' }] },
   ...(workerHeapMiB ? { nodeArgs: { worker: [`--max-old-space-size=${workerHeapMiB}`] } } : {}),
+  ...(workerCache ? { workerEnv: { WORKER_MAX_CACHED_WORKFLOWS: String(workerCache) } } : {}),
 });
 try {
   const rss = () => ({ workerMiB: rssMiB(stack.worker!.pid), apiMiB: rssMiB(stack.api.pid) });
@@ -77,22 +81,26 @@ try {
     }
     samples.push({ minute: soakMinutes, ...rss() });
   }
-  save(`scale${soakMinutes > 0 ? '-soak' : ''}${workerHeapMiB ? `-heap${workerHeapMiB}` : ''}`, {
-    workerHeapMiB: workerHeapMiB || 'node default',
-    measured: 'resident memory (VmRSS) of one worker process and one API process holding N open conversations, MiB',
-    command: `npm run bench:scale -- --conversations ${total} --concurrency ${concurrency}${soakMinutes ? ` --soak-minutes ${soakMinutes} --soak-rate ${soakRate}` : ''}${workerHeapMiB ? ` --worker-heap-mb ${workerHeapMiB}` : ''}`,
-    setup:
-      'API and worker as separate processes (npm run api / npm run worker entry points), Temporal dev server, embedded PostgreSQL',
-    conversations: total,
-    load1mBefore: loadBefore[0],
-    webhookFailures: failed,
-    postedSeconds: Math.round(postedSeconds),
-    allOpenSeconds: Math.round(openSeconds),
-    idle,
-    held,
-    soak: soakMinutes > 0 ? { minutes: soakMinutes, ratePerSecond: soakRate, samples } : null,
-    targets: { rssMiB: 512 },
-  });
+  save(
+    `scale${soakMinutes > 0 ? '-soak' : ''}${workerHeapMiB ? `-heap${workerHeapMiB}` : ''}${workerCache ? `-cache${workerCache}` : ''}`,
+    {
+      workerHeapMiB: workerHeapMiB || 'node default',
+      workerCachedWorkflows: workerCache || 500,
+      measured: 'resident memory (VmRSS) of one worker process and one API process holding N open conversations, MiB',
+      command: `npm run bench:scale -- --conversations ${total} --concurrency ${concurrency}${soakMinutes ? ` --soak-minutes ${soakMinutes} --soak-rate ${soakRate}` : ''}${workerHeapMiB ? ` --worker-heap-mb ${workerHeapMiB}` : ''}${workerCache ? ` --worker-cache ${workerCache}` : ''}`,
+      setup:
+        'API and worker as separate processes (npm run api / npm run worker entry points), Temporal dev server, embedded PostgreSQL',
+      conversations: total,
+      load1mBefore: loadBefore[0],
+      webhookFailures: failed,
+      postedSeconds: Math.round(postedSeconds),
+      allOpenSeconds: Math.round(openSeconds),
+      idle,
+      held,
+      soak: soakMinutes > 0 ? { minutes: soakMinutes, ratePerSecond: soakRate, samples } : null,
+      targets: { rssMiB: 512 },
+    },
+  );
 } finally {
   await stack.cleanup();
 }

@@ -66,6 +66,11 @@ const schema = z
     WORKER_METRICS_BIND: hostPort.optional(),
     /** Worker: how long SIGTERM lets running activities finish (orchestrators kill after 30 s). */
     WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(25).default(20),
+    /**
+     * Worker: conversations kept in memory between their workflow tasks (sticky cache). Each costs memory; an evicted
+     * one replays its history on its next task (CPU). docs/performance.md has the measured trade-off.
+     */
+    WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(1).max(100_000).default(500),
     /** Worker: a prebuilt workflow bundle elsewhere than dist/workflow-bundle.js. */
     TEMPORAL_WORKFLOW_BUNDLE: z.string().min(1).optional(),
     METRICS_ENABLED: boolish.default(true),

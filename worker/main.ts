@@ -21,6 +21,7 @@ const worker = await createWorker({
   config,
   deps: { db, config },
   ...(config.TEMPORAL_WORKFLOW_BUNDLE ? { workflowBundle: { codePath: config.TEMPORAL_WORKFLOW_BUNDLE } } : {}),
+  maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
   interceptors: tracing.worker.interceptors,
   sinks: tracing.worker.sinks,
   // SIGTERM: stop polling, let running activities finish for this long, then cancel them (they are idempotent and
