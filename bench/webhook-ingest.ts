@@ -7,13 +7,17 @@
  *   3. our webhook at a fixed 1,000 callbacks/s (ack latency median/p99 at the target rate).
  * Afterwards every 200 must be a row in the inbox.
  *
+ * With --no-worker the conversation workflows are started and signalled but no worker runs them: what the ack path
+ * (API, PostgreSQL, the hand-over to the Temporal server) costs when the workers are on other machines.
+ *
  *   npm run bench:webhook-ingest -- [--runs 3] [--seconds 10] [--connections 20] [--rate 1000] [--customers 1000]
+ *                                   [--no-worker]
  */
 import { randomBytes } from 'node:crypto';
 import { freePort } from '../dev/temporal-dev-server.js';
 import { callbackHeaders } from '../telesign/signature.js';
 import { autocannon } from './lib/autocannon.js';
-import { load, median, option, save, spawnNode, step, until } from './lib/harness.js';
+import { flag, load, median, option, save, spawnNode, step, until } from './lib/harness.js';
 import { startAppStack } from './lib/stack.js';
 
 const runs = option('runs', 3);
@@ -21,8 +25,12 @@ const seconds = option('seconds', 10);
 const connections = option('connections', 20);
 const rate = option('rate', 1000);
 const customers = option('customers', 1000);
+const withWorker = !flag('no-worker');
 
-const stack = await startAppStack({ seed: { agents: [{ capacity: 1000, presence: 'available' }] } });
+const stack = await startAppStack({
+  seed: { agents: [{ capacity: 1000, presence: 'available' }] },
+  worker: withWorker,
+});
 try {
   const barePort = await freePort();
   const bare = spawnNode('bare-hono', 'bench/lib/bare-hono.ts', { PORT: String(barePort) });
@@ -123,10 +131,11 @@ try {
     step(JSON.stringify(r));
     perRun.push(r);
   }
-  save('webhook-ingest', {
+  save(withWorker ? 'webhook-ingest' : 'webhook-ingest-no-worker', {
+    worker: withWorker,
     measured:
       'POST /webhooks/telesign/{accountId}, distinct signed mo_sms (routable, new or existing conversation), time to 200 at autocannon, ms',
-    command: `npm run bench:webhook-ingest -- --runs ${runs} --seconds ${seconds} --connections ${connections} --rate ${rate}`,
+    command: `npm run bench:webhook-ingest -- --runs ${runs} --seconds ${seconds} --connections ${connections} --rate ${rate}${withWorker ? '' : ' --no-worker'}`,
     setup:
       'API and worker as separate processes, Temporal dev server, embedded PostgreSQL (fsync on), autocannon in the bench process',
     runs,
