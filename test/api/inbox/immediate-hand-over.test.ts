@@ -50,7 +50,7 @@ const statuses = async (mos: MoHandOver[]) =>
           mos.map((m) => m.inboxId),
         ),
       )
-  ).reduce((acc, r) => ({ ...acc, [r.id]: r.status }), {} as Record<string, string>);
+  ).reduce<Record<string, string>>((byId, r) => Object.assign(byId, { [r.id]: r.status }), {});
 
 const deferredCount = async () =>
   (await metrics.inboxHandOvers.get()).values.find(
@@ -75,7 +75,7 @@ describe('immediate hand-over', () => {
           mos.map((m) => m.inboxId),
         ),
       );
-    expect(rows.map((r) => r.workflowId)).toEqual(rows.map((r) => expect.stringContaining(`:${SUPPORT}:`)));
+    expect(rows.map((r) => r.workflowId)).toEqual(rows.map(() => expect.stringContaining(`:${SUPPORT}:`)));
   });
 
   it('leaves MOs beyond its queue limit pending for the relay instead of holding them in memory', async () => {
