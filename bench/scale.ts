@@ -46,8 +46,14 @@ try {
   await Promise.all(Array.from({ length: concurrency }, poster));
   const postedSeconds = (performance.now() - t0) / 1000;
   let lastLog = 0;
+  const peak = { workerMiB: 0, apiMiB: 0 };
+  const notePeak = (r: { workerMiB: number; apiMiB: number }) => {
+    peak.workerMiB = Math.max(peak.workerMiB, r.workerMiB);
+    peak.apiMiB = Math.max(peak.apiMiB, r.apiMiB);
+  };
   await until(
     async () => {
+      notePeak(rss());
       const [r] = (await stack.db.sql`
         select count(*)::int as n from conversations where closed_at is null`) as unknown as [{ n: number }];
       if (Date.now() - lastLog > 30_000) {
@@ -63,6 +69,7 @@ try {
   // Let the last activities (greetings, offers that find no agent) finish before reading memory.
   await new Promise((r) => setTimeout(r, 15_000));
   const held = rss();
+  notePeak(held);
   step(`held ${JSON.stringify(held)}`);
   const samples: { minute: number; workerMiB: number; apiMiB: number }[] = [];
   if (soakMinutes > 0) {
@@ -72,6 +79,7 @@ try {
     while (Date.now() - soakStart < soakMinutes * 60_000) {
       if (Date.now() >= nextSample) {
         samples.push({ minute: Math.round((Date.now() - soakStart) / 60_000), ...rss() });
+        notePeak(samples.at(-1)!);
         step(`soak ${JSON.stringify(samples.at(-1))}`);
         nextSample += 60_000;
       }
