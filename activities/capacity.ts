@@ -59,7 +59,8 @@ export function capacityActivities(db: Db) {
       input.skillMatching === 'exact' && input.skills.length
         ? sql`and u.skills @> ${JSON.stringify(input.skills)}::jsonb`
         : sql``;
-    const candidates = await db.execute<{ id: string }>(sql`
+    const freeAgents = () =>
+      db.execute<{ id: string }>(sql`
       select u.id from users u
       join queue_members qm on qm.user_id = u.id and qm.queue_id = ${input.queueId}
       where u.presence = any(${presences})
@@ -67,14 +68,14 @@ export function capacityActivities(db: Db) {
         ${skills} ${excluded} ${only}
       order by ${ORDER_BY[queue.assignmentMethod]}
       limit 10`);
-    for (const candidate of candidates) {
-      const booked = await db.transaction(async (tx) => {
+    const book = (agentId: string) =>
+      db.transaction(async (tx) => {
         const [u] = await tx
           .update(users)
           .set({ capacityUsed: sql`${users.capacityUsed} + ${input.units}`, lastAssignedAt: sql`now()` })
           .where(
             and(
-              eq(users.id, candidate.id),
+              eq(users.id, agentId),
               sql`${users.capacityUsed} + ${input.units} <= ${users.capacity}`,
               sql`${users.presence} = any(${presences})`,
             ),
@@ -83,15 +84,20 @@ export function capacityActivities(db: Db) {
         if (!u) return false;
         await tx.insert(capacityReservations).values({
           id: input.reservationKey,
-          userId: candidate.id,
+          userId: agentId,
           conversationId: input.conversationId,
           units: input.units,
         });
         return true;
       });
-      if (booked) return { agentId: candidate.id };
+    // Concurrent requests see the same best candidates; when others booked all of them first, look again. Every
+    // lost race means capacity was consumed, so this ends: booked, or no agent has free capacity any more. Returning
+    // null while capacity is free would leave the conversation waiting for the fallback tick (minutes).
+    for (;;) {
+      const candidates = await freeAgents();
+      if (candidates.length === 0) return null;
+      for (const candidate of candidates) if (await book(candidate.id)) return { agentId: candidate.id };
     }
-    return null;
   }
 
   /**
