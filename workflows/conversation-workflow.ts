@@ -333,7 +333,9 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
     if (!agent) {
       // Nobody eligible: wait in the queue for a presence/capacity signal, with a slow fallback tick.
       if (!timers.isSet('redistribute')) {
-        timers.set('redistribute', c.redistributeMs);
+        // ±20 % (the workflow's seeded, replay-safe Math.random): conversations that started waiting together — a
+        // burst, an outage, a night without agents — would otherwise wake together, a CPU wave every tick.
+        timers.set('redistribute', Math.round(c.redistributeMs * (0.8 + 0.4 * Math.random())));
         c.redistributeMs = Math.min(c.redistributeMs * 2, REDISTRIBUTE_MAX_MS);
       }
       return;

@@ -6,7 +6,7 @@ import { createActivities } from '../../activities/index.js';
 import { installTemporalRuntime } from '../../lib/temporal-runtime.js';
 import { type Simulator, startSimulator } from '../../telesign/simulator/server.js';
 import { SEARCH_ATTRIBUTES } from '../../temporal/search-attributes.js';
-import { acceptUpdate, endUpdate, sendUpdate, waitUpdate } from '../../workflows/definitions.js';
+import { acceptUpdate, endUpdate, sendUpdate, stateQuery, waitUpdate } from '../../workflows/definitions.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { newCustomerNumber, seedChannel } from '../support/seed.js';
 import { eventually, testConfig } from '../support/stack.js';
@@ -73,6 +73,32 @@ describe('conversation timers (time-skipping server)', () => {
     await env.sleep(1 * DAY + 60_000);
     const row = await d.until(customer, (r) => r.state === 'closed');
     expect(row.resolution).toBe('auto_closed');
+  });
+
+  it('a queued conversation nobody could take is offered by the fallback tick (5 min ± 20 %) without a nudge', async () => {
+    // A long offer timeout: the clock jumps minutes at a time, and a 60 s offer made early in a jump would expire
+    // before the test looks.
+    const { seed, d } = await setup({
+      agents: [{ capacity: 1, presence: 'offline' }],
+      workstream: { offerTimeoutSeconds: 3600 },
+    });
+    const agent = seed.agents[0]!;
+    const customer = newCustomerNumber();
+    await d.text(customer, 'anyone?');
+    await d.until(customer, (r) => r.queue_id !== null);
+    // Only once the workflow armed its fallback and the server has the timer (no task still in flight) may the clock
+    // jump; otherwise the timer would start after the jump.
+    const handle = env.client.workflow.getHandle(d.workflowIdOf(customer));
+    await eventually(async () => {
+      const state = (await handle.query(stateQuery)) as { timers: { redistribute: boolean } };
+      return state.timers.redistribute && !(await handle.describe()).raw.pendingWorkflowTask;
+    });
+    // Presence changed behind the API's back: no nudge reaches the conversation, only its fallback timer.
+    await db.sql`update users set presence = 'available' where id = ${agent.id}`;
+    await env.sleep(3.9 * 60_000);
+    expect((await d.conversation(customer))!.offered_agent_id).toBeNull();
+    await env.sleep(2.2 * 60_000);
+    await d.until(customer, (r) => r.offered_agent_id === agent.id);
   });
 
   it('a waiting conversation closes after the workstream’s inactivity timer', async () => {

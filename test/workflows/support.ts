@@ -59,7 +59,7 @@ export function conversationDriver(deps: Deps, seed: SeededChannel) {
   async function messages(conversationId: string) {
     return deps.sql<{ id: string; direction: string; text: string; status: string; agent_id: string | null }[]>`
       select id, direction, text, status, agent_id from messages where conversation_id = ${conversationId}
-      order by created_at, id`;
+      order by created_at, seq`;
   }
 
   function update<Ret, Args extends [unknown, ...unknown[]]>(
