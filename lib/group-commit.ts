@@ -17,12 +17,22 @@ export type GroupCommit<I, O> = {
   drain(): Promise<void>;
 };
 
+/** Thrown by `add` when `maxQueued` items already wait: the store is not keeping up (or not answering). */
+export class GroupCommitFull extends Error {
+  constructor(queued: number) {
+    super(`${queued} items already wait for a commit`);
+    this.name = 'GroupCommitFull';
+  }
+}
+
 export function createGroupCommit<I, O>(
   flush: (items: I[]) => Promise<(O | ItemFailure)[]>,
-  opts: { maxBatch?: number; maxInFlight?: number } = {},
+  opts: { maxBatch?: number; maxInFlight?: number; maxQueued?: number } = {},
 ): GroupCommit<I, O> {
   const maxBatch = opts.maxBatch ?? 256;
   const maxInFlight = opts.maxInFlight ?? 2;
+  // While the database hangs, flushes do not return and callers keep coming: refuse at once beyond this.
+  const maxQueued = opts.maxQueued ?? Number.POSITIVE_INFINITY;
   type Waiting = { item: I; resolve: (o: O) => void; reject: (e: unknown) => void };
   let queue: Waiting[] = [];
   let inFlight = 0;
@@ -62,6 +72,7 @@ export function createGroupCommit<I, O>(
 
   return {
     add(item) {
+      if (queue.length >= maxQueued) return Promise.reject(new GroupCommitFull(queue.length));
       return new Promise<O>((resolve, reject) => {
         queue.push({ item, resolve, reject });
         pump();

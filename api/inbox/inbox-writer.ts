@@ -8,10 +8,13 @@ import { type MoToStore, type StoreResult, storeCallback, storeMoBatch } from '.
  * in flight share the next one, so under load the inbox pays one fsync per batch instead of one per SMS, and a
  * quiet system still writes each SMS at once. Delivery reports and other callbacks keep their own transaction.
  */
-export function createInboxWriter(db: Db, opts: { maxBatch?: number; maxInFlight?: number } = {}) {
+export function createInboxWriter(db: Db, opts: { maxBatch?: number; maxInFlight?: number; maxQueued?: number } = {}) {
   const mos = createGroupCommit((items: MoToStore[]) => storeMosIsolatingFailures(db, items), {
     maxBatch: opts.maxBatch ?? 200,
     maxInFlight: opts.maxInFlight ?? 2,
+    // Beyond this the webhook answers 503 at once (TeleSign retries) instead of holding callbacks in memory while
+    // PostgreSQL does not answer: 10 s of 1,000 callbacks/s.
+    maxQueued: opts.maxQueued ?? 10_000,
   });
   return {
     store(input: {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createGroupCommit, ItemFailure } from '../../lib/group-commit.js';
+import { createGroupCommit, GroupCommitFull, ItemFailure } from '../../lib/group-commit.js';
 
 /** A flush whose calls the test releases by hand, recording each batch. */
 function gatedFlush<T>() {
@@ -81,6 +81,19 @@ describe('group commit', () => {
     const gc = createGroupCommit(async (items: number[]) => items.slice(1));
     const results = await Promise.allSettled([gc.add(1), gc.add(2)]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+  });
+
+  it('refuses at once beyond maxQueued waiting items instead of holding them while the store hangs', async () => {
+    const g = gatedFlush<number>();
+    const gc = createGroupCommit(g.flush, { maxInFlight: 1, maxQueued: 2 });
+    const accepted = [gc.add(1), gc.add(2), gc.add(3)]; // 1 in flight, 2 and 3 queued
+    await expect(gc.add(4)).rejects.toBeInstanceOf(GroupCommitFull);
+    await g.releaseAll();
+    await g.releaseAll();
+    await expect(Promise.all(accepted)).resolves.toEqual(['ok:1', 'ok:2', 'ok:3']);
+    const later = gc.add(5); // room again once the queue drained
+    await g.releaseAll();
+    await expect(later).resolves.toBe('ok:5');
   });
 
   it('drain waits for everything added so far', async () => {
