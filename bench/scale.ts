@@ -105,6 +105,8 @@ try {
       allOpenSeconds: Math.round(openSeconds),
       idle,
       held,
+      /** Highest RSS seen while opening (sampled with every progress check), holding and soaking. */
+      peak,
       soak: soakMinutes > 0 ? { minutes: soakMinutes, ratePerSecond: soakRate, samples } : null,
       targets: { rssMiB: 512 },
     },
