@@ -1,14 +1,5 @@
-/**
- * CPU profile of the API process under webhook load (what limits bench:webhook-ingest): the API runs with
- * `node --cpu-prof`, autocannon posts signed mo_sms for --seconds, the API is stopped (SIGTERM writes the profile) and
- * the top self-time functions are printed. The .cpuprofile opens in Chrome DevTools.
- *
- *   npx tsx bench/profile-webhook.ts [--seconds 10] [--connections 20] [--worker]   (profile dir: .scratch/profiles, git-ignored)
- */
-import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { callbackHeaders } from '../telesign/signature.js';
 import { autocannon } from './lib/autocannon.js';
 import { newProfile, profilesIn, summarizeProfile } from './lib/cpu-profile.js';
 import { flag, option, save, step } from './lib/harness.js';
@@ -34,27 +25,8 @@ try {
     requests: [
       {
         setupRequest: (req: Record<string, unknown>) => {
-          const now = new Date().toISOString();
-          const raw = JSON.stringify({
-            reference_id: randomBytes(16).toString('hex').toUpperCase(),
-            status: { code: 1500, description: 'Delivered to customer', updated_on: now },
-            submit_timestamp: now,
-            errors: [],
-            sub_resource: 'mo_sms',
-            user_response: {
-              phone_number: `1555${String(n++ % 500).padStart(7, '0')}`,
-              sender_id: stack.channel.supportNumber,
-              mo_message: 'profile',
-            },
-          });
-          return {
-            ...req,
-            body: raw,
-            headers: {
-              'content-type': 'application/json',
-              ...callbackHeaders(stack.channel.customerId, stack.channel.apiKey, raw),
-            },
-          };
+          const mo = stack.mo(`1555${String(n++ % 500).padStart(7, '0')}`, 'profile');
+          return { ...req, body: mo.raw, headers: mo.headers };
         },
       },
     ],

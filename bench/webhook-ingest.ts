@@ -1,21 +1,4 @@
-/**
- * Webhook ingest: signed mo_sms callbacks with autocannon against the API process of the full local stack (Temporal
- * dev server, embedded PostgreSQL with fsync on, API and worker as separate processes, TeleSign simulator for the
- * automated replies). Each run measures, back to back on the same machine:
- *   1. a bare Hono handler (bench/lib/bare-hono.ts, its own process) at full speed — the reference throughput;
- *   2. our webhook at full speed (throughput, and ratio to 1.);
- *   3. our webhook at a fixed 1,000 callbacks/s (ack latency median/p99 at the target rate).
- * Afterwards every 200 must be a row in the inbox.
- *
- * With --no-worker the conversation workflows are started and signalled but no worker runs them: what the ack path
- * (API, PostgreSQL, the hand-over to the Temporal server) costs when the workers are on other machines.
- *
- *   npm run bench:webhook-ingest -- [--runs 3] [--seconds 10] [--connections 20] [--rate 1000] [--customers 1000]
- *                                   [--no-worker]
- */
-import { randomBytes } from 'node:crypto';
 import { freePort } from '../dev/temporal-dev-server.js';
-import { callbackHeaders } from '../telesign/signature.js';
 import { autocannon } from './lib/autocannon.js';
 import { flag, load, median, option, save, spawnNode, step, until } from './lib/harness.js';
 import { startAppStack } from './lib/stack.js';
@@ -38,31 +21,14 @@ try {
   await until(async () => bare.output().includes('listening'), 30_000, 'bare hono');
 
   let seq = 0;
-  const request = (customerId: string, apiKey: string) => ({
-    setupRequest: (req: Record<string, unknown>) => {
+  // Every request a new signed mo_sms (autocannon calls setupRequest per request).
+  const req = {
+    setupRequest: (r: Record<string, unknown>) => {
       const n = seq++;
-      const now = new Date().toISOString();
-      const raw = JSON.stringify({
-        reference_id: randomBytes(16).toString('hex').toUpperCase(),
-        status: { code: 1500, description: 'Delivered to customer', updated_on: now },
-        submit_timestamp: now,
-        errors: [],
-        sub_resource: 'mo_sms',
-        user_response: {
-          phone_number: `1555${String(n % customers).padStart(7, '0')}`,
-          sender_id: stack.channel.supportNumber,
-          mo_message: `load ${n}`,
-          iso_country_code: 'US',
-        },
-      });
-      return {
-        ...req,
-        body: raw,
-        headers: { 'content-type': 'application/json', ...callbackHeaders(customerId, apiKey, raw) },
-      };
+      const mo = stack.mo(`1555${String(n % customers).padStart(7, '0')}`, `load ${n}`);
+      return { ...r, body: mo.raw, headers: mo.headers };
     },
-  });
-  const req = request(stack.channel.customerId, stack.channel.apiKey);
+  };
   const ours = (extra: Record<string, unknown>) =>
     autocannon({ url: stack.webhookUrl, method: 'POST', connections, requests: [req], ...extra });
   const bareUrl = `http://127.0.0.1:${barePort}/webhooks/telesign/${stack.channel.accountId}`;

@@ -4,6 +4,7 @@ import type { Db } from '../../db/client.js';
 import { createGroupCommit } from '../../lib/group-commit.js';
 import type { Logger } from '../../lib/logger.js';
 import { metrics } from '../../lib/metrics.js';
+import { conversationWorkflowId } from '../../temporal/ids.js';
 import { type HandedOver, type MoHandOver, markHandedOver } from './hand-over.js';
 import { attemptHandOver } from './relay.js';
 
@@ -61,7 +62,7 @@ export function createImmediateHandOver(
         return;
       }
       waiting++;
-      const key = `${mo.accountId}:${mo.supportNumber}:${mo.customerNumber}`;
+      const key = conversationWorkflowId(mo.accountId, mo.supportNumber, mo.customerNumber);
       const tail: Promise<void> = (lanes.get(key) ?? Promise.resolve())
         .then(acquire)
         .then(() => attemptHandOver(deps, mo, 'immediate', mark).finally(release))

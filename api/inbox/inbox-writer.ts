@@ -25,9 +25,8 @@ export function createInboxWriter(db: Db, opts: { maxBatch?: number; maxInFlight
     }): Promise<StoreResult> {
       const { parsed } = input;
       if (parsed.kind === 'mo_sms') return mos.add({ ...input, parsed });
-      return storeCallback(db, input);
+      return storeCallback(db, { ...input, parsed });
     },
-    drain: () => mos.drain(),
   };
 }
 

@@ -6,6 +6,7 @@ import { inbox } from '../../db/schema/index.js';
 import { withDeadline } from '../../lib/deadline.js';
 import type { Logger } from '../../lib/logger.js';
 import { metrics } from '../../lib/metrics.js';
+import { conversationWorkflowId } from '../../temporal/ids.js';
 import { type HandedOver, handOverMo, type MoHandOver } from './hand-over.js';
 import { parseCallback } from './parse-callback.js';
 import { toHandOver } from './store-callback.js';
@@ -91,7 +92,9 @@ export function startInboxRelay(deps: RelayDeps, opts: { intervalMs?: number; ba
     for (const row of batch) {
       const parsed = parseCallback(row.payload);
       const key =
-        parsed.kind === 'mo_sms' ? `${row.account_id}:${parsed.supportNumber}:${parsed.customerNumber}` : row.id;
+        parsed.kind === 'mo_sms'
+          ? conversationWorkflowId(row.account_id, parsed.supportNumber, parsed.customerNumber)
+          : row.id;
       lanes.set(key, [...(lanes.get(key) ?? []), row]);
     }
     let delivered = 0;

@@ -101,22 +101,17 @@ function asObject(payload: unknown): Record<string, unknown> {
 }
 
 /**
- * Commits one verified callback to the durable inbox (the 200 is sent only after this resolves). MO: held while
- * the SMS channel is switched off, unroutable when no channel of this account serves the number, else pending.
- * DLR: applied in the same transaction that records it. Anything else: recorded as ignored.
+ * Commits one verified callback other than an MO (those go through storeMoBatch) to the durable inbox; the 200 is
+ * sent only after this resolves. DLR: applied in the same transaction that records it. Anything else: recorded as
+ * ignored.
  */
 export async function storeCallback(
   db: Db,
-  input: { accountId: string; rawBody: string; payload: unknown; parsed: ParsedCallback },
+  input: { accountId: string; rawBody: string; payload: unknown; parsed: Exclude<ParsedCallback, ParsedMo> },
 ): Promise<StoreResult> {
   const { accountId, parsed } = input;
   const payload = asObject(input.payload);
   const base = { accountId, rawBody: input.rawBody, payload };
-
-  if (parsed.kind === 'mo_sms') {
-    const [result] = await storeMoBatch(db, [{ accountId, rawBody: input.rawBody, payload, parsed }]);
-    return result as StoreResult;
-  }
 
   if (parsed.kind === 'dlr') {
     return db.transaction(async (tx) => {

@@ -39,18 +39,18 @@ async function storedMos(froms: string[]): Promise<MoHandOver[]> {
 
 const deps = () => ({ db: s.db.db, temporal: s.temporal, logger: createLogger('silent'), config: s.config });
 
-const statuses = async (mos: MoHandOver[]) =>
-  (
-    await s.db.db
-      .select()
-      .from(inbox)
-      .where(
-        inArray(
-          inbox.id,
-          mos.map((m) => m.inboxId),
-        ),
-      )
-  ).reduce<Record<string, string>>((byId, r) => Object.assign(byId, { [r.id]: r.status }), {});
+const rowsOf = (mos: MoHandOver[]) =>
+  s.db.db
+    .select()
+    .from(inbox)
+    .where(
+      inArray(
+        inbox.id,
+        mos.map((m) => m.inboxId),
+      ),
+    );
+
+const statuses = async (mos: MoHandOver[]) => Object.fromEntries((await rowsOf(mos)).map((r) => [r.id, r.status]));
 
 const deferredCount = async () =>
   (await metrics.inboxHandOvers.get()).values.find(
@@ -66,15 +66,7 @@ describe('immediate hand-over', () => {
     await handOver.drain();
     expect(handOver.waiting).toBe(0);
     expect(Object.values(await statuses(mos))).toEqual(Array(12).fill('delivered'));
-    const rows = await s.db.db
-      .select()
-      .from(inbox)
-      .where(
-        inArray(
-          inbox.id,
-          mos.map((m) => m.inboxId),
-        ),
-      );
+    const rows = await rowsOf(mos);
     expect(rows.map((r) => r.workflowId)).toEqual(rows.map(() => expect.stringContaining(`:${SUPPORT}:`)));
   });
 
