@@ -54,6 +54,17 @@ const schema = z
     BOOTSTRAP_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     INBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(50).default(1000),
+    /** An MO handed over this long ago without a transcript row is handed over again (the sweeper). */
+    INBOX_SWEEP_AFTER_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+    /** Retention: inbox payloads (raw body, JSON) and delivery-status events are kept this long. */
+    RETENTION_PAYLOAD_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+    /**
+     * Retention: inbox rows themselves (their dedup key, so a late TeleSign retry is still recognised) are kept this
+     * long, then deleted. Must be at least RETENTION_PAYLOAD_DAYS.
+     */
+    RETENTION_INBOX_ROW_DAYS: z.coerce.number().int().min(1).max(3650).default(400),
+    /** Retention: live events (the SSE outbox; clients resume from it only for minutes) are kept this long. */
+    RETENTION_EVENTS_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
     WEBHOOK_MAX_BODY_BYTES: z.coerce
       .number()
       .int()
@@ -74,6 +85,10 @@ const schema = z
     /** Worker: a prebuilt workflow bundle elsewhere than dist/workflow-bundle.js. */
     TEMPORAL_WORKFLOW_BUNDLE: z.string().min(1).optional(),
     METRICS_ENABLED: boolish.default(true),
+  })
+  .refine((e) => e.RETENTION_INBOX_ROW_DAYS >= e.RETENTION_PAYLOAD_DAYS, {
+    path: ['RETENTION_INBOX_ROW_DAYS'],
+    message: 'must be at least RETENTION_PAYLOAD_DAYS (the dedup key outlives the payload)',
   })
   .transform((e) => ({
     ...e,

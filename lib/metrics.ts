@@ -25,6 +25,29 @@ export const metrics = {
     labelNames: ['path', 'outcome'] as const,
     registers: [registry],
   }),
+  inboxSwept: new Counter({
+    name: 'smsdesk_inbox_swept_total',
+    help: 'Inbound SMS handed over again by the sweeper because no transcript row appeared after the hand-over',
+    registers: [registry],
+  }),
+  sendLookups: new Counter({
+    name: 'smsdesk_send_lookups_total',
+    help: 'TeleSign look-ups before re-sending an SMS whose earlier attempt has an unknown outcome, by result',
+    labelNames: ['by', 'result'] as const,
+    registers: [registry],
+  }),
+  sendDuplicates: new Counter({
+    name: 'smsdesk_send_duplicates_total',
+    help: 'Outbound SMS that may have reached TeleSign twice (resent after an unknown outcome no look-up could settle), or did (a second reference id reported for one message)',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  }),
+  retentionPurged: new Counter({
+    name: 'smsdesk_retention_purged_total',
+    help: 'Rows purged by the retention job, by table and action (payload nulled or row deleted)',
+    labelNames: ['table', 'action'] as const,
+    registers: [registry],
+  }),
   sends: new Counter({
     name: 'smsdesk_sends_total',
     help: 'Outbound SMS send attempts by outcome and TeleSign status code',

@@ -25,6 +25,8 @@ export type InboundSms = {
   referenceId: string;
   text: string;
   receivedAt: string;
+  /** The inbox row's sequence: the order TeleSign's callbacks were committed in (per conversation). */
+  inboxSeq?: number;
   flags?: Record<string, boolean>;
   /** TeleSign keyword handling, when enabled on the account: 'stop' | 'start' | 'help' | 'generic'. */
   action?: string;

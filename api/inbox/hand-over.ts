@@ -1,7 +1,10 @@
 import type { Client } from '@temporalio/client';
-import { sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Config } from '../../config/env.js';
 import type { Db } from '../../db/client.js';
+import { inbox } from '../../db/schema/index.js';
+import type { Logger } from '../../lib/logger.js';
+import { metrics } from '../../lib/metrics.js';
 import { conversationWorkflowId } from '../../temporal/ids.js';
 import { CustomerNumberKey, SupportNumberKey } from '../../temporal/search-attributes.js';
 import type { conversationWorkflow } from '../../workflows/conversation-workflow.js';
@@ -60,4 +63,46 @@ export async function handOverMo(
   });
   await mark({ inboxId: mo.inboxId, workflowId });
   return workflowId;
+}
+
+export type HandOverDeps = {
+  db: Db;
+  temporal: Client;
+  logger: Logger;
+  config: Pick<Config, 'TEMPORAL_TASK_QUEUE'>;
+};
+
+export type HandOverPath = 'immediate' | 'relay';
+
+/** How long one signalWithStart may take before we call Temporal unreachable. */
+const HAND_OVER_TIMEOUT_MS = 5000;
+
+/**
+ * One hand-over attempt with bookkeeping. On failure the row stays pending with exponential backoff (1 s … 60 s,
+ * jittered) for the relay. Never throws.
+ */
+export async function attemptHandOver(
+  deps: HandOverDeps,
+  mo: MoHandOver,
+  path: HandOverPath,
+  mark?: (item: HandedOver) => Promise<void>,
+): Promise<boolean> {
+  try {
+    await deps.temporal.connection.withDeadline(Date.now() + HAND_OVER_TIMEOUT_MS, () => handOverMo(deps, mo, mark));
+    metrics.inboxHandOvers.inc({ path, outcome: 'delivered' });
+    return true;
+  } catch (err) {
+    metrics.inboxHandOvers.inc({ path, outcome: 'failed' });
+    deps.logger.warn({ err, inboxId: mo.inboxId, path }, 'hand-over to Temporal failed; the inbox relay will retry');
+    await deps.db
+      .update(inbox)
+      .set({
+        attempts: sql`${inbox.attempts} + 1`,
+        lastError: String((err as Error)?.message ?? err).slice(0, 500),
+        nextAttemptAt: sql`now() + least(60, power(2, ${inbox.attempts})) * (0.75 + random() * 0.5) * interval '1 second'`,
+      })
+      .where(and(eq(inbox.id, mo.inboxId), eq(inbox.status, 'pending')))
+      .catch((e) => deps.logger.error({ err: e, inboxId: mo.inboxId }, 'could not record the failed hand-over'));
+    return false;
+  }
 }

@@ -1,154 +1,89 @@
-import type { Client } from '@temporalio/client';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Config } from '../../config/env.js';
-import type { Db } from '../../db/client.js';
-import { inbox } from '../../db/schema/index.js';
 import { withDeadline } from '../../lib/deadline.js';
-import type { Logger } from '../../lib/logger.js';
-import { metrics } from '../../lib/metrics.js';
-import { conversationWorkflowId } from '../../temporal/ids.js';
-import { type HandedOver, handOverMo, type MoHandOver } from './hand-over.js';
-import { parseCallback } from './parse-callback.js';
-import { toHandOver } from './store-callback.js';
+import { backfillConversationKeys, drainConversation } from './conversation-lane.js';
+import type { HandOverDeps } from './hand-over.js';
+import { sweepUnrecorded } from './sweeper.js';
 
-export type RelayDeps = {
-  db: Db;
-  temporal: Client;
-  logger: Logger;
-  config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'INBOX_RELAY_INTERVAL_MS'>;
+export type RelayDeps = HandOverDeps & {
+  config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'INBOX_RELAY_INTERVAL_MS' | 'INBOX_SWEEP_AFTER_SECONDS'>;
 };
 
-/** How long one signalWithStart may take before we call Temporal unreachable. */
-const HAND_OVER_TIMEOUT_MS = 5000;
-/** Conversations handed over at once by one relay pass. */
+/** Conversations drained at once by one relay pass. */
 const RELAY_CONCURRENCY = 16;
-/** A claimed batch is invisible to other replicas for this long (longer than a batch can take). */
-const LEASE = sql`interval '60 seconds'`;
-/** Shorter than the lease, so a pass given up on cannot overlap a later claim of the same rows for long. */
+/** A query stuck on a connection that died mid-outage must not freeze the relay: give up on the pass and retry. */
 const PASS_DEADLINE_MS = 30_000;
 
 /**
- * One hand-over attempt with bookkeeping. On failure the row stays pending with exponential backoff (1 s … 60 s,
- * jittered) for the relay. Never throws.
- */
-export async function attemptHandOver(
-  deps: Omit<RelayDeps, 'config'> & { config: Pick<Config, 'TEMPORAL_TASK_QUEUE'> },
-  mo: MoHandOver,
-  path: 'immediate' | 'relay',
-  mark?: (item: HandedOver) => Promise<void>,
-): Promise<boolean> {
-  try {
-    await deps.temporal.connection.withDeadline(Date.now() + HAND_OVER_TIMEOUT_MS, () => handOverMo(deps, mo, mark));
-    metrics.inboxHandOvers.inc({ path, outcome: 'delivered' });
-    return true;
-  } catch (err) {
-    metrics.inboxHandOvers.inc({ path, outcome: 'failed' });
-    deps.logger.warn({ err, inboxId: mo.inboxId, path }, 'hand-over to Temporal failed; the inbox relay will retry');
-    await deps.db
-      .update(inbox)
-      .set({
-        attempts: sql`${inbox.attempts} + 1`,
-        lastError: String((err as Error)?.message ?? err).slice(0, 500),
-        nextAttemptAt: sql`now() + least(60, power(2, ${inbox.attempts})) * (0.75 + random() * 0.5) * interval '1 second'`,
-      })
-      .where(and(eq(inbox.id, mo.inboxId), eq(inbox.status, 'pending')))
-      .catch((e) => deps.logger.error({ err: e, inboxId: mo.inboxId }, 'could not record the failed hand-over'));
-    return false;
-  }
-}
-
-/**
- * The inbox relay: hands pending inbound SMS to Temporal until delivered. Safe with several API replicas: a batch is
- * claimed with FOR UPDATE SKIP LOCKED and leased by moving next_attempt_at, so no two replicas work on one row; a
- * hand-over that is repeated anyway (crash after signalling) is deduped by the workflow and the unique
- * messages.provider_reference_id. Rows go in arrival order; the first failure ends the batch (Temporal is down).
+ * The inbox relay: hands pending inbound SMS to Temporal until delivered, on every API replica. A pass picks the
+ * conversations whose oldest pending MO is due (its immediate grace or retry backoff is over) and drains each through
+ * its lane (conversation-lane.ts), so one conversation's SMS go strictly in inbox order whichever replica or path hands
+ * them over. A hand-over that is repeated anyway (crash after signalling) is deduped by the workflow and the unique
+ * messages.provider_reference_id. Now and then it also runs the sweeper (sweeper.ts).
  */
 export function startInboxRelay(deps: RelayDeps, opts: { intervalMs?: number; batchSize?: number } = {}) {
   const intervalMs = opts.intervalMs ?? deps.config.INBOX_RELAY_INTERVAL_MS;
   const batchSize = opts.batchSize ?? 50;
+  const sweepEveryMs = Math.max(1000, Math.min(10_000, (deps.config.INBOX_SWEEP_AFTER_SECONDS * 1000) / 4));
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
-  let running: Promise<number> | undefined;
+  let running: Promise<unknown> | undefined;
+  let lastSweep = 0;
 
-  async function runOnce(): Promise<number> {
-    const rows = await deps.db.execute<{
-      id: string;
-      account_id: string;
-      payload: unknown;
-      received_at: string | Date;
-    }>(sql`
-      update inbox set next_attempt_at = now() + ${LEASE}
-      where id in (
-        select id from inbox
-        where status = 'pending' and kind = 'mo_sms' and next_attempt_at <= now()
-        order by received_at, id
-        limit ${batchSize}
-        for update skip locked)
-      returning id, account_id, payload, received_at`);
-    const batch = [...rows].sort((a, b) => +new Date(a.received_at) - +new Date(b.received_at));
-    // Hand-overs are one Temporal round trip each; done one by one the relay drained only a few per second after an
-    // outage (bench/fault suite). Different conversations go concurrently, one conversation's SMS stay in order.
-    const lanes = new Map<string, typeof batch>();
-    for (const row of batch) {
-      const parsed = parseCallback(row.payload);
-      const key =
-        parsed.kind === 'mo_sms'
-          ? conversationWorkflowId(row.account_id, parsed.supportNumber, parsed.customerNumber)
-          : row.id;
-      lanes.set(key, [...(lanes.get(key) ?? []), row]);
-    }
+  /** One pass; `more` when a full batch was picked (more may be waiting). */
+  async function runOnce(): Promise<{ delivered: number; more: boolean }> {
+    await backfillConversationKeys(deps);
+    const due = await deps.db.execute<{ conversation_key: string }>(sql`
+      select conversation_key from (
+        select distinct on (conversation_key) conversation_key, seq, next_attempt_at
+        from inbox
+        where status = 'pending' and conversation_key is not null
+        order by conversation_key, seq) heads
+      where next_attempt_at <= now()
+      order by seq
+      limit ${batchSize}`);
+    const queue = due.map((r) => r.conversation_key);
+    const picked = queue.length;
     let delivered = 0;
     let failed = false;
-    const untried: string[] = [];
-    const runLane = async (lane: typeof batch) => {
-      for (const row of lane) {
-        if (failed) {
-          untried.push(row.id);
-          continue;
-        }
-        const parsed = parseCallback(row.payload);
-        if (parsed.kind !== 'mo_sms') {
-          await deps.db
-            .update(inbox)
-            .set({ status: 'ignored', lastError: 'stored payload is not a usable mo_sms' })
-            .where(eq(inbox.id, row.id));
-          continue;
-        }
-        const ok = await attemptHandOver(
-          deps,
-          toHandOver(row.id, row.account_id, parsed, new Date(row.received_at)),
-          'relay',
-        );
-        if (ok) delivered++;
-        else failed = true; // Temporal is down: stop starting hand-overs, the rest waits.
-      }
-    };
-    const queue = [...lanes.values()];
+    // Hand-overs are one Temporal round trip each: different conversations go concurrently, each in its own order.
     await Promise.all(
       Array.from({ length: Math.min(RELAY_CONCURRENCY, queue.length) }, async () => {
-        for (let lane = queue.shift(); lane; lane = queue.shift()) await runLane(lane);
+        for (let key = queue.shift(); key && !failed; key = queue.shift()) {
+          const r = await drainConversation(deps, key, 'relay');
+          delivered += r.delivered;
+          if (r.state === 'failed') failed = true; // Temporal is down: the rest waits for the next pass.
+        }
       }),
     );
-    if (untried.length) {
-      await deps.db
-        .update(inbox)
-        .set({ nextAttemptAt: sql`now() + interval '1 second'` })
-        .where(and(inArray(inbox.id, untried), eq(inbox.status, 'pending')));
-    }
-    return delivered;
+    return { delivered, more: picked >= batchSize && !failed };
   }
 
   const tick = async () => {
     if (stopped) return;
-    // A query stuck on a connection that died mid-outage must not freeze the relay: give up on the pass and retry.
-    running = withDeadline(runOnce(), PASS_DEADLINE_MS, `relay pass took over ${PASS_DEADLINE_MS} ms`).catch((err) => {
-      deps.logger.warn({ err }, 'inbox relay pass failed');
-      return 0;
-    });
-    const n = await running;
-    running = undefined;
+    const pass = withDeadline(runOnce(), PASS_DEADLINE_MS, `relay pass took over ${PASS_DEADLINE_MS} ms`).catch(
+      (err) => {
+        deps.logger.warn({ err }, 'inbox relay pass failed');
+        return { delivered: 0, more: false };
+      },
+    );
+    running = pass;
     // A full batch means more is waiting: go again at once.
-    if (!stopped) timer = setTimeout(tick, n >= batchSize ? 0 : intervalMs);
+    let { more } = await pass;
+    if (!stopped && Date.now() - lastSweep >= sweepEveryMs) {
+      lastSweep = Date.now();
+      const sweep = withDeadline(sweepUnrecorded(deps), PASS_DEADLINE_MS, 'inbox sweep timed out').then(
+        (swept) => swept.length,
+        (err) => {
+          deps.logger.warn({ err }, 'inbox sweep failed');
+          return 0;
+        },
+      );
+      running = sweep;
+      if ((await sweep) > 0) more = true; // re-pended rows: hand them over at once
+    }
+    running = undefined;
+    if (!stopped) timer = setTimeout(tick, more ? 0 : intervalMs);
   };
   timer = setTimeout(tick, 0);
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { inbox } from '../../db/schema/index.js';
+import { conversationWorkflowId } from '../../temporal/ids.js';
 import { applyDlr } from './apply-dlr.js';
 import type { MoHandOver } from './hand-over.js';
 import type { ParsedCallback, ParsedMo } from './parse-callback.js';
@@ -19,7 +20,13 @@ export type StoreResult = {
 /** Grace before the relay may pick up a fresh MO, so it does not race the webhook's own immediate hand-over. */
 const IMMEDIATE_GRACE = sql`now() + interval '30 seconds'`;
 
-export function toHandOver(inboxId: string, accountId: string, mo: ParsedMo, receivedAt: Date): MoHandOver {
+export function toHandOver(
+  inboxId: string,
+  accountId: string,
+  mo: ParsedMo,
+  receivedAt: Date,
+  inboxSeq?: number,
+): MoHandOver {
   return {
     inboxId,
     accountId,
@@ -30,6 +37,7 @@ export function toHandOver(inboxId: string, accountId: string, mo: ParsedMo, rec
       referenceId: mo.referenceId,
       text: mo.text,
       receivedAt: (mo.submittedAt ?? receivedAt).toISOString(),
+      ...(inboxSeq !== undefined ? { inboxSeq } : {}),
       ...(Object.keys(mo.flags).length ? { flags: mo.flags } : {}),
       ...(mo.action ? { action: mo.action } : {}),
     },
@@ -73,13 +81,14 @@ export async function storeMoBatch(db: Db, items: MoToStore[]): Promise<StoreRes
           referenceId: i.parsed.referenceId,
           subResource: 'mo_sms',
           status,
+          conversationKey: conversationWorkflowId(i.accountId, i.parsed.supportNumber, i.parsed.customerNumber),
           flags: i.parsed.flags,
           ...(status === 'pending' ? { nextAttemptAt: IMMEDIATE_GRACE } : {}),
         };
       }),
     )
     .onConflictDoNothing({ target: inbox.dedupKey })
-    .returning({ id: inbox.id, dedupKey: inbox.dedupKey, receivedAt: inbox.receivedAt });
+    .returning({ id: inbox.id, dedupKey: inbox.dedupKey, receivedAt: inbox.receivedAt, seq: inbox.seq });
   const stored = new Map(rows.map((r) => [r.dedupKey, r]));
   return items.map((i) => {
     const row = stored.get(keyOf(i));
@@ -89,7 +98,7 @@ export async function storeMoBatch(db: Db, items: MoToStore[]): Promise<StoreRes
     return {
       stored: true,
       status,
-      ...(status === 'pending' ? { handOver: toHandOver(row.id, i.accountId, i.parsed, row.receivedAt) } : {}),
+      ...(status === 'pending' ? { handOver: toHandOver(row.id, i.accountId, i.parsed, row.receivedAt, row.seq) } : {}),
     };
   });
 }

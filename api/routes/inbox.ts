@@ -16,7 +16,10 @@ const InboxItem = z
     status: z.enum(STATUSES),
     referenceId: z.string().nullable(),
     subResource: z.string().nullable(),
-    payload: z.record(z.string(), z.unknown()),
+    payload: z
+      .record(z.string(), z.unknown())
+      .nullable()
+      .openapi({ description: 'null once the payload retention passed' }),
     flags: z.record(z.string(), z.boolean()),
     attempts: z.number().int(),
     nextAttemptAt: z.string(),

@@ -1,4 +1,16 @@
-import { index, integer, jsonb, pgEnum, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 /**
  * The durable inbox: every callback TeleSign sent us that we answered 200, exactly as received. A row is committed
@@ -30,8 +42,9 @@ export const inbox = pgTable(
     dedupKey: text().notNull().unique(),
     referenceId: text(),
     subResource: text(),
-    rawBody: text().notNull(),
-    payload: jsonb().$type<Record<string, unknown>>().notNull(),
+    /** Null once the payload retention passed (the row and its dedup key stay longer: activities/retention.ts). */
+    rawBody: text(),
+    payload: jsonb().$type<Record<string, unknown>>(),
     status: inboxStatusEnum().notNull().default('pending'),
     /** e.g. { textOverLimit: true } for MO text over 1,600 characters (kept whole). */
     flags: jsonb().$type<Record<string, boolean>>().notNull().default({}),
@@ -42,9 +55,32 @@ export const inbox = pgTable(
     deliveredAt: timestamp({ withTimezone: true }),
     /** Workflow the MO was handed to. */
     workflowId: text(),
+    /**
+     * Commit order: MOs of one conversation are handed over strictly in this order (api/inbox/conversation-lane.ts)
+     * and it travels in the signal as `inboxSeq`.
+     */
+    seq: bigint({ mode: 'number' }).notNull().generatedAlwaysAsIdentity(),
+    /** The conversation (workflow id) an MO belongs to: the unit of ordering. Null for DLRs and other callbacks. */
+    conversationKey: text(),
+    /** Last time the sweeper handed this MO over again because no transcript row appeared. */
+    sweptAt: timestamp({ withTimezone: true }),
   },
   (t) => [
     index('inbox_pending_idx').on(t.status, t.nextAttemptAt),
     index('inbox_account_idx').on(t.accountId, t.receivedAt),
+    uniqueIndex('inbox_seq_uq').on(t.seq),
+    index('inbox_conversation_pending_idx').on(t.conversationKey, t.seq).where(sql`status = 'pending'`),
+    index('inbox_delivered_mo_idx').on(t.deliveredAt).where(sql`kind = 'mo_sms' and status = 'delivered'`),
+    index('inbox_received_idx').on(t.receivedAt),
   ],
 );
+
+/**
+ * Who is handing one conversation's MOs over right now. A lease, not a held transaction: the holder signals Temporal
+ * between statements without pinning a pool connection; a crashed holder's lease simply runs out.
+ */
+export const inboxLanes = pgTable('inbox_lanes', {
+  conversationKey: text().primaryKey(),
+  owner: text().notNull(),
+  leasedUntil: timestamp({ withTimezone: true }).notNull(),
+});

@@ -55,10 +55,18 @@ describe('Temporal outage during callbacks', () => {
       for (const body of bodies.slice(0, 3)) expect((await postCallback(s.app, acc, body)).status).toBe(200);
       expect(Date.now() - started).toBeLessThan(5000);
 
-      // The immediate attempts fail; rows stay pending with the failure recorded.
+      // The immediate attempts fail; rows stay pending, each conversation's oldest with the failure recorded (the
+      // later ones of a conversation wait behind it: nothing may overtake it).
       await eventually(async () => {
-        const rows = await s.db.sql`select status, attempts, last_error from inbox where kind = 'mo_sms'`;
-        return rows.length === 12 && rows.every((r) => r.status === 'pending' && r.attempts >= 1 && r.last_error);
+        const rows = await s.db.sql`select status, attempts, last_error, conversation_key, seq from inbox
+          where kind = 'mo_sms' order by seq`;
+        const heads = rows.filter((r, i) => rows.findIndex((o) => o.conversation_key === r.conversation_key) === i);
+        return (
+          rows.length === 12 &&
+          rows.every((r) => r.status === 'pending') &&
+          heads.length === 4 &&
+          heads.every((r) => r.attempts >= 1 && r.last_error)
+        );
       }, 30_000);
 
       server = await startTemporalDevServer({ cli: inject('temporalCliPath'), port, uiPort: null });
