@@ -1,4 +1,4 @@
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Config } from '../config/env.js';
 import type { Db } from '../db/client.js';
@@ -8,7 +8,7 @@ import { renderAutomatedMessage } from '../domain/automated-messages.js';
 import { analyzeSms } from '../domain/sms-segments.js';
 import { metrics } from '../lib/metrics.js';
 import { decryptSecret, keyringFromConfig } from '../lib/secrets.js';
-import { createTelesignClient, TelesignError } from '../telesign/rest-client.js';
+import { createTelesignClient, type TelesignClient, TelesignError } from '../telesign/rest-client.js';
 import { classifyStatus } from '../telesign/status-codes.js';
 import { FailureTypes } from '../workflows/definitions.js';
 import { isOptedOut } from './consent.js';
@@ -37,7 +37,32 @@ export type DeliverResult = { status: 'sent' | 'delivered' | 'failed' | 'blocked
 type OutboundDeps = {
   db: Db;
   config: Pick<Config, 'TELESIGN_BASE_URL' | 'ENCRYPTION_KEY' | 'ENCRYPTION_KEY_ID' | 'ENCRYPTION_OLD_KEYS'>;
+  /** How TeleSign's answer is written when Postgres fails right after it (tests shorten it). */
+  recordRetry?: { attempts: number; firstDelayMs: number };
 };
+
+/** What TeleSign answered, kept as heartbeat details so a retried attempt records it instead of sending again. */
+type Accepted = { referenceId: string; statusCode: number; statusDescription: string };
+
+/** About 15 s in all: within the activity's 30 s start-to-close even after a 10 s TeleSign call. */
+const RECORD_RETRY = { attempts: 7, firstDelayMs: 250 };
+
+function heartbeatAccepted(a: Accepted): void {
+  try {
+    Context.current().heartbeat(a);
+  } catch {
+    // Not inside an activity (direct calls in tests): the look-up by external_id still covers a retry.
+  }
+}
+
+function acceptedFromHeartbeat(): Accepted | null {
+  try {
+    const d = Context.current().info.heartbeatDetails as Partial<Accepted> | undefined;
+    return d && typeof d.referenceId === 'string' && typeof d.statusCode === 'number' ? (d as Accepted) : null;
+  } catch {
+    return null;
+  }
+}
 
 /** Statuses after TeleSign got the message (or it was refused for good): never hand it over again. */
 const HANDED_OVER = ['sent', 'delivered', 'failed', 'blocked'] as const;
@@ -153,6 +178,102 @@ export function outboundActivities(deps: OutboundDeps) {
     return true;
   }
 
+  /**
+   * Writes TeleSign's acceptance (status and reference id, one transaction) with its own retry loop, so a Postgres
+   * error after TeleSign's 200 retries the write, not the send. Only moves forward from queued: a fast DLR may have
+   * set delivered already (then only the reference id is filled in).
+   */
+  async function recordAccepted(messageId: string, conversationId: string, a: Accepted): Promise<void> {
+    const { attempts, firstDelayMs } = deps.recordRetry ?? RECORD_RETRY;
+    const cls = classifyStatus(a.statusCode);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await db.transaction(async (tx) => {
+          const [row] = await tx
+            .update(messages)
+            .set({
+              status: cls.status === 'delivered' ? 'delivered' : 'sent',
+              providerStatusCode: a.statusCode,
+              providerStatusText: a.statusDescription,
+              providerReferenceId: sql`coalesce(${messages.providerReferenceId}, ${a.referenceId})`,
+              error: null,
+              updatedAt: sql`now()`,
+            })
+            .where(and(eq(messages.id, messageId), eq(messages.status, 'queued')))
+            .returning({ status: messages.status, code: messages.providerStatusCode });
+          if (!row) {
+            await tx
+              .update(messages)
+              .set({ providerReferenceId: a.referenceId })
+              .where(and(eq(messages.id, messageId), sql`${messages.providerReferenceId} is null`));
+            return;
+          }
+          await publishEvent(tx, {
+            type: 'message.status',
+            conversationId,
+            agentIds: await ownerOf(tx, conversationId),
+            data: { conversationId, messageId, status: row.status, providerStatusCode: row.code },
+          });
+        });
+        return;
+      } catch (err) {
+        if (attempt >= attempts) throw err;
+        try {
+          Context.current().heartbeat(a);
+        } catch {
+          // outside an activity
+        }
+        await new Promise((r) => setTimeout(r, Math.min(5000, firstDelayMs * 2 ** (attempt - 1))));
+      }
+    }
+  }
+
+  /**
+   * TeleSign's acceptance of an earlier attempt of this message, if there was one: from the heartbeat of the attempt
+   * that got the answer, else by asking TeleSign (by reference id when known, otherwise by our external_id). Null when
+   * no attempt reached TeleSign's answer or TeleSign has no such message: send. When TeleSign cannot tell (no
+   * look-up by external_id), the send goes ahead and is counted as a possible duplicate.
+   */
+  async function earlierSend(
+    client: TelesignClient,
+    messageId: string,
+    attempts: number,
+    knownReferenceId: string | null,
+  ): Promise<Accepted | null> {
+    const fromHeartbeat = acceptedFromHeartbeat();
+    if (fromHeartbeat) {
+      metrics.sendLookups.inc({ by: 'heartbeat', result: 'found' });
+      return fromHeartbeat;
+    }
+    if (attempts === 0) return null;
+    if (knownReferenceId) {
+      // A DLR already told us the reference id: TeleSign has it. Ask for its status; a failed look-up changes nothing.
+      const st = await client.getStatus(knownReferenceId).catch(() => null);
+      metrics.sendLookups.inc({ by: 'reference_id', result: 'found' });
+      return {
+        referenceId: knownReferenceId,
+        statusCode: st?.statusCode ?? 290,
+        statusDescription: st?.statusDescription ?? 'Message in progress',
+      };
+    }
+    const found = await client.findByExternalId(messageId);
+    if (!found.supported) {
+      metrics.sendLookups.inc({ by: 'external_id', result: 'unsupported' });
+      metrics.sendDuplicates.inc({ kind: 'possible' });
+      return null;
+    }
+    const first = found.messages[0];
+    metrics.sendLookups.inc({ by: 'external_id', result: first ? 'found' : 'not_found' });
+    if (found.messages.length > 1) metrics.sendDuplicates.inc({ kind: 'confirmed' }, found.messages.length - 1);
+    return first
+      ? {
+          referenceId: first.referenceId,
+          statusCode: first.statusCode ?? 290,
+          statusDescription: first.statusDescription,
+        }
+      : null;
+  }
+
   async function deliverOutbound(input: DeliverInput): Promise<DeliverResult> {
     const msg = await db.query.messages.findFirst({ where: eq(messages.id, input.messageId) });
     if (!msg) throw ApplicationFailure.nonRetryable(`message ${input.messageId} does not exist`, FailureTypes.Invalid);
@@ -177,6 +298,14 @@ export function outboundActivities(deps: OutboundDeps) {
       customerId: account.customerId,
       apiKey: decryptSecret(account.apiKeyCiphertext, keyring),
     });
+    // An earlier attempt reached the call and its outcome is unknown (timeout, worker killed, Postgres failing after
+    // TeleSign's answer): find out what TeleSign has before sending again.
+    const earlier = await earlierSend(client, msg.id, msg.attempts, msg.providerReferenceId);
+    if (earlier) {
+      await recordAccepted(msg.id, msg.conversationId, earlier);
+      return { status: 'sent', referenceId: earlier.referenceId };
+    }
+    // The durable "send attempt" record, written before the call: a retry knows it must look before sending.
     await db
       .update(messages)
       .set({ attempts: sql`${messages.attempts} + 1` })
@@ -189,24 +318,15 @@ export function outboundActivities(deps: OutboundDeps) {
         senderId: input.supportNumber,
         externalId: msg.id,
       });
-      const cls = classifyStatus(res.statusCode);
-      // Only move forward from queued: a fast DLR may already have set delivered.
-      await setStatus(
-        msg.id,
-        msg.conversationId,
-        {
-          status: cls.status === 'delivered' ? 'delivered' : 'sent',
-          providerStatusCode: res.statusCode,
-          providerStatusText: res.statusDescription,
-          error: null,
-        },
-        ['queued'],
-      );
-      await db
-        .update(messages)
-        .set({ providerReferenceId: res.referenceId })
-        .where(and(eq(messages.id, msg.id), sql`${messages.providerReferenceId} is null`));
+      const accepted = {
+        referenceId: res.referenceId,
+        statusCode: res.statusCode,
+        statusDescription: res.statusDescription,
+      };
+      heartbeatAccepted(accepted);
       metrics.sends.inc({ outcome: 'accepted', code: String(res.statusCode) });
+      // From here on TeleSign has the message: failures only retry the recording, never the send.
+      await recordAccepted(msg.id, msg.conversationId, accepted);
       return { status: 'sent', referenceId: res.referenceId };
     } catch (err) {
       if (!(err instanceof TelesignError)) throw err;

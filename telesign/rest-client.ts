@@ -182,6 +182,7 @@ export function createTelesignClient(opts: TelesignClientOptions) {
       const s = (r.body as Envelope).status;
       return { ...r, updatedOn: typeof s?.updated_on === 'string' ? s.updated_on : null };
     },
+    findByExternalId: (externalId: string) => findByExternalId(opts, externalId),
   };
 }
 
@@ -190,4 +191,82 @@ export type TelesignClient = ReturnType<typeof createTelesignClient>;
 function causeOf(e: Error): string {
   const c = (e as { cause?: { code?: string; message?: string } }).cause;
   return c ? ` (${c.code ?? c.message ?? ''})` : '';
+}
+
+/**
+ * What TeleSign knows about messages sent with one external_id: `unsupported` when the host does not offer this
+ * look-up (TeleSign documents only GET /v1/messaging/{reference_id}; our simulator answers
+ * GET /v1/messaging?external_id=… with `{ messages: [...] }`). Anything but a 200 carrying a `messages` array counts as
+ * unsupported, except transport errors and 5xx/429, which throw a retryable TelesignError like every other call.
+ */
+export type ExternalIdLookup =
+  | { supported: true; messages: { referenceId: string; statusCode: number | null; statusDescription: string }[] }
+  | { supported: false; httpStatus: number };
+
+export async function findByExternalId(opts: TelesignClientOptions, externalId: string): Promise<ExternalIdLookup> {
+  const baseUrl = opts.baseUrl.replace(/\/+$/, '');
+  const timeoutMs = opts.timeoutMs ?? 10_000;
+  // Signed over the path only, as TeleSign signs GET resources (the query string is not part of the resource).
+  const resource = '/v1/messaging';
+  const headers = requestAuthHeaders({
+    customerId: opts.customerId,
+    apiKey: opts.apiKey,
+    authMethod: opts.authMethod ?? 'basic',
+    method: 'GET',
+    resource,
+    body: '',
+  });
+  let res: Response;
+  let text: string;
+  try {
+    res = await (opts.fetch ?? fetch)(`${baseUrl}${resource}?${new URLSearchParams({ external_id: externalId })}`, {
+      method: 'GET',
+      headers: { ...headers, Accept: 'application/json' },
+      redirect: 'manual',
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    text = await res.text();
+  } catch (err) {
+    const e = err as Error;
+    const timedOut = e.name === 'TimeoutError' || e.name === 'AbortError';
+    throw new TelesignError({
+      httpStatus: null,
+      statusCode: null,
+      description: timedOut ? `no answer within ${timeoutMs} ms` : `${e.message}${causeOf(e)}`,
+      retryable: true,
+      kind: timedOut ? 'timeout' : 'network',
+    });
+  }
+  let body: { messages?: unknown; status?: { code?: unknown; description?: unknown } } = {};
+  try {
+    const v = JSON.parse(text) as unknown;
+    if (v && typeof v === 'object') body = v as typeof body;
+  } catch {
+    // not JSON: handled below
+  }
+  if (res.status >= 500 || res.status === 429) {
+    const statusCode = toCode(body.status?.code);
+    const { kind, retryable } = classifyHttpError(res.status, statusCode);
+    throw new TelesignError({
+      httpStatus: res.status,
+      statusCode,
+      description: typeof body.status?.description === 'string' ? body.status.description : text.slice(0, 200),
+      retryable,
+      kind,
+      body,
+    });
+  }
+  if (res.status !== 200 || !Array.isArray(body.messages)) return { supported: false, httpStatus: res.status };
+  const messages = (body.messages as Envelope[]).flatMap((m) =>
+    m && typeof m.reference_id === 'string'
+      ? [
+          {
+            referenceId: m.reference_id,
+            statusCode: toCode(m.status?.code),
+            statusDescription: typeof m.status?.description === 'string' ? m.status.description : '',
+          },
+        ]
+      : [],
+  );
+  return { supported: true, messages };
 }

@@ -3,6 +3,7 @@ import { setConsentIn } from '../../activities/consent.js';
 import type { Db } from '../../db/client.js';
 import { publishEvent } from '../../db/publish-event.js';
 import { conversations, messageStatusEvents, messages } from '../../db/schema/index.js';
+import { metrics } from '../../lib/metrics.js';
 import { classifyStatus } from '../../telesign/status-codes.js';
 import type { ParsedDlr } from './parse-callback.js';
 
@@ -43,6 +44,10 @@ export async function applyDlr(tx: Tx, accountId: string, dlr: ParsedDlr): Promi
   if (!found) return { outcome: 'unknown' };
 
   const cls = classifyStatus(dlr.statusCode);
+  // Our message id came back under a second reference id: TeleSign sent it twice. Counted once, on the final report.
+  if (cls.final && found.providerReferenceId && found.providerReferenceId !== dlr.referenceId) {
+    metrics.sendDuplicates.inc({ kind: 'confirmed' });
+  }
   await tx.insert(messageStatusEvents).values({
     messageId: found.id,
     statusCode: dlr.statusCode,

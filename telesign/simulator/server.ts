@@ -321,6 +321,25 @@ export async function startSimulator(opts: SimulatorOptions = {}) {
     });
   });
 
+  // Not a documented TeleSign endpoint: the look-up by our external_id that smsdesk tries before re-sending a message
+  // whose first attempt has an unknown outcome (a real TeleSign answers it otherwise, which the client tolerates).
+  app.get('/v1/messaging', async (c) => {
+    const gated = await gate(c, '');
+    if (gated instanceof Response) return gated;
+    const externalId = c.req.query('external_id');
+    if (!externalId) return tsError(c, 400, 12016, 'Missing required parameter external_id');
+    const found = [...messages.values()]
+      .filter((m) => m.customerId === gated.customerId && m.externalId === externalId)
+      .sort((a, b) => a.createdAt - b.createdAt);
+    return c.json({
+      external_id: externalId,
+      messages: found.map((m) => ({
+        reference_id: m.referenceId,
+        status: { code: m.statusCode, description: m.description, updated_on: m.updatedOn },
+      })),
+    });
+  });
+
   app.get('/v1/messaging/:referenceId', async (c) => {
     const gated = await gate(c, '');
     if (gated instanceof Response) return gated;
@@ -519,6 +538,8 @@ export async function startSimulator(opts: SimulatorOptions = {}) {
     },
     callbacks: () => callbacks,
     message: (referenceId: string) => messages.get(referenceId),
+    /** Every message accepted with this external_id (more than one means the client sent it twice). */
+    messagesWithExternalId: (externalId: string) => [...messages.values()].filter((m) => m.externalId === externalId),
     /** Waits until every callback now in flight finished (delivered or gave up). */
     async settle() {
       while (pending.size > 0) await Promise.allSettled([...pending]);
