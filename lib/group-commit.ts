@@ -25,9 +25,28 @@ export class GroupCommitFull extends Error {
   }
 }
 
+/** Thrown to a batch's callers when its flush did not settle within `flushTimeoutMs`. */
+export class GroupCommitTimeout extends Error {
+  constructor(ms: number) {
+    super(`the commit did not finish within ${ms} ms`);
+    this.name = 'GroupCommitTimeout';
+  }
+}
+
 export function createGroupCommit<I, O>(
   flush: (items: I[]) => Promise<(O | ItemFailure)[]>,
-  opts: { maxBatch?: number; maxInFlight?: number; maxQueued?: number } = {},
+  opts: {
+    maxBatch?: number;
+    maxInFlight?: number;
+    maxQueued?: number;
+    /**
+     * Deadline of one flush. Past it the batch's callers get GroupCommitTimeout, its slot is freed for the next batch
+     * (a hung connection must not block every later commit), and `onTimeout` runs (e.g. to replace the connection).
+     * A flush that completes later is ignored: callers were told it failed, and the store dedupes their retries.
+     */
+    flushTimeoutMs?: number;
+    onTimeout?: () => void;
+  } = {},
 ): GroupCommit<I, O> {
   const maxBatch = opts.maxBatch ?? 256;
   const maxInFlight = opts.maxInFlight ?? 2;
@@ -51,9 +70,24 @@ export function createGroupCommit<I, O>(
     }
   };
 
+  const withTimeout = (p: Promise<(O | ItemFailure)[]>): Promise<(O | ItemFailure)[]> => {
+    const ms = opts.flushTimeoutMs;
+    if (ms === undefined) return p;
+    let timer: NodeJS.Timeout | undefined;
+    return Promise.race([
+      p,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          reject(new GroupCommitTimeout(ms));
+          opts.onTimeout?.();
+        }, ms);
+      }),
+    ]).finally(() => clearTimeout(timer));
+  };
+
   const run = async (batch: Waiting[]) => {
     try {
-      const results = await flush(batch.map((w) => w.item));
+      const results = await withTimeout(flush(batch.map((w) => w.item)));
       if (results.length !== batch.length) {
         throw new Error(`group commit: flush returned ${results.length} results for ${batch.length} items`);
       }

@@ -1,4 +1,4 @@
-import type { Db } from '../../db/client.js';
+import type { Db, DbHandle } from '../../db/client.js';
 import { createGroupCommit, ItemFailure } from '../../lib/group-commit.js';
 import type { ParsedCallback } from './parse-callback.js';
 import { type MoToStore, type StoreResult, storeCallback, storeMoBatch } from './store-callback.js';
@@ -8,13 +8,40 @@ import { type MoToStore, type StoreResult, storeCallback, storeMoBatch } from '.
  * in flight share the next one, so under load the inbox pays one fsync per batch instead of one per SMS, and a
  * quiet system still writes each SMS at once. Delivery reports and other callbacks keep their own transaction.
  */
-export function createInboxWriter(db: Db, opts: { maxBatch?: number; maxInFlight?: number; maxQueued?: number } = {}) {
-  const mos = createGroupCommit((items: MoToStore[]) => storeMosIsolatingFailures(db, items), {
+export function createInboxWriter(
+  db: Db,
+  opts: {
+    maxBatch?: number;
+    maxInFlight?: number;
+    maxQueued?: number;
+    /** Deadline of one batch write; keep it below the webhook's own answer deadline. */
+    flushTimeoutMs?: number;
+    /**
+     * Opens the writer's own small pool. With it, a batch that misses its deadline (a connection that hangs without
+     * closing) drops that pool — its sockets are destroyed, so hung statements fail instead of holding connections
+     * forever — and later batches run on a fresh one. Without it, `db` is used and only the deadline applies.
+     */
+    connect?: () => DbHandle;
+    onRecover?: (err: Error) => void;
+  } = {},
+) {
+  let own = opts.connect?.();
+  const current = () => own?.db ?? db;
+  const recover = () => {
+    if (!opts.connect) return;
+    const old = own;
+    own = opts.connect();
+    opts.onRecover?.(new Error('inbox write missed its deadline; reconnected'));
+    void old?.sql.end({ timeout: 0 }).catch(() => {});
+  };
+  const mos = createGroupCommit((items: MoToStore[]) => storeMosIsolatingFailures(current(), items), {
     maxBatch: opts.maxBatch ?? 200,
     maxInFlight: opts.maxInFlight ?? 2,
     // Beyond this the webhook answers 503 at once (TeleSign retries) instead of holding callbacks in memory while
     // PostgreSQL does not answer: 10 s of 1,000 callbacks/s.
     maxQueued: opts.maxQueued ?? 10_000,
+    flushTimeoutMs: opts.flushTimeoutMs ?? 2500,
+    onTimeout: recover,
   });
   return {
     store(input: {
@@ -25,8 +52,10 @@ export function createInboxWriter(db: Db, opts: { maxBatch?: number; maxInFlight
     }): Promise<StoreResult> {
       const { parsed } = input;
       if (parsed.kind === 'mo_sms') return mos.add({ ...input, parsed });
-      return storeCallback(db, { ...input, parsed });
+      return storeCallback(current(), { ...input, parsed });
     },
+    /** Closes the writer's own pool, if it has one. */
+    close: () => own?.sql.end({ timeout: 5 }),
   };
 }
 

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { createDb } from '../../db/client.js';
 import { messagingAccounts } from '../../db/schema/index.js';
 import { withDeadline } from '../../lib/deadline.js';
 import { ProblemError } from '../../lib/problem.js';
@@ -36,7 +37,12 @@ export function webhookRoutes(deps: ApiDeps) {
   const app = new Hono<AppEnv>();
   const keyring = keyringFromConfig(deps.config);
   const cache = new Map<string, { at: number; auth: AccountAuth | null }>();
-  const writer = createInboxWriter(deps.db);
+  // Its own small pool, so a connection that hangs mid-write can be dropped without touching the API's pool.
+  const writer = createInboxWriter(deps.db, {
+    flushTimeoutMs: DB_DEADLINE_MS - 500,
+    connect: () => createDb(deps.config.DATABASE_URL, { max: 4, idleTimeoutSeconds: 60 }),
+    onRecover: (err) => deps.logger.warn({ err }, 'webhook: inbox write hung; its connections were replaced'),
+  });
   const immediateHandOver = createImmediateHandOver(deps);
 
   async function accountAuth(accountId: string): Promise<AccountAuth | null> {
