@@ -9,6 +9,7 @@ import { nudgeActivity } from './nudge.js';
 import { outboundActivities } from './outbound.js';
 import { readModelActivities } from './read-model.js';
 import { recordInboundActivity } from './record-inbound.js';
+import { retentionActivities } from './retention.js';
 
 export type ActivityDeps = {
   db: Db;
@@ -30,6 +31,7 @@ export function createActivities(deps: ActivityDeps) {
     ...capacityActivities(deps.db),
     ...outboundActivities(deps),
     ...consentActivities(deps.db),
+    ...retentionActivities(deps.db),
   };
 }
 

@@ -5,8 +5,9 @@ import { serveMetrics } from '../lib/metrics.js';
 import { installPostgresCrashGuard } from '../lib/postgres-crash-guard.js';
 import { installTemporalRuntime } from '../lib/temporal-runtime.js';
 import { startTracing } from '../lib/tracing.js';
-import { connectWorkerConnection } from '../temporal/connection.js';
+import { connectClient, connectWorkerConnection } from '../temporal/connection.js';
 import { createWorker } from './create-worker.js';
+import { ensureRetentionSchedule } from './retention-schedule.js';
 
 // Production worker entry point: reads only the environment and starts nothing embedded.
 const config = loadConfigOrExit();
@@ -28,6 +29,15 @@ const worker = await createWorker({
   // retried by another replica). Orchestrators kill after 30 s, so grace + cleanup must stay below that.
   shutdownGraceTime: `${config.WORKER_SHUTDOWN_GRACE_SECONDS}s`,
 });
+
+// The retention purge's Schedule, created (or updated) idempotently by every worker at start.
+{
+  const client = await connectClient(config);
+  await ensureRetentionSchedule(client, config).catch((err) =>
+    logger.error({ err }, 'could not create the retention schedule; retention does not run until a worker restarts'),
+  );
+  await client.connection.close();
+}
 
 const metricsServer = config.WORKER_METRICS_BIND
   ? await serveMetrics(
