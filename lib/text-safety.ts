@@ -6,6 +6,7 @@ import type { ProblemField } from './problem.js';
  * both, so every input is checked against this rule before it is used (api/router.ts, the sign-in form) and the
  * signed TeleSign callback, which must be stored whatever it holds, has them replaced (api/inbox/parse-callback.ts).
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding NUL is the point.
 const SUSPECT = /[\u0000\uD800-\uDFFF]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');

@@ -143,7 +143,7 @@ export function sanitizeForPostgres(v: unknown, limits = CALLBACK_LIMITS): unkno
       if (depth >= limits.depth) throw new UnparseableCallback(`JSON nested deeper than ${limits.depth} levels`);
       if (Array.isArray(src)) {
         const arr: unknown[] = new Array(src.length);
-        src.forEach((x, i) => stack.push({ src: x, parent: arr, key: i, depth: depth + 1 }));
+        for (let i = 0; i < src.length; i++) stack.push({ src: src[i], parent: arr, key: i, depth: depth + 1 });
         out = arr;
       } else {
         const obj: Record<string, unknown> = {};
