@@ -25,6 +25,7 @@ import { createRouter } from '../../router.js';
 import { conversationProblem, workflowProblem } from '../../workflow-errors.js';
 import { type ConversationRow, inPickBacklogOf, isStaff, loadReadableConversation } from './access.js';
 import { ConversationSchema, MessageSchema, problems } from './schemas.js';
+import { checkTransferTarget } from './transfer-target.js';
 
 export const MAX_SMS_CHARACTERS = 1600;
 /** How long an action waits for the workflow before answering 503 (the update may still complete later). */
@@ -187,6 +188,8 @@ export function actionRoutes(deps: ApiDeps) {
       const user = c.get('user');
       const conv = await loadActionable(deps, user, id);
       await checkGate(deps, user, conv, action.gate);
+      const transferTo = action.path === 'transfer' ? (body as { agentId?: string }).agentId : undefined;
+      if (transferTo) await checkTransferTarget(deps.db, user, conv, transferTo);
       await runUpdate(deps, conv, (h) => action.call(h, actor(user), body));
       return c.json(await viewOf(deps, id), 200);
     });

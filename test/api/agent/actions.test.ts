@@ -220,12 +220,47 @@ describe('other actions', () => {
   });
 
   it('transfer needs exactly one of queueId or agentId (422) and passes the target on', async () => {
-    const conv = await conversation();
+    const colleague = await makeUser(s.db.db, { role: 'agent', presence: 'available' });
+    const shared = await makeQueue(s.db.db, [agent.id, colleague.id]);
+    const conv = await conversation({ queueId: shared });
     await problem(await post(`${conv.id}/transfer`, agent, {}), 422);
-    await problem(await post(`${conv.id}/transfer`, agent, { queueId, agentId: other.id }), 422);
-    expect((await post(`${conv.id}/transfer`, agent, { agentId: other.id })).status).toBe(200);
+    await problem(await post(`${conv.id}/transfer`, agent, { queueId, agentId: colleague.id }), 422);
+    expect((await post(`${conv.id}/transfer`, agent, { agentId: colleague.id })).status).toBe(200);
     expect(await calls(conv.workflowId)).toEqual([
-      { name: 'transfer', actor: { userId: agent.id, role: 'agent' }, arg: { agentId: other.id } },
+      { name: 'transfer', actor: { userId: agent.id, role: 'agent' }, arg: { agentId: colleague.id } },
+    ]);
+  });
+
+  it('an agent may transfer only to a queue member in an allowed presence with free capacity', async () => {
+    const available = await makeUser(s.db.db, { presence: 'available' });
+    const offline = await makeUser(s.db.db, { presence: 'offline' });
+    const away = await makeUser(s.db.db, { presence: 'away' });
+    const full = await makeUser(s.db.db, { presence: 'available', capacity: 2, capacityUsed: 2 });
+    const outsider = await makeUser(s.db.db, { presence: 'available' });
+    const shared = await makeQueue(s.db.db, [agent.id, available.id, offline.id, away.id, full.id]);
+    const stream = await makeWorkstream(s.db.db, shared, 'push');
+    const conv = await conversation({ queueId: shared, workstreamId: stream });
+    const refused = async (agentId: string, status: number, reason: string) => {
+      const p = await problem(await post(`${conv.id}/transfer`, agent, { agentId }), status);
+      expect(p).toMatchObject({ reason, errors: [{ path: 'agentId', message: expect.any(String) }] });
+      return p;
+    };
+    await refused(outsider.id, 422, 'not_queue_member');
+    expect((await refused(offline.id, 409, 'presence_not_allowed')).detail).toContain('offline');
+    await refused(away.id, 409, 'presence_not_allowed');
+    await refused(full.id, 409, 'no_capacity');
+    await refused(agent.id, 422, 'self');
+    await refused(crypto.randomUUID(), 422, 'unknown_agent');
+    expect(await calls(conv.workflowId)).toEqual([]);
+    expect((await post(`${conv.id}/transfer`, agent, { agentId: available.id })).status).toBe(200);
+  });
+
+  it('a supervisor may transfer to any agent (offline, outside the queue): assigned directly, as assign', async () => {
+    const outsider = await makeUser(s.db.db, { presence: 'offline' });
+    const conv = await conversation();
+    expect((await post(`${conv.id}/transfer`, supervisor, { agentId: outsider.id })).status).toBe(200);
+    expect(await calls(conv.workflowId)).toEqual([
+      { name: 'transfer', actor: { userId: supervisor.id, role: 'supervisor' }, arg: { agentId: outsider.id } },
     ]);
   });
 
