@@ -214,6 +214,21 @@ export class ConversationMachine {
     this.d.reservationKey = reservationKey;
   }
 
+  /**
+   * An agent transfers to another agent: like a transfer to the queue (open, no owner, the previous owner remembered)
+   * with the target already offered, holding `offer.reservationKey`. Accept makes the target the owner; a reject or
+   * timeout leaves it queued for normal distribution.
+   */
+  offerTransfer(offer: Offer) {
+    this.requireState('transfer', 'active', 'waiting');
+    this.d.state = 'open';
+    this.d.previousAgentId = this.d.agentId;
+    this.d.agentId = null;
+    this.d.declines = {};
+    this.d.offer = offer;
+    this.d.reservationKey = offer.reservationKey;
+  }
+
   /** X on SMS: waiting, capacity released, owner kept for affinity. */
   wait() {
     this.requireState('put on wait', 'active');

@@ -56,9 +56,17 @@ export function problemResponse(c: Context, err: ProblemError): Response {
   return c.json(err.toProblem(), err.status as ContentfulStatusCode, { 'Content-Type': 'application/problem+json' });
 }
 
-/** Turns zod issues into a 422 naming each field and rule. */
-export function validationProblem(issues: readonly { path: PropertyKey[]; message: string }[]): ProblemError {
+/** Turns zod issues (and any further field findings) into a 422 naming each field and rule. */
+export function validationProblem(
+  issues: readonly { path: PropertyKey[]; message: string }[],
+  more: readonly ProblemField[] = [],
+): ProblemError {
   const errors = issues.map((i) => ({ path: i.path.map(String).join('.') || '(body)', message: i.message }));
+  return fieldsProblem([...errors, ...more]);
+}
+
+/** A 422 whose detail lists every field and the rule it breaks. */
+export function fieldsProblem(errors: ProblemField[]): ProblemError {
   const detail = errors.map((e) => `${e.path}: ${e.message}`).join('; ');
   return new ProblemError(422, detail, errors);
 }

@@ -6,6 +6,8 @@ import { csrf } from 'hono/csrf';
 import { hashToken, SESSION_COOKIE, SESSION_TTL_SECONDS, signSession, userFromSession } from '../api/auth.js';
 import type { ApiDeps, AppEnv } from '../api/deps.js';
 import { users } from '../db/schema/index.js';
+import { fieldsProblem } from '../lib/problem.js';
+import { findUnsafeStrings } from '../lib/text-safety.js';
 import { asset, assetUrl, isAssetName } from './assets.js';
 import { DICTS, pickLang } from './i18n.js';
 import { AdminPage } from './pages/admin.js';
@@ -42,6 +44,9 @@ export function webRoutes(deps: ApiDeps) {
 
   app.post('/app/login', sameOrigin, async (c) => {
     const form = await c.req.parseBody();
+    // The same storable-text rule as every API input (lib/text-safety.ts): 422 naming the field.
+    const unsafe = findUnsafeStrings(form, 'form');
+    if (unsafe.length > 0) throw fieldsProblem(unsafe);
     const token = typeof form.token === 'string' ? form.token.trim() : '';
     const next = safeNext(form.next);
     const row = token

@@ -684,12 +684,61 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
     },
   );
 
+  const transferByOffer = async (a: Actor, agentId: string) => {
+    const w = ctx()?.workstream;
+    const queueId = m.data.queueId;
+    const refuse = (message: string) =>
+      ApplicationFailure.create({ type: FailureTypes.InvalidTransition, message, details: [{ state: m.state }] });
+    if (!w || !queueId) throw refuse('this conversation has no queue whose members it could be transferred to');
+    if (agentId === a.userId) throw refuse('you cannot transfer a conversation to yourself');
+    const previous = m.agentId;
+    const key = `${c.conversationId}:${uuid4()}`;
+    const reserved = await db.reserveAgent({
+      reservationKey: key,
+      conversationId: c.conversationId,
+      queueId,
+      units: w.capacityUnits,
+      skills: [],
+      skillMatching: 'none',
+      allowedPresences: w.allowedPresences,
+      excludeAgentIds: [],
+      onlyAgentId: agentId,
+    });
+    if (!reserved) {
+      throw refuse(
+        `agent ${agentId} cannot take this conversation: not a member of its queue, not in an allowed presence, or without free capacity`,
+      );
+    }
+    await releaseHeldCapacity();
+    const offerId = uuid4();
+    m.offerTransfer({ offerId, agentId, reservationKey: key });
+    if (w.autoAccept) {
+      m.accept(agentId);
+    } else {
+      await db.recordOffer({
+        offerId,
+        conversationId: c.conversationId,
+        agentId,
+        expiresInSeconds: w.offerTimeoutSeconds,
+      });
+      timers.set('offer', w.offerTimeoutSeconds * 1000);
+    }
+    await sync({}, previous ? [previous] : []);
+    armStateTimer();
+    return ack();
+  };
+
   handle(
     transferUpdate,
     (a: Actor, target: { queueId?: string; agentId?: string }) => m.checkTransfer(a, target),
-    async (_a, target) => {
+    async (a, target) => {
       const previous = m.agentId;
       const units = ctx()?.workstream.capacityUnits ?? 1;
+      // Agents transfer by offer, to a member of the conversation's queue in an allowed presence with free capacity;
+      // supervisors (below) still assign directly. Runs that started before this change keep the direct booking.
+      if (target.agentId && a.role === 'agent' && patched('transfer-agent-offer')) {
+        return transferByOffer(a, target.agentId);
+      }
       if (target.agentId) {
         const key = `${c.conversationId}:${uuid4()}`;
         await db.forceReserve({

@@ -1,3 +1,5 @@
+import { replaceUnsafeText } from '../../lib/text-safety.js';
+
 /**
  * Turns a verified TeleSign callback body (already JSON) into what we store and act on. Lenient where TeleSign's
  * own docs disagree (telesign.md §7): dates in RFC 3339 or RFC 1123, numbers as numeric strings, DLRs without
@@ -111,23 +113,68 @@ export function parseCallback(body: unknown): ParsedCallback {
 }
 
 /**
+ * TeleSign's callbacks are a few levels deep with a few dozen values. A signed body beyond these limits is not one we
+ * can act on; it is stored raw and marked unparseable (so TeleSign stops retrying and admins see it in the inbox).
+ * The limits also keep the copy below, JSON.stringify and PostgreSQL's jsonb parser far from their stack limits.
+ */
+export const CALLBACK_LIMITS = { depth: 32, values: 10_000 };
+
+export class UnparseableCallback extends Error {
+  override name = 'UnparseableCallback';
+}
+
+/**
  * Postgres text and jsonb cannot hold NUL or lone UTF-16 surrogates (JSON allows both as escapes). The raw body
  * is kept byte-exact; the parsed copy we store and act on gets U+FFFD instead, so such a body is stored, not a 503.
+ * Iterative, so nesting cannot overflow the stack; throws UnparseableCallback beyond `limits`.
  */
-export function sanitizeForPostgres(v: unknown): unknown {
-  if (typeof v === 'string') {
-    return v
-      .replaceAll('\u0000', '\uFFFD')
-      .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+export function sanitizeForPostgres(v: unknown, limits = CALLBACK_LIMITS): unknown {
+  const root: Record<string, unknown> = {};
+  const stack: { src: unknown; parent: Record<string, unknown> | unknown[]; key: string | number; depth: number }[] = [
+    { src: v, parent: root, key: 'v', depth: 0 },
+  ];
+  let values = 0;
+  while (stack.length > 0) {
+    const { src, parent, key, depth } = stack.pop() as (typeof stack)[number];
+    if (++values > limits.values) throw new UnparseableCallback(`more than ${limits.values} JSON values`);
+    let out: unknown = src;
+    if (typeof src === 'string') out = replaceUnsafeText(src);
+    else if (src !== null && typeof src === 'object') {
+      if (depth >= limits.depth) throw new UnparseableCallback(`JSON nested deeper than ${limits.depth} levels`);
+      if (Array.isArray(src)) {
+        const arr: unknown[] = new Array(src.length);
+        for (let i = 0; i < src.length; i++) stack.push({ src: src[i], parent: arr, key: i, depth: depth + 1 });
+        out = arr;
+      } else {
+        const obj: Record<string, unknown> = {};
+        for (const [k, x] of Object.entries(src as Record<string, unknown>)) {
+          const safeKey = replaceUnsafeText(k);
+          // Defined, not assigned: a "__proto__" key in the JSON stays a plain property.
+          Object.defineProperty(obj, safeKey, { value: null, enumerable: true, writable: true, configurable: true });
+          stack.push({ src: x, parent: obj, key: safeKey, depth: depth + 1 });
+        }
+        out = obj;
+      }
+    }
+    (parent as Record<string | number, unknown>)[key] = out;
   }
-  if (Array.isArray(v)) return v.map(sanitizeForPostgres);
-  if (v && typeof v === 'object') {
-    return Object.fromEntries(
-      Object.entries(v as Record<string, unknown>).map(([k, x]) => [
-        sanitizeForPostgres(k) as string,
-        sanitizeForPostgres(x),
-      ]),
-    );
+  return root.v;
+}
+
+/**
+ * What the webhook stores and acts on for a verified JSON body: the sanitised payload and its parse, or, for a body
+ * beyond CALLBACK_LIMITS, a marker payload and an `other` parse whose reason says why (stored as ignored).
+ */
+export function prepareCallback(body: unknown): { payload: unknown; parsed: ParsedCallback } {
+  try {
+    const payload = sanitizeForPostgres(body);
+    return { payload, parsed: parseCallback(payload) };
+  } catch (err) {
+    if (!(err instanceof UnparseableCallback)) throw err;
+    const reason = `unparseable: ${err.message}`;
+    return {
+      payload: { unparseable: reason },
+      parsed: { kind: 'other', subResource: null, referenceId: null, reason },
+    };
   }
-  return v;
 }

@@ -225,7 +225,7 @@ describe('conversation workflow on a real Temporal server', () => {
     expect(second.state).toBe('open');
   });
 
-  it('transfer to a queue re-offers in that queue; transfer to an agent assigns directly', async () => {
+  it('transfer to a queue re-offers in that queue; a supervisor’s transfer to an agent assigns directly', async () => {
     const { seed, d } = await setup({ agents: [{ capacity: 5 }, { capacity: 2 }] });
     const [a1, a2] = seed.agents;
     const other = await seed.addQueue([a2!.id]);
@@ -238,7 +238,9 @@ describe('conversation workflow on a real Temporal server', () => {
     expect(requeued.state).toBe('open');
     expect(await d.capacityUsed(a1!.id)).toBe(0);
     await d.update(customer, acceptUpdate, d.actor(a2!));
-    await d.update(customer, transferUpdate, d.actor(a2!), { agentId: a1!.id });
+    // Agents transfer to agents by offer (transfer-to-agent.test.ts); a supervisor's transfer books directly.
+    const sup = await createAgent(s.db.db, { role: 'supervisor', capacity: 0 });
+    await d.update(customer, transferUpdate, d.actor(sup, 'supervisor'), { agentId: a1!.id });
     const moved = await d.conversation(customer);
     expect(moved).toMatchObject({ state: 'active', agent_id: a1!.id });
     expect(await d.capacityUsed(a2!.id)).toBe(0);

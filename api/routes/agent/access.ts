@@ -35,13 +35,18 @@ export async function inPickBacklogOf(db: Db, userId: string, conv: Conversation
 }
 
 /**
- * 404 for an unknown id, 403 when an agent asks for a conversation that is neither theirs, offered to them, nor in
- * their pick backlog. Supervisors and admins see everything.
+ * May this user see the conversation at all? Staff see everything; an agent sees what is assigned or offered to them
+ * and their pick backlog. A conversation an agent may not see answers exactly like an unknown id (404), before any
+ * state check, so its existence and state are not disclosed.
  */
+export async function visibleTo(db: Db, user: AuthUser, conv: ConversationRow): Promise<boolean> {
+  if (isStaff(user) || conv.agentId === user.id || conv.offeredAgentId === user.id) return true;
+  return inPickBacklogOf(db, user.id, conv);
+}
+
+/** The conversation if it exists and the user may see it; otherwise the same 404 as for an unknown id. */
 export async function loadReadableConversation(db: Db, user: AuthUser, id: string): Promise<ConversationRow> {
   const conv = await db.query.conversations.findFirst({ where: eq(conversations.id, id) });
-  if (!conv) throw conversationProblem.notFound(id);
-  if (isStaff(user) || conv.agentId === user.id || conv.offeredAgentId === user.id) return conv;
-  if (await inPickBacklogOf(db, user.id, conv)) return conv;
-  throw conversationProblem.forbidden(`conversation ${id} is not assigned or offered to you`);
+  if (!conv || !(await visibleTo(db, user, conv))) throw conversationProblem.notFound(id);
+  return conv;
 }

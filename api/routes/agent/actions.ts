@@ -23,8 +23,9 @@ import { loadConversationView, messageView } from '../../conversation-view.js';
 import type { ApiDeps, AuthUser } from '../../deps.js';
 import { createRouter } from '../../router.js';
 import { conversationProblem, workflowProblem } from '../../workflow-errors.js';
-import { type ConversationRow, inPickBacklogOf, isStaff } from './access.js';
+import { type ConversationRow, inPickBacklogOf, isStaff, loadReadableConversation } from './access.js';
 import { ConversationSchema, MessageSchema, problems } from './schemas.js';
+import { checkTransferTarget } from './transfer-target.js';
 
 export const MAX_SMS_CHARACTERS = 1600;
 /** How long an action waits for the workflow before answering 503 (the update may still complete later). */
@@ -185,8 +186,10 @@ export function actionRoutes(deps: ApiDeps) {
       const { id } = c.req.valid('param' as never) as { id: string };
       const body = action.body ? c.req.valid('json' as never) : undefined;
       const user = c.get('user');
-      const conv = await loadActionable(deps, id);
+      const conv = await loadActionable(deps, user, id);
       await checkGate(deps, user, conv, action.gate);
+      const transferTo = action.path === 'transfer' ? (body as { agentId?: string }).agentId : undefined;
+      if (transferTo) await checkTransferTarget(deps.db, user, conv, transferTo);
       await runUpdate(deps, conv, (h) => action.call(h, actor(user), body));
       return c.json(await viewOf(deps, id), 200);
     });
@@ -196,7 +199,7 @@ export function actionRoutes(deps: ApiDeps) {
     const { id } = c.req.valid('param');
     const { text } = c.req.valid('json');
     const user = c.get('user');
-    const conv = await loadActionable(deps, id);
+    const conv = await loadActionable(deps, user, id);
     if (conv.agentId !== user.id) {
       throw conversationProblem.forbidden(`only the assigned agent may send messages in conversation ${id}`);
     }
@@ -221,9 +224,9 @@ export function actionRoutes(deps: ApiDeps) {
 
 const actor = (user: AuthUser): Actor => ({ userId: user.id, role: user.role });
 
-async function loadActionable(deps: ApiDeps, id: string): Promise<ConversationRow> {
-  const conv = await deps.db.query.conversations.findFirst({ where: (t, { eq }) => eq(t.id, id) });
-  if (!conv) throw conversationProblem.notFound(id);
+/** Visibility first (404 like an unknown id, so a non-owner learns nothing), then state. */
+async function loadActionable(deps: ApiDeps, user: AuthUser, id: string): Promise<ConversationRow> {
+  const conv = await loadReadableConversation(deps.db, user, id);
   if (conv.state === 'closed') throw conversationProblem.closed(id);
   return conv;
 }
@@ -239,6 +242,7 @@ async function checkGate(deps: ApiDeps, user: AuthUser, conv: ConversationRow, g
   if (gate === 'owner-or-offered' && !mine && !offered) {
     throw conversationProblem.forbidden(`conversation ${conv.id} is not assigned or offered to you`);
   }
+  // The conversation is visible to this agent (loadActionable), so naming its state discloses nothing new.
   if (gate === 'pick') {
     if (conv.state !== 'open' || conv.agentId) {
       throw conversationProblem.state(

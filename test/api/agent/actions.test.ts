@@ -114,9 +114,9 @@ describe('POST /conversations/{id}/messages', () => {
     expect(p.detail).toBe('opted_out');
   });
 
-  it('answers 403 to an agent who is not the assigned agent, and to a supervisor', async () => {
+  it('answers 404 to an agent who may not see the conversation, 403 to a supervisor (not the assigned agent)', async () => {
     const conv = await conversation();
-    await problem(await post(`${conv.id}/messages`, other, { text: 'hi' }), 403);
+    await problem(await post(`${conv.id}/messages`, other, { text: 'hi' }), 404);
     await problem(await post(`${conv.id}/messages`, supervisor, { text: 'hi' }), 403);
     expect(await calls(conv.workflowId)).toEqual([]);
   });
@@ -177,7 +177,7 @@ describe('workflow refusals become problems', () => {
 describe('other actions', () => {
   it('accept is for the offered agent only and answers the updated Conversation', async () => {
     const conv = await conversation({ state: 'open', agentId: null, offeredAgentId: agent.id });
-    await problem(await post(`${conv.id}/accept`, other), 403);
+    await problem(await post(`${conv.id}/accept`, other), 404);
     const res = await post(`${conv.id}/accept`, agent);
     expect(res.status).toBe(200);
     const body = await res.json();
@@ -193,20 +193,74 @@ describe('other actions', () => {
     expect((await calls(conv.workflowId)).map((c) => c.name)).toEqual(['wait', 'end', 'close']);
   });
 
-  it('wait/end/close/transfer by an agent who does not own the conversation → 403', async () => {
+  it('wait/end/close/transfer by an agent who may not see the conversation → 404, like an unknown id', async () => {
     const conv = await conversation();
-    for (const action of ['wait', 'end', 'close']) await problem(await post(`${conv.id}/${action}`, other), 403);
-    await problem(await post(`${conv.id}/transfer`, other, { queueId }), 403);
+    const unknown = await problem(await post(`${crypto.randomUUID()}/end`, other), 404);
+    for (const action of ['wait', 'end', 'close']) {
+      const p = await problem(await post(`${conv.id}/${action}`, other), 404);
+      expect(Object.keys(p).sort()).toEqual(Object.keys(unknown).sort());
+      expect(p).not.toHaveProperty('state');
+    }
+    await problem(await post(`${conv.id}/transfer`, other, { queueId }), 404);
     expect(await calls(conv.workflowId)).toEqual([]);
   });
 
+  it('a non-owner agent learns nothing about state: a closed or taken conversation is 404, not 409', async () => {
+    const closed = await conversation({ state: 'closed', closedAt: new Date() });
+    const p = await problem(await post(`${closed.id}/end`, other), 404);
+    expect(JSON.stringify(p)).not.toContain('closed');
+    await problem(await post(`${closed.id}/messages`, other, { text: 'hi' }), 404);
+    // The owner does see the state.
+    expect((await problem(await post(`${closed.id}/end`, agent), 409)).state).toBe('closed');
+  });
+
+  it('the offered agent sees the conversation but may not act as its owner (403)', async () => {
+    const offered = await conversation({ state: 'open', agentId: null, offeredAgentId: other.id });
+    await problem(await post(`${offered.id}/end`, other), 403);
+  });
+
   it('transfer needs exactly one of queueId or agentId (422) and passes the target on', async () => {
-    const conv = await conversation();
+    const colleague = await makeUser(s.db.db, { role: 'agent', presence: 'available' });
+    const shared = await makeQueue(s.db.db, [agent.id, colleague.id]);
+    const conv = await conversation({ queueId: shared });
     await problem(await post(`${conv.id}/transfer`, agent, {}), 422);
-    await problem(await post(`${conv.id}/transfer`, agent, { queueId, agentId: other.id }), 422);
-    expect((await post(`${conv.id}/transfer`, agent, { agentId: other.id })).status).toBe(200);
+    await problem(await post(`${conv.id}/transfer`, agent, { queueId, agentId: colleague.id }), 422);
+    expect((await post(`${conv.id}/transfer`, agent, { agentId: colleague.id })).status).toBe(200);
     expect(await calls(conv.workflowId)).toEqual([
-      { name: 'transfer', actor: { userId: agent.id, role: 'agent' }, arg: { agentId: other.id } },
+      { name: 'transfer', actor: { userId: agent.id, role: 'agent' }, arg: { agentId: colleague.id } },
+    ]);
+  });
+
+  it('an agent may transfer only to a queue member in an allowed presence with free capacity', async () => {
+    const available = await makeUser(s.db.db, { presence: 'available' });
+    const offline = await makeUser(s.db.db, { presence: 'offline' });
+    const away = await makeUser(s.db.db, { presence: 'away' });
+    const full = await makeUser(s.db.db, { presence: 'available', capacity: 2, capacityUsed: 2 });
+    const outsider = await makeUser(s.db.db, { presence: 'available' });
+    const shared = await makeQueue(s.db.db, [agent.id, available.id, offline.id, away.id, full.id]);
+    const stream = await makeWorkstream(s.db.db, shared, 'push');
+    const conv = await conversation({ queueId: shared, workstreamId: stream });
+    const refused = async (agentId: string, status: number, reason: string) => {
+      const p = await problem(await post(`${conv.id}/transfer`, agent, { agentId }), status);
+      expect(p).toMatchObject({ reason, errors: [{ path: 'agentId', message: expect.any(String) }] });
+      return p;
+    };
+    await refused(outsider.id, 422, 'not_queue_member');
+    expect((await refused(offline.id, 409, 'presence_not_allowed')).detail).toContain('offline');
+    await refused(away.id, 409, 'presence_not_allowed');
+    await refused(full.id, 409, 'no_capacity');
+    await refused(agent.id, 422, 'self');
+    await refused(crypto.randomUUID(), 422, 'unknown_agent');
+    expect(await calls(conv.workflowId)).toEqual([]);
+    expect((await post(`${conv.id}/transfer`, agent, { agentId: available.id })).status).toBe(200);
+  });
+
+  it('a supervisor may transfer to any agent (offline, outside the queue): assigned directly, as assign', async () => {
+    const outsider = await makeUser(s.db.db, { presence: 'offline' });
+    const conv = await conversation();
+    expect((await post(`${conv.id}/transfer`, supervisor, { agentId: outsider.id })).status).toBe(200);
+    expect(await calls(conv.workflowId)).toEqual([
+      { name: 'transfer', actor: { userId: supervisor.id, role: 'supervisor' }, arg: { agentId: outsider.id } },
     ]);
   });
 
@@ -237,25 +291,25 @@ describe('other actions', () => {
       expect.objectContaining({ direction: 'note', text: 'customer is a VIP', agentId: agent.id }),
     ]);
     await problem(await post(`${conv.id}/notes`, agent, { text: '' }), 422);
-    await problem(await post(`${conv.id}/notes`, other, { text: 'x' }), 403);
+    await problem(await post(`${conv.id}/notes`, other, { text: 'x' }), 404);
   });
 
-  it('pick: only from the pick backlog of the agent’s queues; taken conversations are 409', async () => {
+  it('pick: only from the pick backlog of the agent’s queues; anything else, taken ones too, is 404', async () => {
     const pickQueue = await makeQueue(s.db.db, [agent.id]);
     const pickStream = await makeWorkstream(s.db.db, pickQueue, 'pick');
     const pushStream = await makeWorkstream(s.db.db, pickQueue, 'push');
     const open = await conversation({ state: 'open', agentId: null, queueId: pickQueue, workstreamId: pickStream });
-    await problem(await post(`${open.id}/pick`, other), 403);
+    await problem(await post(`${open.id}/pick`, other), 404);
     const push = await conversation({ state: 'open', agentId: null, queueId: pickQueue, workstreamId: pushStream });
-    await problem(await post(`${push.id}/pick`, agent), 403);
+    await problem(await post(`${push.id}/pick`, agent), 404);
     const taken = await conversation({
       state: 'active',
       agentId: other.id,
       queueId: pickQueue,
       workstreamId: pickStream,
     });
-    const p = await problem(await post(`${taken.id}/pick`, agent), 409);
-    expect(p.detail).toContain('active');
+    const p = await problem(await post(`${taken.id}/pick`, agent), 404);
+    expect(p.detail).not.toContain('active');
     expect((await post(`${open.id}/pick`, agent)).status).toBe(200);
     expect(await calls(open.workflowId)).toEqual([{ name: 'pick', actor: { userId: agent.id, role: 'agent' } }]);
   });

@@ -244,17 +244,17 @@ describe('GET /conversations/{id}', () => {
     expect(r.body.messages[1]).toMatchObject({ status: 'delivered', providerStatusCode: 200, segments: 2 });
   });
 
-  it('agents may read only conversations they own, are offered or may pick: 403 otherwise; 404 unknown', async () => {
+  it('agents may read only conversations they own, are offered or may pick; any other is 404 like an unknown id', async () => {
     const q = await makeQueue(s.db.db, [ana.id]);
     const pick = await makeWorkstream(s.db.db, q, 'pick');
     const bens = await makeConversation(s.db.db, accountId, { state: 'active', agentId: ben.id });
     const offered = await makeConversation(s.db.db, accountId, { state: 'open', offeredAgentId: ana.id });
     const backlog = await makeConversation(s.db.db, accountId, { state: 'open', queueId: q, workstreamId: pick });
-    expect((await get(`/conversations/${bens.id}`, ana)).status).toBe(403);
+    expect((await get(`/conversations/${bens.id}`, ana)).status).toBe(404);
     expect((await get(`/conversations/${bens.id}`, sue)).status).toBe(200);
     expect((await get(`/conversations/${offered.id}`, ana)).status).toBe(200);
     expect((await get(`/conversations/${backlog.id}`, ana)).status).toBe(200);
-    expect((await get(`/conversations/${backlog.id}`, ben)).status).toBe(403);
+    expect((await get(`/conversations/${backlog.id}`, ben)).status).toBe(404);
     expect((await get(`/conversations/${crypto.randomUUID()}`, ana)).status).toBe(404);
   });
 });

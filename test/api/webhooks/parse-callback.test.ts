@@ -3,7 +3,9 @@ import {
   parseCallback,
   parseLenientDate,
   parseLenientInt,
+  prepareCallback,
   sanitizeForPostgres,
+  UnparseableCallback,
 } from '../../../api/inbox/parse-callback.js';
 
 describe('parseCallback', () => {
@@ -106,6 +108,28 @@ describe('lenient values', () => {
   it('replaces NUL and lone surrogates, which Postgres cannot store, and keeps valid pairs', () => {
     expect(sanitizeForPostgres({ 'a\u0000': ['x\u0000', '\ud800', '😀'] })).toEqual({
       'a\uFFFD': ['x\uFFFD', '\uFFFD', '😀'],
+    });
+  });
+  it('copies without recursion: keeps key order and a "__proto__" key as data; refuses beyond the limits', () => {
+    const copy = sanitizeForPostgres(JSON.parse('{"b":1,"__proto__":{"x":1},"a":[null,true,"s"]}')) as object;
+    expect(Object.keys(copy)).toEqual(['b', '__proto__', 'a']);
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    expect(JSON.stringify(copy)).toBe('{"b":1,"__proto__":{"x":1},"a":[null,true,"s"]}');
+    const deep = JSON.parse(`${'['.repeat(100_000)}${']'.repeat(100_000)}`);
+    expect(() => sanitizeForPostgres(deep)).toThrow(UnparseableCallback);
+    expect(sanitizeForPostgres(JSON.parse(`${'['.repeat(32)}${']'.repeat(32)}`))).toBeDefined();
+    expect(() => sanitizeForPostgres(JSON.parse(`${'['.repeat(33)}${']'.repeat(33)}`))).toThrow(/deeper than 32/);
+  });
+  it('prepareCallback marks an over-deep body unparseable instead of throwing', () => {
+    const deep = JSON.parse(`{"sub_resource":"mo_sms","x":${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}`);
+    expect(prepareCallback(deep)).toEqual({
+      payload: { unparseable: 'unparseable: JSON nested deeper than 32 levels' },
+      parsed: {
+        kind: 'other',
+        subResource: null,
+        referenceId: null,
+        reason: 'unparseable: JSON nested deeper than 32 levels',
+      },
     });
   });
 });

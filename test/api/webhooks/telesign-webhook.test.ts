@@ -52,6 +52,8 @@ describe('callback authentication', () => {
     const res = await postCallback(s.app, acc, body, { raw, headers: headers(raw) });
     expect(res.status).toBe(401);
     expect(res.headers.get('content-type')).toMatch(/problem\+json/);
+    // The same answer whichever check failed: a reason such as wrong_customer would confirm a guessed customer ID.
+    expect((await res.json()).detail).toBe('the TeleSign signature is not valid');
     expect(await inboxRows(body.reference_id)).toHaveLength(0);
   });
 
