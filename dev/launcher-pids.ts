@@ -83,7 +83,7 @@ export async function stopStaleProcesses(dataDir: string): Promise<string[]> {
     rmSync(file, { force: true });
     return [];
   }
-  if (record.launcher !== process.pid && isOurs(record.launcher, 'start')) {
+  if (record.launcher !== process.pid && isOurs(record.launcher, 'dev/start.ts')) {
     throw new Error(
       `smsdesk is already running from this data directory (launcher pid ${record.launcher}). Stop it with Ctrl-C in ` +
         `its terminal (or kill ${record.launcher}), or use another data directory with SMSDESK_DATA_DIR.`,

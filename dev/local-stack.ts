@@ -97,12 +97,27 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       } catch {}
     }
   };
+  // Each step gets a time budget so the whole stop fits in npm start's 10 s even with busy conversations; a step
+  // over budget is left behind (its process ends with ours, and anything durable is retried on the next start).
+  const budgets = new Map<() => Promise<void>, { name: string; ms: number }>();
+  const budget = (name: string, ms: number, fn: () => Promise<void>) => {
+    budgets.set(fn, { name, ms });
+    return fn;
+  };
   const stopAll = async () => {
     for (const stop of stops.reverse()) {
+      const b = budgets.get(stop) ?? { name: 'a component', ms: 1500 };
+      let timer: NodeJS.Timeout | undefined;
+      const over = new Promise<'over'>((r) => {
+        timer = setTimeout(() => r('over'), b.ms);
+      });
       try {
-        await stop();
+        const result = await Promise.race([stop().then(() => 'done' as const), over]);
+        if (result === 'over') log(`${b.name} did not stop within ${b.ms / 1000} s; going on without it`);
       } catch (err) {
         console.error('error while stopping:', err);
+      } finally {
+        clearTimeout(timer);
       }
     }
     stops.length = 0;
@@ -208,10 +223,12 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       shutdownGraceTime: `${config.WORKER_SHUTDOWN_GRACE_SECONDS}s`,
     });
     const running = worker.run();
-    stops.push(async () => {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await running;
-    });
+    stops.push(
+      budget('the worker', (config.WORKER_SHUTDOWN_GRACE_SECONDS + 1) * 1000, async () => {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await running;
+      }),
+    );
 
     const apiDeps = { config, db: dbHandle.db, sql: dbHandle.sql, temporal, logger };
     const background = await startBackgroundServices(apiDeps);
