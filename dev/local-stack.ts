@@ -149,7 +149,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
         dbFile: join(opts.dataDir, 'temporal.sqlite'),
         logFile: join(opts.dataDir, 'temporal.log'),
       });
-      stops.push(server.stop);
+      stops.push(budget('the Temporal dev server', 1500, server.stop));
       guard('Temporal dev server', server.process.pid, 'start-dev', 'SIGTERM');
       env.TEMPORAL_ADDRESS = server.address;
       temporalUiUrl = server.uiUrl;
@@ -161,7 +161,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     if (!env.DATABASE_URL) {
       const pgDir = join(opts.dataDir, 'postgres');
       const pg = await startEmbeddedPostgres({ dir: pgDir, port: opts.postgresPort ?? 54329 });
-      stops.push(pg.stop);
+      stops.push(budget('PostgreSQL', 1500, pg.stop));
       // Fast shutdown (SIGINT) when orphaned: our connections are gone with us anyway.
       guard('PostgreSQL', postmasterPid(pgDir), 'postgres', 'SIGINT');
       env.DATABASE_URL = pg.url;
@@ -173,7 +173,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     let simulatorAccount: SimulatorAccount | null = null;
     if (!env.TELESIGN_BASE_URL) {
       simulator = await startSimulator({ port: Number(env.SIMULATOR_PORT ?? 4010), publicHost: '127.0.0.1' });
-      stops.push(simulator.stop);
+      stops.push(budget('the TeleSign simulator', 1000, simulator.stop));
       env.TELESIGN_BASE_URL = simulator.url;
       demoCustomerId = persistedSecret(join(opts.dataDir, 'simulator-customer-id'), () =>
         randomBytes(16)
@@ -200,7 +200,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
 
     installTemporalRuntime();
     const dbHandle = createDb(config.DATABASE_URL, { max: config.DATABASE_POOL_MAX });
-    stops.push(dbHandle.close);
+    stops.push(budget('the database pool', 1500, dbHandle.close));
     await bootstrap(dbHandle.db, config.BOOTSTRAP_ADMIN_TOKEN);
     if (simulator) {
       // The simulator forgets callback URLs on restart; re-point it at an existing smsdesk account for the demo ID.
@@ -212,10 +212,10 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     }
 
     const temporal = await connectClient(config);
-    stops.push(() => temporal.connection.close());
+    stops.push(budget('the Temporal client', 1000, () => temporal.connection.close()));
 
     const workerConnection = await connectWorkerConnection(config);
-    stops.push(() => workerConnection.close());
+    stops.push(budget('the worker connection', 1000, () => workerConnection.close()));
     const worker: Worker = await createWorker({
       connection: workerConnection,
       config,
@@ -232,10 +232,10 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
 
     const apiDeps = { config, db: dbHandle.db, sql: dbHandle.sql, temporal, logger };
     const background = await startBackgroundServices(apiDeps);
-    stops.push(background.stop);
+    stops.push(budget('the inbox relay and event hub', 1500, background.stop));
     const app = createApp(apiDeps);
     const server = await listen(app, config.PORT, config.HOST);
-    stops.push(server.close);
+    stops.push(budget('the API server', 1500, server.close));
 
     return {
       config,

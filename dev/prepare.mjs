@@ -2,7 +2,8 @@
 // `prestart` / `pretest`: makes `npm start` and `npm test` work as the very first command on a fresh clone.
 // Plain Node with node: built-ins only, because it runs before node_modules exists.
 //   1. installs the locked dependencies (`npm ci`) when node_modules is missing or does not match package-lock.json;
-//   2. provides the Temporal binaries (dev/provision-tools.ts, needs node_modules for tsx);
+//   2. for `test`, provides the Temporal binaries (dev/provision-tools.ts, needs node_modules for tsx; `start` does
+//      it in dev/local-stack.ts);
 //   3. for `test`, says clearly what it cannot install itself (Chromium for the browser tests).
 // A warm run is a hash comparison and exits in well under a second; after `.ci/run`'s own `npm ci` it is a no-op.
 import { spawnSync } from 'node:child_process';
@@ -98,10 +99,9 @@ function installDependencies() {
 }
 
 function provisionTemporal() {
-  // npm start against an external Temporal (TEMPORAL_ADDRESS) starts no dev server and needs no binaries.
-  if (mode === 'start' && process.env.TEMPORAL_ADDRESS) return;
+  // npm start provisions the CLI itself (dev/local-stack.ts, only when it starts a dev server): one process less.
+  if (mode === 'start') return;
   const args = ['--import', 'tsx', join(ROOT, 'dev', 'provision-tools-main.ts'), '--quiet'];
-  if (mode === 'start') args.push('--no-test-server');
   const r = spawnSync(process.execPath, args, { cwd: ROOT, stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }

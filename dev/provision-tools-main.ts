@@ -1,7 +1,7 @@
 import { provisionTools, ToolsError } from './provision-tools.js';
 
-// `npm run tools` and the pre-step of `npm start` / `npm test` (dev/prepare.mjs): make sure a Temporal CLI (and,
-// unless --no-test-server, the time-skipping test server) exist.
+// `npm run tools` and the pre-step of `npm test` (dev/prepare.mjs): make sure a Temporal CLI (and, unless
+// --no-test-server, the time-skipping test server) exist.
 const quiet = process.argv.includes('--quiet');
 try {
   const tools = provisionTools({ needTestServer: !process.argv.includes('--no-test-server') });

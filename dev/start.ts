@@ -12,7 +12,6 @@ import { PROJECT_ROOT, ToolsError } from './provision-tools.js';
 // process is killed outright, watchdogs stop the Temporal dev server and PostgreSQL.
 
 const STOP_DEADLINE_MS = 9_000;
-const started = Date.now();
 const env = process.env;
 const dataDir = env.SMSDESK_DATA_DIR ?? join(PROJECT_ROOT, '.data');
 const INITIALIZED = join(dataDir, 'initialized');
@@ -118,7 +117,8 @@ try {
   writeFileSync(INITIALIZED, `${new Date().toISOString()}\n`);
 
   const out: string[] = [''];
-  out.push(`smsdesk is running (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  // From this process's start, module loading included.
+  out.push(`smsdesk is running (ready in ${process.uptime().toFixed(1)} s)`);
   out.push(`  API            ${stack.apiUrl}        (health: ${stack.apiUrl}/readyz)`);
   out.push(`  Temporal UI    ${stack.temporalUiUrl ?? '(external Temporal: see your cluster UI)'}`);
   if (sim) out.push(`  Phone          ${sim.url}/sim   (the TeleSign simulator: text the support number from here)`);
