@@ -16,7 +16,7 @@ import { connectClient, connectWorkerConnection } from '../temporal/connection.j
 import { createWorker } from '../worker/create-worker.js';
 import { watchChild } from './child-watch.js';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
-import { LauncherPids } from './launcher-pids.js';
+import { isOurs, LauncherPids } from './launcher-pids.js';
 import { provisionTools } from './provision-tools.js';
 import { startTemporalDevServer } from './temporal-dev-server.js';
 
@@ -77,7 +77,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   mkdirSync(opts.dataDir, { recursive: true });
   const stops: (() => Promise<void>)[] = [];
   const pids = opts.guardChildren ? new LauncherPids(opts.dataDir) : null;
-  const binaries: number[] = [];
+  const binaries: { pid: number; match: string }[] = [];
   const dogs: { release: () => void }[] = [];
   const releaseDogs = () => {
     for (const dog of dogs.splice(0)) dog.release();
@@ -85,13 +85,15 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   };
   const guard = (name: string, pid: number | null | undefined, match: string, signal: NodeJS.Signals) => {
     if (!pid) return;
-    binaries.push(pid);
+    binaries.push({ pid, match });
     if (!pids) return;
     pids.add(name, pid, match);
     dogs.push(watchChild(pid, signal));
   };
   const kill = () => {
-    for (const pid of binaries) {
+    // Only processes still ours: a pid of a child that already exited may have been reused.
+    for (const { pid, match } of binaries) {
+      if (!isOurs(pid, match)) continue;
       try {
         process.kill(pid, 'SIGKILL');
       } catch {}
@@ -115,7 +117,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
         const result = await Promise.race([stop().then(() => 'done' as const), over]);
         if (result === 'over') log(`${b.name} did not stop within ${b.ms / 1000} s; going on without it`);
       } catch (err) {
-        console.error('error while stopping:', err);
+        log(`while stopping ${b.name}: ${err instanceof Error ? err.message : String(err)}`);
       } finally {
         clearTimeout(timer);
       }
@@ -247,6 +249,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       logger,
       stop: async () => {
         await stopAll();
+        kill(); // whatever outran its budget
         releaseDogs();
       },
       kill,
