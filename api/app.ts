@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { ProblemError, problemResponse } from '../lib/problem.js';
 import { webRoutes } from '../web/routes.js';
+import { loginLinkApiRoutes, loginLinkPageRoutes } from './auth/login-links-routes.js';
 import type { ApiDeps, AppEnv } from './deps.js';
 import { requestLog } from './middleware/request-log.js';
 import { requestTracing } from './middleware/tracing.js';
@@ -42,11 +43,13 @@ export function createApp(deps: ApiDeps) {
   app.use('/webhooks/*', webhookTiming());
   app.route('/webhooks', webhookRoutes(deps));
   app.route('/', webRoutes(deps));
+  app.route('/', loginLinkPageRoutes(deps));
 
   const v1 = createRouter();
   v1.route('/', setupRoutes(deps));
   v1.route('/', agentRoutes(deps));
   v1.route('/', inboxRoutes(deps));
+  v1.route('/', loginLinkApiRoutes(deps));
   v1.doc('/openapi.json', {
     openapi: '3.0.0',
     info: {

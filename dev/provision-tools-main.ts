@@ -1,9 +1,10 @@
 import { provisionTools, ToolsError } from './provision-tools.js';
 
-// `npm run tools` and the first step of `npm test`: make sure a Temporal CLI and test server exist.
+// `npm run tools` and the pre-step of `npm test` (dev/prepare.mjs): make sure a Temporal CLI (and, unless
+// --no-test-server, the time-skipping test server) exist.
 const quiet = process.argv.includes('--quiet');
 try {
-  const tools = provisionTools({ needTestServer: true });
+  const tools = provisionTools({ needTestServer: !process.argv.includes('--no-test-server') });
   if (!quiet)
     console.log(`temporal: ${tools.temporal}\ntemporal-test-server: ${tools.testServer}\n(source: ${tools.source})`);
 } catch (err) {

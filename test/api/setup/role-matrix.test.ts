@@ -48,6 +48,7 @@ const MATRIX: Record<string, [roles: string, allowedStatus: number]> = {
   'GET /agents/{id}': ['AS', 404],
   'PATCH /agents/{id}': ['AS', 404],
   'POST /agents/{id}/token': ['A', 404],
+  'POST /agents/{id}/login-links': ['A', 404],
   'POST /bots': ['A', 422],
   'GET /bots': ['AS', 200],
   'GET /bots/{id}': ['AS', 404],
