@@ -12,7 +12,15 @@ import { recordInboundActivity } from './record-inbound.js';
 
 export type ActivityDeps = {
   db: Db;
-  config: Pick<Config, 'TELESIGN_BASE_URL' | 'ENCRYPTION_KEY' | 'ENCRYPTION_KEY_ID' | 'ENCRYPTION_OLD_KEYS'>;
+  config: Pick<
+    Config,
+    | 'TELESIGN_BASE_URL'
+    | 'TELESIGN_ALLOWED_HOSTS'
+    | 'BOT_ALLOWED_HOSTS'
+    | 'ENCRYPTION_KEY'
+    | 'ENCRYPTION_KEY_ID'
+    | 'ENCRYPTION_OLD_KEYS'
+  >;
 };
 
 /**
