@@ -1,5 +1,7 @@
+import { lookup } from 'node:dns/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { botActivity } from '../../activities/bot.js';
 import { BotFailureTypes } from '../../activities/bot-failures.js';
@@ -85,6 +87,16 @@ describe('webhook bot egress guard', () => {
   it('refuses a name that resolves to a non-public address, at connection time', async () => {
     const err = await new Promise<Error | null>((resolve) => guardedLookup('localhost', {}, (e) => resolve(e)));
     expect(err).toMatchObject({ code: 'EBLOCKEDADDRESS' });
+  });
+
+  it('a DNS name the static check cannot judge is refused once it resolves to this machine', async (ctx) => {
+    // The machine's own name resolves to a loopback or private address on developer machines and in containers.
+    const resolved = await lookup(hostname()).catch(() => null);
+    if (!resolved || isPublicAddress(resolved.address)) return ctx.skip();
+    const e = await failure(turn(`https://${hostname()}:${port}/hook`));
+    expect(e).toMatchObject({ type: BotFailureTypes.Refused, nonRetryable: true });
+    expect(e.message).toContain(resolved.address);
+    expect(hits).toBe(0);
   });
 
   it('does not follow a redirect', async () => {
