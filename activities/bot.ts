@@ -1,9 +1,13 @@
 import { createHmac } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/activity';
 import { eq } from 'drizzle-orm';
+import { MAX_SMS_CHARACTERS } from '../api/routes/agent/actions.js';
 import type { Config } from '../config/env.js';
 import type { Db } from '../db/client.js';
 import { type BuiltinBotConfig, bots, type WebhookBotConfig } from '../db/schema/index.js';
+import { EgressError, postJson } from '../lib/egress-http.js';
 import { decryptSecret, keyringFromConfig } from '../lib/secrets.js';
+import { type BotFailureType, BotFailureTypes } from './bot-failures.js';
 
 export type BotTurn =
   | { action: 'reply'; text: string; variables: Record<string, string> }
@@ -43,14 +47,25 @@ export function runBuiltinBot(
   return { action: 'escalate', variables, reason: 'no answer matched' };
 }
 
+/** Largest bot answer read: a turn is a short JSON object; anything bigger is refused, not buffered. */
+export const BOT_MAX_RESPONSE_BYTES = 64 * 1024;
+
+function failure(err: EgressError | string, type: BotFailureType, nonRetryable: boolean): ApplicationFailure {
+  const message = typeof err === 'string' ? err : err.message;
+  return ApplicationFailure.create({ message: `bot ${message}`, type, nonRetryable });
+}
+
 /**
  * One bot turn. Webhook bots get the turn as signed JSON (X-Smsdesk-Signature = base64 HMAC-SHA256 of the body with
- * the bot's secret) and must answer { action, text?, variables? } within their timeout; an error or timeout
- * escalates to a human rather than leaving the customer unanswered.
+ * the bot's secret) and must answer { action, text?, variables? } within their timeout. The call goes through the
+ * egress guard (lib/egress-http.ts): https, public addresses only unless BOT_ALLOWED_HOSTS names the host, no
+ * redirects, at most 64 KiB. Failures are thrown as typed ApplicationFailures (BotFailureTypes): policy refusals and
+ * unusable answers are non-retryable; network trouble, timeouts and 5xx are retryable. The workflow decides what the
+ * customer sees (it hands the conversation to a human).
  */
 export function botActivity(deps: {
   db: Db;
-  config: Pick<Config, 'ENCRYPTION_KEY' | 'ENCRYPTION_KEY_ID' | 'ENCRYPTION_OLD_KEYS'>;
+  config: Pick<Config, 'ENCRYPTION_KEY' | 'ENCRYPTION_KEY_ID' | 'ENCRYPTION_OLD_KEYS' | 'BOT_ALLOWED_HOSTS'>;
 }) {
   const keyring = keyringFromConfig(deps.config);
   return async function runBot(input: BotInput): Promise<BotTurn> {
@@ -60,38 +75,54 @@ export function botActivity(deps: {
 
     const cfg = bot.config as WebhookBotConfig;
     const body = JSON.stringify({ conversationId: input.conversationId, text: input.text, variables: input.variables });
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    const headers: Record<string, string> = {};
     if (bot.secretCiphertext) {
       const secret = decryptSecret(bot.secretCiphertext, keyring);
       headers['x-smsdesk-signature'] = createHmac('sha256', secret).update(body).digest('base64');
     }
+    let raw: Buffer;
     try {
-      const res = await fetch(cfg.url, {
-        method: 'POST',
-        headers,
-        body,
-        signal: AbortSignal.timeout(cfg.timeoutMs ?? 5000),
-      });
-      if (!res.ok) return { action: 'escalate', variables: input.variables, reason: `bot answered HTTP ${res.status}` };
-      const turn = (await res.json()) as { action?: string; text?: string; variables?: Record<string, unknown> };
-      const variables = {
-        ...input.variables,
-        ...Object.fromEntries(Object.entries(turn.variables ?? {}).map(([k, v]) => [k, String(v)])),
-      };
-      if (turn.action === 'reply' && typeof turn.text === 'string' && turn.text.trim()) {
-        return { action: 'reply', text: turn.text, variables };
-      }
-      if (turn.action === 'end') return { action: 'end', ...(turn.text ? { text: turn.text } : {}), variables };
-      return {
-        action: 'escalate',
-        ...(turn.text ? { text: turn.text } : {}),
-        variables,
-        reason: turn.action === 'escalate' ? 'bot escalated' : 'bot answer not understood',
-      };
+      raw = (
+        await postJson(cfg.url, body, {
+          headers,
+          timeoutMs: cfg.timeoutMs ?? 5000,
+          maxResponseBytes: BOT_MAX_RESPONSE_BYTES,
+          allowedHosts: deps.config.BOT_ALLOWED_HOSTS,
+        })
+      ).body;
     } catch (err) {
-      const reason =
-        (err as Error).name === 'TimeoutError' ? 'bot timed out' : `bot unreachable: ${(err as Error).message}`;
-      return { action: 'escalate', variables: input.variables, reason };
+      if (!(err instanceof EgressError)) throw err;
+      if (err.retryable) throw failure(err, BotFailureTypes.Unavailable, false);
+      const policy = err.kind === 'url_refused' || err.kind === 'blocked_address' || err.kind === 'redirect';
+      throw failure(err, policy ? BotFailureTypes.Refused : BotFailureTypes.BadAnswer, true);
     }
+    let turn: { action?: unknown; text?: unknown; variables?: unknown };
+    try {
+      const parsed = JSON.parse(raw.toString('utf8')) as unknown;
+      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+      turn = parsed as typeof turn;
+    } catch {
+      throw failure('answer is not a JSON object', BotFailureTypes.BadAnswer, true);
+    }
+    const text = typeof turn.text === 'string' && turn.text.trim() ? turn.text : undefined;
+    // The reply goes out as one SMS text: the same limit as an agent's (code points, as handsets count them).
+    if (text && [...text].length > MAX_SMS_CHARACTERS) {
+      throw failure(`reply is longer than ${MAX_SMS_CHARACTERS} characters`, BotFailureTypes.BadAnswer, true);
+    }
+    const extra =
+      turn.variables && typeof turn.variables === 'object' && !Array.isArray(turn.variables)
+        ? Object.entries(turn.variables as Record<string, unknown>)
+            .slice(0, 50)
+            .map(([k, v]) => [k.slice(0, 64), String(v).slice(0, 500)] as const)
+        : [];
+    const variables = { ...input.variables, ...Object.fromEntries(extra) };
+    if (turn.action === 'reply' && text) return { action: 'reply', text, variables };
+    if (turn.action === 'end') return { action: 'end', ...(text ? { text } : {}), variables };
+    return {
+      action: 'escalate',
+      ...(text ? { text } : {}),
+      variables,
+      reason: turn.action === 'escalate' ? 'bot escalated' : 'bot answer not understood',
+    };
   };
 }

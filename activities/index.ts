@@ -13,7 +13,15 @@ import { retentionActivities } from './retention.js';
 
 export type ActivityDeps = {
   db: Db;
-  config: Pick<Config, 'TELESIGN_BASE_URL' | 'ENCRYPTION_KEY' | 'ENCRYPTION_KEY_ID' | 'ENCRYPTION_OLD_KEYS'>;
+  config: Pick<
+    Config,
+    | 'TELESIGN_BASE_URL'
+    | 'TELESIGN_ALLOWED_HOSTS'
+    | 'BOT_ALLOWED_HOSTS'
+    | 'ENCRYPTION_KEY'
+    | 'ENCRYPTION_KEY_ID'
+    | 'ENCRYPTION_OLD_KEYS'
+  >;
 };
 
 /**

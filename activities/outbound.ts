@@ -6,6 +6,7 @@ import { publishEvent } from '../db/publish-event.js';
 import { conversations, messages, messagingAccounts, queues, smsChannels, users } from '../db/schema/index.js';
 import { renderAutomatedMessage } from '../domain/automated-messages.js';
 import { analyzeSms } from '../domain/sms-segments.js';
+import { providerAllowlistFromConfig } from '../lib/egress-allowlist.js';
 import { metrics } from '../lib/metrics.js';
 import { decryptSecret, keyringFromConfig } from '../lib/secrets.js';
 import { createTelesignClient, type TelesignClient, TelesignError } from '../telesign/rest-client.js';
@@ -36,7 +37,10 @@ export type DeliverResult = { status: 'sent' | 'delivered' | 'failed' | 'blocked
 
 type OutboundDeps = {
   db: Db;
-  config: Pick<Config, 'TELESIGN_BASE_URL' | 'ENCRYPTION_KEY' | 'ENCRYPTION_KEY_ID' | 'ENCRYPTION_OLD_KEYS'>;
+  config: Pick<
+    Config,
+    'TELESIGN_BASE_URL' | 'TELESIGN_ALLOWED_HOSTS' | 'ENCRYPTION_KEY' | 'ENCRYPTION_KEY_ID' | 'ENCRYPTION_OLD_KEYS'
+  >;
   /** How TeleSign's answer is written when Postgres fails right after it (tests shorten it). */
   recordRetry?: { attempts: number; firstDelayMs: number };
 };
@@ -87,6 +91,8 @@ async function ownerOf(tx: Tx, conversationId: string): Promise<string[]> {
 export function outboundActivities(deps: OutboundDeps) {
   const { db } = deps;
   const keyring = keyringFromConfig(deps.config);
+  // Checked by the client before each send: a host dropped from the allowlist stops receiving the key (final error).
+  const allowlist = providerAllowlistFromConfig(deps.config);
 
   async function setStatus(
     messageId: string,
@@ -295,6 +301,7 @@ export function outboundActivities(deps: OutboundDeps) {
     }
     const client = createTelesignClient({
       baseUrl: account.restEndpoint ?? deps.config.TELESIGN_BASE_URL,
+      allowlist,
       customerId: account.customerId,
       apiKey: decryptSecret(account.apiKeyCiphertext, keyring),
     });

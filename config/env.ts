@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseAllowlist, parseOrigin } from '../lib/egress-allowlist.js';
 
 /**
  * The one place environment variables are read. Entry points call `loadConfig()` once and pass the result down;
@@ -37,7 +38,42 @@ const schema = z
     TEMPORAL_TLS_CA_PATH: z.string().min(1).optional(),
     TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
     TEMPORAL_UI_URL: url.default('http://localhost:8233'),
-    TELESIGN_BASE_URL: url.default('https://rest-ww.telesign.com'),
+    TELESIGN_BASE_URL: url
+      .default('https://rest-ww.telesign.com')
+      .superRefine((v, ctx) => {
+        const r = parseOrigin(v);
+        if (!r.ok) ctx.addIssue({ code: 'custom', message: r.reason });
+      })
+      .transform((v) => v.replace(/\/+$/, '')),
+    /**
+     * More hosts that may receive the TeleSign API key (besides TeleSign's published REST hosts and
+     * TELESIGN_BASE_URL): comma-separated hosts (https implied) or origins with a scheme, e.g. http://127.0.0.1:4010.
+     */
+    TELESIGN_ALLOWED_HOSTS: z
+      .string()
+      .default('')
+      .transform((v, ctx) => {
+        const r = parseAllowlist(v);
+        if (r.error) ctx.addIssue({ code: 'custom', message: r.error });
+        return r.origins;
+      }),
+    /**
+     * Webhook-bot hosts allowed although they are plain http or resolve to a loopback/private/link-local address:
+     * comma-separated host names or IP addresses, optionally with :port (e.g. 127.0.0.1:8080, bots.internal).
+     */
+    BOT_ALLOWED_HOSTS: z
+      .string()
+      .default('')
+      .transform((v, ctx) => {
+        const hosts = v
+          .split(',')
+          .map((h) => h.trim().toLowerCase())
+          .filter(Boolean);
+        const bad = hosts.find((h) => !/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/.test(h));
+        if (bad)
+          ctx.addIssue({ code: 'custom', message: `entry "${bad}" must be a host name or IP, optionally :port` });
+        return hosts;
+      }),
     ENCRYPTION_KEY: base64Key32,
     ENCRYPTION_KEY_ID: z
       .string()

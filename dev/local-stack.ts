@@ -177,6 +177,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       simulator = await startSimulator({ port: Number(env.SIMULATOR_PORT ?? 4010), publicHost: '127.0.0.1' });
       stops.push(budget('the TeleSign simulator', 1000, simulator.stop));
       env.TELESIGN_BASE_URL = simulator.url;
+      // The simulator speaks plain http on loopback: allow exactly its origin (scheme and port), nothing wider.
+      env.TELESIGN_ALLOWED_HOSTS = [env.TELESIGN_ALLOWED_HOSTS, simulator.url].filter(Boolean).join(',');
       demoCustomerId = persistedSecret(join(opts.dataDir, 'simulator-customer-id'), () =>
         randomBytes(16)
           .toString('hex')

@@ -1,3 +1,4 @@
+import { RE2JS } from 're2js';
 import type { RoutingTrace } from '../db/schema/conversations.js';
 
 /**
@@ -10,8 +11,10 @@ import type { RoutingTrace } from '../db/schema/conversations.js';
  * - No rule matches → the workstream's default queue, priority 0, no skills.
  * - Text comparisons ignore case (SMS is typed on phones: "Billing", "billing" and "BILLING" mean the same).
  *   Numbers are digits only, so case is moot; a "+" in a number rule's value is ignored (except in `matches` patterns).
- * - `matches` compiles the value as a JavaScript regular expression with the `i` flag; an invalid pattern never
- *   matches (the API rejects invalid patterns at creation, so this only guards old rows).
+ * - `matches` compiles the value with RE2 semantics (re2js, case-insensitive): matching time is linear in the text,
+ *   so no pattern an admin saves can stall the worker or the API on a customer's SMS (JavaScript's backtracking
+ *   RegExp takes exponential time on `(a+)+$`). RE2 has no backreferences or lookaround; the API refuses such
+ *   patterns at save time, and one that still fails to compile (an old row) never matches.
  * - `in` takes a comma-separated list ("bg, fr, de"), items trimmed; it matches when the value equals any item.
  * - `customer.tag` is a set: positive operators match when ANY tag satisfies them; `notEquals` matches when NO
  *   tag equals the value.
@@ -67,14 +70,34 @@ export function isRoutingField(field: string): boolean {
   return (ROUTING_FIELDS as readonly string[]).includes(field) || BOT_FIELD.test(field);
 }
 
-/** Returns null when the pattern compiles, else the engine's message (the API's 422 reason). */
-export function regexError(pattern: string): string | null {
+/** Compiled patterns, bounded: rules are few, but a dry run may try any pattern. Deterministic (no clock). */
+const compiled = new Map<string, RE2JS | Error>();
+const COMPILED_MAX = 1000;
+
+function compileRegex(pattern: string): RE2JS | Error {
+  const hit = compiled.get(pattern);
+  if (hit) return hit;
+  let result: RE2JS | Error;
   try {
-    new RegExp(pattern, 'i');
-    return null;
+    result = RE2JS.compile(pattern, RE2JS.CASE_INSENSITIVE);
   } catch (err) {
-    return err instanceof Error ? err.message : String(err);
+    result = err instanceof Error ? err : new Error(String(err));
   }
+  if (compiled.size >= COMPILED_MAX) compiled.delete(compiled.keys().next().value as string);
+  compiled.set(pattern, result);
+  return result;
+}
+
+/** Returns null when the pattern compiles under RE2 semantics, else the engine's message (the API's 422 reason). */
+export function regexError(pattern: string): string | null {
+  const re = compileRegex(pattern);
+  return re instanceof Error ? re.message : null;
+}
+
+/** `matches`: true when the pattern occurs anywhere in the text (like RegExp.test), in time linear in the text. */
+export function regexMatches(pattern: string, text: string): boolean {
+  const re = compileRegex(pattern);
+  return re instanceof Error ? false : re.matcher(text).find();
 }
 
 function fieldValues(field: string, ctx: RoutingContext): string[] {
@@ -119,11 +142,7 @@ function test(operator: string, actual: string, value: string): boolean {
         .filter((x) => x.length > 0)
         .includes(a);
     case 'matches':
-      try {
-        return new RegExp(value, 'i').test(actual);
-      } catch {
-        return false;
-      }
+      return regexMatches(value, actual);
     default:
       return false;
   }

@@ -11,6 +11,8 @@ export type Keyring = { currentId: string; keys: ReadonlyMap<string, Buffer> };
 
 const VERSION = 'v1';
 const IV_BYTES = 12;
+/** GCM's full tag. A shorter tag would be accepted by Node unless required, and makes forgery far easier. */
+const TAG_BYTES = 16;
 
 export class SecretError extends Error {
   constructor(message: string) {
@@ -45,7 +47,7 @@ export function encryptSecret(plain: string, keyring: Keyring): string {
   const key = keyring.keys.get(keyring.currentId);
   if (!key) throw new SecretError(`current encryption key ${keyring.currentId} is missing from the keyring`);
   const iv = randomBytes(IV_BYTES);
-  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(aad(keyring.currentId));
   const ciphertext = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
   const tag = cipher.getAuthTag();
@@ -61,10 +63,15 @@ export function decryptSecret(envelope: string, keyring: Keyring): string {
   const [, keyId, iv, tag, ciphertext] = parts as [string, string, string, string, string];
   const key = keyring.keys.get(keyId);
   if (!key) throw new SecretError(`secret was encrypted with key ${keyId}, which is not configured`);
+  const ivBytes = Buffer.from(iv, 'base64url');
+  const tagBytes = Buffer.from(tag, 'base64url');
+  if (ivBytes.length !== IV_BYTES || tagBytes.length !== TAG_BYTES) {
+    throw new SecretError(`secret envelope must carry a ${IV_BYTES}-byte IV and a ${TAG_BYTES}-byte tag`);
+  }
   try {
-    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+    const decipher = createDecipheriv('aes-256-gcm', key, ivBytes, { authTagLength: TAG_BYTES });
     decipher.setAAD(aad(keyId));
-    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+    decipher.setAuthTag(tagBytes);
     return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8');
   } catch {
     throw new SecretError(`secret could not be decrypted with key ${keyId} (wrong key or tampered data)`);

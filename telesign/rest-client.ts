@@ -1,3 +1,4 @@
+import type { ProviderAllowlist } from '../lib/egress-allowlist.js';
 import { requestAuthHeaders } from './signature.js';
 import { SYNC_BLOCKED_CODES } from './status-codes.js';
 
@@ -24,6 +25,8 @@ export type TelesignErrorKind =
   | 'forbidden'
   | 'blocked'
   | 'not_found'
+  | 'host_not_allowed'
+  | 'redirect'
   | 'unexpected';
 
 export class TelesignError extends Error {
@@ -75,6 +78,8 @@ export type StatusResult = SendResult & { updatedOn: string | null };
 
 export type TelesignClientOptions = {
   baseUrl: string;
+  /** The hosts that may receive the key; checked before every request, so nothing reaches any other host. */
+  allowlist: ProviderAllowlist;
   customerId: string;
   apiKey: string;
   authMethod?: AuthMethod;
@@ -116,6 +121,16 @@ export function createTelesignClient(opts: TelesignClientOptions) {
   const doFetch = opts.fetch ?? fetch;
 
   async function call(method: 'GET' | 'POST', resource: string, form?: URLSearchParams): Promise<SendResult> {
+    const refusal = opts.allowlist.refusal(baseUrl);
+    if (refusal) {
+      throw new TelesignError({
+        httpStatus: null,
+        statusCode: null,
+        description: refusal,
+        retryable: false,
+        kind: 'host_not_allowed',
+      });
+    }
     const body = form ? form.toString() : '';
     const headers = requestAuthHeaders({
       customerId: opts.customerId,
@@ -133,6 +148,8 @@ export function createTelesignClient(opts: TelesignClientOptions) {
         headers: { ...headers, Accept: 'application/json' },
         body: form ? body : undefined,
         signal: AbortSignal.timeout(timeoutMs),
+        // TeleSign does not redirect; following one would carry the Authorization header to wherever it points.
+        redirect: 'manual',
       });
       text = await res.text();
     } catch (err) {
@@ -144,6 +161,15 @@ export function createTelesignClient(opts: TelesignClientOptions) {
         description: timedOut ? `no answer within ${timeoutMs} ms` : `${e.message}${causeOf(e)}`,
         retryable: true,
         kind: timedOut ? 'timeout' : 'network',
+      });
+    }
+    if (res.status >= 300 && res.status < 400) {
+      throw new TelesignError({
+        httpStatus: res.status,
+        statusCode: null,
+        description: 'the host answered with a redirect, which is not followed',
+        retryable: false,
+        kind: 'redirect',
       });
     }
     let parsed: Envelope & Record<string, unknown>;

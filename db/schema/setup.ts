@@ -36,6 +36,8 @@ export const users = pgTable('users', {
   email: text().unique(),
   role: roleEnum().notNull(),
   tokenHash: text().notNull().unique(),
+  /** The admin that BOOTSTRAP_ADMIN_TOKEN stands for: a new value of the variable replaces this user's token. */
+  bootstrap: boolean().notNull().default(false),
   /** Total capacity units; `capacityUsed` is changed only together with capacity_reservations rows. */
   capacity: integer().notNull().default(10),
   capacityUsed: integer().notNull().default(0),

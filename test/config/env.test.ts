@@ -32,6 +32,30 @@ describe('loadConfig', () => {
     }
   });
 
+  it('parses the egress allowlists: TeleSign origins (https unless written out) and bot host names', () => {
+    const c = loadConfig({
+      ...valid,
+      TELESIGN_ALLOWED_HOSTS: 'rest-eu.example.com, http://127.0.0.1:4010,https://Rest.Example.com:8443',
+      BOT_ALLOWED_HOSTS: 'Bots.Internal, 127.0.0.1:8080,[::1]',
+    });
+    expect(c.TELESIGN_ALLOWED_HOSTS).toEqual([
+      'https://rest-eu.example.com',
+      'http://127.0.0.1:4010',
+      'https://rest.example.com:8443',
+    ]);
+    expect(c.BOT_ALLOWED_HOSTS).toEqual(['bots.internal', '127.0.0.1:8080', '[::1]']);
+    expect(loadConfig(valid).TELESIGN_ALLOWED_HOSTS).toEqual([]);
+    for (const [variable, value] of [
+      ['TELESIGN_ALLOWED_HOSTS', 'https://rest.example.com/v1'],
+      ['TELESIGN_ALLOWED_HOSTS', 'https://user@rest.example.com'],
+      ['TELESIGN_ALLOWED_HOSTS', 'https://*.example.com'],
+      ['TELESIGN_BASE_URL', 'https://rest-ww.telesign.com/v1?x'],
+      ['BOT_ALLOWED_HOSTS', 'http://bots.internal/'],
+    ] as const) {
+      expect(() => loadConfig({ ...valid, [variable]: value }), value).toThrowError(new RegExp(`${variable}: `));
+    }
+  });
+
   it('treats empty strings as unset', () => {
     expect(loadConfig({ ...valid, PORT: '' }).PORT).toBe(3000);
   });

@@ -56,6 +56,18 @@ describe('secrets (AES-256-GCM envelopes)', () => {
     expect(() => decryptSecret('plain-text', ring1)).toThrow('not a v1 secret envelope');
   });
 
+  it('refuses a truncated authentication tag (GCM tags must be the full 16 bytes)', () => {
+    const env = encryptSecret(SECRET, ring1);
+    const parts = env.split('.');
+    const tag = Buffer.from(parts[3]!, 'base64url');
+    expect(tag).toHaveLength(16);
+    for (const len of [4, 8, 12, 15]) {
+      const short = [...parts.slice(0, 3), tag.subarray(0, len).toString('base64url'), parts[4]].join('.');
+      expect(() => decryptSecret(short, ring1)).toThrow(/16-byte tag/);
+    }
+    expect(decryptSecret(env, ring1)).toBe(SECRET);
+  });
+
   it('error messages never include the secret or the envelope', () => {
     const env = encryptSecret(SECRET, ring1);
     try {

@@ -23,6 +23,8 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     BOOTSTRAP_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
     LOG_LEVEL: 'silent',
     PUBLIC_BASE_URL: 'http://smsdesk.test',
+    // Test simulators listen on random local ports; egress tests override this with '' to prove the default list.
+    TELESIGN_ALLOWED_HOSTS: 'http://127.0.0.1:*',
     ...overrides,
   });
 }

@@ -4,6 +4,7 @@ import { serve } from '@hono/node-server';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messageStatusEvents, messages } from '../../db/schema/index.js';
+import { createProviderAllowlist } from '../../lib/egress-allowlist.js';
 import { createTelesignClient } from '../../telesign/rest-client.js';
 import { type Simulator, startSimulator } from '../../telesign/simulator/server.js';
 import { createAccount, type TestAccount } from '../api/webhooks/support.js';
@@ -20,11 +21,12 @@ let appUrl: string;
 const SUPPORT = '14252306549';
 
 beforeAll(async () => {
-  s = await createTestStack({ env: { TELESIGN_BASE_URL: 'http://127.0.0.1:9' } });
+  sim = await startSimulator({ dlrDelaysMs: [50, 150], callbackRetry: { timeoutMs: 2000, delaysMs: [200, 400, 600] } });
+  // The default host is a dead port; accounts point at the simulator, which the allowlist names explicitly.
+  s = await createTestStack({ env: { TELESIGN_BASE_URL: 'http://127.0.0.1:9', TELESIGN_ALLOWED_HOSTS: sim.url } });
   server = serve({ fetch: s.app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise<void>((r) => (server.listening ? r() : server.once('listening', () => r())));
   appUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  sim = await startSimulator({ dlrDelaysMs: [50, 150], callbackRetry: { timeoutMs: 2000, delaysMs: [200, 400, 600] } });
 });
 afterAll(async () => {
   await sim?.stop();
@@ -59,7 +61,13 @@ describe('through the TeleSign simulator', () => {
     await s.db.db
       .insert(messages)
       .values({ id: messageId, conversationId, direction: 'outbound', text: 'It ships today.', status: 'queued' });
-    const res = await createTelesignClient({ baseUrl: sim.url, customerId, apiKey, authMethod: 'digest' }).sendSms({
+    const res = await createTelesignClient({
+      baseUrl: sim.url,
+      allowlist: createProviderAllowlist([sim.url]),
+      customerId,
+      apiKey,
+      authMethod: 'digest',
+    }).sendSms({
       phoneNumber: '15554440001',
       message: 'It ships today.',
       senderId: SUPPORT,
@@ -98,7 +106,12 @@ describe('through the TeleSign simulator', () => {
     });
     sim.faults.set({ duplicateCallbacks: true, outOfOrderCallbacks: true });
     try {
-      await createTelesignClient({ baseUrl: sim.url, customerId, apiKey }).sendSms({
+      await createTelesignClient({
+        baseUrl: sim.url,
+        allowlist: createProviderAllowlist([sim.url]),
+        customerId,
+        apiKey,
+      }).sendSms({
         phoneNumber: '15554440002',
         message: 'x',
         senderId: number,

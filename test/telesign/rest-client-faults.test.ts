@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createProviderAllowlist } from '../../lib/egress-allowlist.js';
 import { createTelesignClient, TelesignError } from '../../telesign/rest-client.js';
 import { verifyCallbackSignature } from '../../telesign/signature.js';
 import { type Simulator, startSimulator } from '../../telesign/simulator/server.js';
@@ -16,7 +17,13 @@ afterAll(() => sim.stop());
 afterEach(() => sim.faults.reset());
 
 const send = (over: { timeoutMs?: number; baseUrl?: string; authMethod?: 'basic' | 'digest' } = {}) =>
-  createTelesignClient({ baseUrl: sim.url, customerId: CUSTOMER, apiKey: KEY, ...over })
+  createTelesignClient({
+    baseUrl: sim.url,
+    allowlist: createProviderAllowlist([over.baseUrl ?? sim.url]),
+    customerId: CUSTOMER,
+    apiKey: KEY,
+    ...over,
+  })
     .sendSms({ phoneNumber: '15551230001', message: 'hi', senderId: '14252306549', externalId: crypto.randomUUID() })
     .then(
       () => null,
@@ -56,15 +63,17 @@ describe('rest client error classification against simulator faults', () => {
   });
 
   it('classifies a non-JSON 502 from a proxy as retryable and a 403 as final', async () => {
-    const srv = createServer((req, res) => {
-      res.writeHead(req.url?.includes('forbidden') ? 403 : 502, { 'content-type': 'text/html' });
+    let status = 502;
+    const srv = createServer((_req, res) => {
+      res.writeHead(status, { 'content-type': 'text/html' });
       res.end('<html>bad gateway</html>');
     });
     await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
     const base = `http://127.0.0.1:${(srv.address() as AddressInfo).port}`;
     try {
       expect(await send({ baseUrl: base })).toMatchObject({ httpStatus: 502, statusCode: null, retryable: true });
-      expect(await send({ baseUrl: `${base}/forbidden` })).toMatchObject({
+      status = 403;
+      expect(await send({ baseUrl: base })).toMatchObject({
         httpStatus: 403,
         kind: 'forbidden',
         retryable: false,
@@ -107,7 +116,12 @@ describe('simulator callbacks', () => {
     failFirst = 1;
     failOnly = externalId;
     sim.setCallbackUrl(CUSTOMER, url);
-    const r = await createTelesignClient({ baseUrl: sim.url, customerId: CUSTOMER, apiKey: KEY }).sendSms({
+    const r = await createTelesignClient({
+      baseUrl: sim.url,
+      allowlist: createProviderAllowlist([sim.url]),
+      customerId: CUSTOMER,
+      apiKey: KEY,
+    }).sendSms({
       phoneNumber: '15551230009',
       message: 'track me',
       senderId: '14252306549',
@@ -143,7 +157,12 @@ describe('simulator callbacks', () => {
     failOnly = null;
     sim.setCallbackUrl(CUSTOMER, url);
     sim.phone('15551230010').setDeliveryCode(230);
-    await createTelesignClient({ baseUrl: sim.url, customerId: CUSTOMER, apiKey: KEY }).sendSms({
+    await createTelesignClient({
+      baseUrl: sim.url,
+      allowlist: createProviderAllowlist([sim.url]),
+      customerId: CUSTOMER,
+      apiKey: KEY,
+    }).sendSms({
       phoneNumber: '15551230010',
       message: 'blocked',
       senderId: '14252306549',
@@ -163,7 +182,12 @@ describe('simulator callbacks', () => {
     received.length = 0;
     sim.setCallbackUrl(CUSTOMER, url);
     sim.faults.set({ duplicateCallbacks: true, outOfOrderCallbacks: true });
-    await createTelesignClient({ baseUrl: sim.url, customerId: CUSTOMER, apiKey: KEY }).sendSms({
+    await createTelesignClient({
+      baseUrl: sim.url,
+      allowlist: createProviderAllowlist([sim.url]),
+      customerId: CUSTOMER,
+      apiKey: KEY,
+    }).sendSms({
       phoneNumber: '15551230011',
       message: 'chaos',
       senderId: '14252306549',

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createProviderAllowlist } from '../../lib/egress-allowlist.js';
 import { createTelesignClient, TelesignError } from '../../telesign/rest-client.js';
 import { requestAuthHeaders } from '../../telesign/signature.js';
 import { type Simulator, startSimulator } from '../../telesign/simulator/server.js';
@@ -46,7 +47,13 @@ beforeAll(async () => {
 afterAll(() => sim.stop());
 
 const client = (over: Partial<Parameters<typeof createTelesignClient>[0]> = {}) =>
-  createTelesignClient({ baseUrl: sim.url, customerId: CUSTOMER, apiKey: KEY, ...over });
+  createTelesignClient({
+    baseUrl: sim.url,
+    allowlist: createProviderAllowlist([sim.url]),
+    customerId: CUSTOMER,
+    apiKey: KEY,
+    ...over,
+  });
 
 describe('official telesignsdk against the simulator', () => {
   it('sends with Digest (the SDK default) and reads the status back', async () => {
@@ -176,11 +183,17 @@ describe('rest client', () => {
 
 describe('validateTelesignCredentials', () => {
   const check = (over: Partial<Parameters<typeof validateTelesignCredentials>[0]> = {}) =>
-    validateTelesignCredentials({ baseUrl: sim.url, customerId: CUSTOMER, apiKey: KEY, ...over });
+    validateTelesignCredentials({
+      baseUrl: sim.url,
+      allowlist: createProviderAllowlist([over.baseUrl ?? sim.url]),
+      customerId: CUSTOMER,
+      apiKey: KEY,
+      ...over,
+    });
 
   it('reports valid credentials without sending anything', async () => {
     const before = sim.callbacks().length;
-    expect(await check()).toMatchObject({ valid: true, statusCode: 10017 });
+    expect(await check()).toMatchObject({ valid: true, reason: 'ok', statusCode: 10017 });
     expect(sim.callbacks().length).toBe(before);
   });
   it('names a bad customer id, a bad key, a suspended account and a wrong host', async () => {
@@ -189,13 +202,15 @@ describe('validateTelesignCredentials', () => {
       reason: 'bad_customer_id',
       statusCode: 10015,
     });
+    // Basic, as sends authenticate: TeleSign names the bad key (10022).
     expect(await check({ apiKey: Buffer.from('x').toString('base64') })).toMatchObject({
       valid: false,
-      reason: 'bad_signature',
-    });
-    expect(await check({ apiKey: Buffer.from('x').toString('base64'), authMethod: 'basic' })).toMatchObject({
-      valid: false,
       reason: 'bad_api_key',
+    });
+    // Digest cannot tell a wrong key from a signing bug (10008): reported as bad credentials.
+    expect(await check({ apiKey: Buffer.from('x').toString('base64'), authMethod: 'digest' })).toMatchObject({
+      valid: false,
+      reason: 'bad_credentials',
     });
     expect(await check({ customerId: 'SUSPENDED-1' })).toMatchObject({ valid: false, reason: 'account_suspended' });
     expect(await check({ customerId: 'WRONG-HOST-1' })).toMatchObject({ valid: false, reason: 'host_not_allowed' });

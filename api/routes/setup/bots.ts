@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { asc, eq } from 'drizzle-orm';
 import { auditLog, type BuiltinBotConfig, bots, type WebhookBotConfig } from '../../../db/schema/index.js';
+import { webhookUrlRefusal } from '../../../lib/egress-http.js';
 import { encryptSecret, keyringFromConfig, secretHint } from '../../../lib/secrets.js';
 import { guard } from '../../auth.js';
 import type { ApiDeps } from '../../deps.js';
@@ -34,7 +35,14 @@ const BuiltinConfig = z
   .openapi('BuiltinBotConfig');
 
 const webhookFields = {
-  url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2000),
+  url: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+    .max(2000)
+    .openapi({
+      description:
+        'https; loopback, private, link-local and metadata addresses are refused (also after DNS resolution, on ' +
+        'every call) unless BOT_ALLOWED_HOSTS names the host, which also permits plain http',
+    }),
   secret: z
     .string()
     .min(16, 'must be at least 16 characters')
@@ -113,6 +121,12 @@ export function botRoutes(deps: ApiDeps) {
   const admin = guard(deps, 'admin');
   const readers = guard(deps, 'admin', 'supervisor');
 
+  /** Refused at save what the activity would refuse at call time (addresses behind DNS names are checked then). */
+  const assertBotUrl = (url: string) => {
+    const refusal = webhookUrlRefusal(url, deps.config.BOT_ALLOWED_HOSTS);
+    if (refusal) throw fieldProblem('url', refusal);
+  };
+
   async function load(id: string): Promise<Row> {
     const row = await deps.db.query.bots.findFirst({ where: eq(bots.id, id) });
     if (!row) throw unknownId('bot', id);
@@ -131,6 +145,7 @@ export function botRoutes(deps: ApiDeps) {
     }),
     async (c) => {
       const body = c.req.valid('json');
+      if (body.kind === 'webhook') assertBotUrl(body.url);
       const actorId = c.get('user').id;
       const row = await deps.db.transaction(async (tx) => {
         const values =
@@ -213,7 +228,10 @@ export function botRoutes(deps: ApiDeps) {
       } else {
         if (body.config) throw fieldProblem('config', 'applies only to builtin bots');
         const cfg = { ...(current.config as StoredWebhookConfig) };
-        if (body.url !== undefined) cfg.url = body.url;
+        if (body.url !== undefined) {
+          assertBotUrl(body.url);
+          cfg.url = body.url;
+        }
         if (body.timeoutMs !== undefined) cfg.timeoutMs = body.timeoutMs;
         if (body.secret !== undefined) {
           cfg.secretHint = secretHint(body.secret);

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import { auditLog, messagingAccounts, phoneNumbers, smsChannels } from '../../../db/schema/index.js';
+import { parseOrigin, providerAllowlistFromConfig } from '../../../lib/egress-allowlist.js';
 import {
   decryptSecret,
   encryptSecret,
@@ -8,12 +9,17 @@ import {
   needsReencryption,
   secretHint,
 } from '../../../lib/secrets.js';
-import { validateTelesignCredentials } from '../../../telesign/validate-credentials.js';
+import {
+  CREDENTIALS_REASONS,
+  redactSecrets,
+  validateTelesignCredentials,
+} from '../../../telesign/validate-credentials.js';
 import { guard } from '../../auth.js';
 import type { ApiDeps } from '../../deps.js';
 import {
   conflict,
   createSetupRouter,
+  fieldProblem,
   IdParam,
   jsonBody,
   jsonResponse,
@@ -32,11 +38,23 @@ const apiKey = z
     writeOnly: true,
   });
 
+/** The shape is checked here; whether the host may receive the key (the allowlist) is checked by the handlers. */
 const restEndpoint = z
-  .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://rest-ww.telesign.com' })
-  .max(300)
-  .transform((u) => u.replace(/\/+$/, ''))
-  .openapi({ description: 'TeleSign REST host for this account; defaults to TELESIGN_BASE_URL', type: 'string' });
+  .string()
+  .max(300, 'must be at most 300 characters')
+  .transform((v, ctx) => {
+    const r = parseOrigin(v);
+    if (r.ok) return r.origin;
+    ctx.addIssue({ code: 'custom', message: r.reason });
+    return z.NEVER;
+  })
+  .openapi({
+    description:
+      "TeleSign REST host for this account (an https origin on the allowlist: TeleSign's published hosts, " +
+      'TELESIGN_BASE_URL and TELESIGN_ALLOWED_HOSTS); defaults to TELESIGN_BASE_URL',
+    type: 'string',
+    example: 'https://rest-ww.telesign.com',
+  });
 
 const customerId = z
   .string()
@@ -90,20 +108,10 @@ const Account = z
 const ValidationResult = z
   .object({
     valid: z.boolean(),
-    reason: z
-      .enum([
-        'bad_customer_id',
-        'bad_api_key',
-        'bad_signature',
-        'host_not_allowed',
-        'account_suspended',
-        'unreachable',
-        'timeout',
-        'unexpected',
-      ])
-      .optional(),
-    detail: z.string().optional(),
-    statusCode: z.number().int().optional(),
+    reason: z.enum(CREDENTIALS_REASONS).openapi({
+      description: "Why; the provider's own answer is never returned (it goes to the server log, redacted)",
+    }),
+    statusCode: z.number().int().optional().openapi({ description: 'The documented TeleSign code behind reason' }),
     host: z.string(),
     checkedAt: z.string(),
   })
@@ -118,7 +126,14 @@ export function callbackUrl(deps: Pick<ApiDeps, 'config'>, accountId: string): s
 export function messagingAccountRoutes(deps: ApiDeps) {
   const app = createSetupRouter();
   const keyring = keyringFromConfig(deps.config);
+  const allowlist = providerAllowlistFromConfig(deps.config);
   const admin = guard(deps, 'admin');
+
+  /** The API key may only be stored for a host that may receive it. */
+  const assertAllowedEndpoint = (endpoint: string | null | undefined) => {
+    const refusal = endpoint ? allowlist.refusal(endpoint) : null;
+    if (refusal) throw fieldProblem('restEndpoint', refusal);
+  };
 
   const view = (r: Row): z.infer<typeof Account> => ({
     id: r.id,
@@ -156,6 +171,7 @@ export function messagingAccountRoutes(deps: ApiDeps) {
     }),
     async (c) => {
       const body = c.req.valid('json');
+      assertAllowedEndpoint(body.restEndpoint);
       const actorId = c.get('user').id;
       const row = await deps.db.transaction(async (tx) => {
         const [created] = await tx
@@ -225,6 +241,7 @@ export function messagingAccountRoutes(deps: ApiDeps) {
     async (c) => {
       const { id } = c.req.valid('param');
       const body = c.req.valid('json');
+      assertAllowedEndpoint(body.restEndpoint);
       const actorId = c.get('user').id;
       const before = await load(id);
       const set: Partial<typeof messagingAccounts.$inferInsert> = { updatedAt: new Date() };
@@ -333,28 +350,19 @@ export function messagingAccountRoutes(deps: ApiDeps) {
       const account = await load(id);
       const plainKey = decryptSecret(account.apiKeyCiphertext, keyring);
       const host = account.restEndpoint ?? deps.config.TELESIGN_BASE_URL;
-      const check = (authMethod: 'digest' | 'basic') =>
-        validateTelesignCredentials({
-          baseUrl: host,
-          customerId: account.customerId,
-          apiKey: plainKey,
-          timeoutMs: 5000,
-          authMethod,
-        });
-      let result = await check('digest');
-      // Under Digest a wrong key and a signing bug look the same (10008). Basic tells them apart: 10022 means the
-      // key is wrong; success means the key is right and only the signature failed. Only failures pay the extra call.
-      if (result.reason === 'bad_signature') {
-        const basic = await check('basic');
-        if (basic.reason === 'bad_api_key') result = basic;
-      }
-      // Provider text is not ours; make sure it can never carry the key back out. On success the text describes the
-      // expected "reference not found" answer to the probe, which would only confuse.
-      const detail = result.valid ? undefined : result.detail?.split(plainKey).join('[redacted]');
+      // The client itself refuses a host off the allowlist (one dropped from TELESIGN_ALLOWED_HOSTS since it was
+      // saved), before anything is sent.
+      const result = await validateTelesignCredentials({
+        baseUrl: host,
+        allowlist,
+        customerId: account.customerId,
+        apiKey: plainKey,
+        timeoutMs: 5000,
+      });
       const checkedAt = new Date();
       const set: Partial<typeof messagingAccounts.$inferInsert> = {
         validationStatus: result.valid ? 'valid' : 'invalid',
-        validationReason: result.valid ? null : [result.reason, detail].filter(Boolean).join(': ') || null,
+        validationReason: result.valid ? null : result.reason,
         validationCheckedAt: checkedAt,
       };
       // Validation is a natural moment to move an envelope made with a retired key onto the current key.
@@ -363,15 +371,28 @@ export function messagingAccountRoutes(deps: ApiDeps) {
         .update(messagingAccounts)
         .set(set)
         .where(and(eq(messagingAccounts.id, id), eq(messagingAccounts.apiKeyCiphertext, account.apiKeyCiphertext)));
+      const provider = result.providerError;
       deps.logger.info(
-        { accountId: id, valid: result.valid, reason: result.reason, statusCode: result.statusCode, host },
+        {
+          accountId: id,
+          valid: result.valid,
+          reason: result.reason,
+          host,
+          ...(provider
+            ? {
+                provider: {
+                  ...provider,
+                  description: redactSecrets(provider.description, [plainKey, `${account.customerId}:${plainKey}`]),
+                },
+              }
+            : {}),
+        },
         'messaging account validated',
       );
       return c.json(
         {
           valid: result.valid,
-          ...(result.reason ? { reason: result.reason } : {}),
-          ...(detail ? { detail } : {}),
+          reason: result.reason,
           ...(!result.valid && result.statusCode !== undefined ? { statusCode: result.statusCode } : {}),
           host,
           checkedAt: checkedAt.toISOString(),

@@ -32,7 +32,8 @@ const Condition = z
       .openapi({ example: 'message.text' }),
     operator: z.enum(ROUTING_OPERATORS, { error: `must be one of ${ROUTING_OPERATORS.join(', ')}` }),
     value: z.string().max(500, 'must be at most 500 characters').openapi({
-      description: '`in` takes a comma-separated list; `matches` a JavaScript regular expression (case-insensitive)',
+      description:
+        '`in` takes a comma-separated list; `matches` a case-insensitive RE2 regular expression (linear-time: no backreferences or lookaround)',
       example: 'billing',
     }),
   })
@@ -41,7 +42,11 @@ const Condition = z
     if (c.operator === 'matches') {
       const error = regexError(c.value);
       if (error)
-        ctx.addIssue({ code: 'custom', path: ['value'], message: `is not a valid regular expression: ${error}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['value'],
+          message: `is not a valid RE2 regular expression (no backreferences or lookaround): ${error}`,
+        });
     }
     if (c.operator === 'in' && c.value.split(',').every((x) => x.trim() === '')) {
       ctx.addIssue({

@@ -28,7 +28,7 @@ describe('examples/provision.ts', () => {
     };
     const r = await provision(opts);
     expect(r.validation).toMatchObject({ valid: true });
-    expect(r.validation.reason).toBeUndefined();
+    expect(r.validation.reason).toBe('ok');
     expect(r.callbackUrl).toBe(`http://smsdesk.test/webhooks/telesign/${r.accountId}`);
     expect(r.agentToken).toMatch(/^sd_/);
     expect((await call(s, 'GET', '/queues', undefined, r.agentToken)).status).toBe(200);

@@ -68,7 +68,50 @@ describe('routing rules', () => {
       422,
     );
     expect(p.errors![0]!.path).toBe('conditions.0.value');
-    expect(p.errors![0]!.message).toMatch(/^is not a valid regular expression/);
+    expect(p.errors![0]!.message).toMatch(/^is not a valid RE2 regular expression/);
+  });
+
+  it('refuses patterns a linear-time engine cannot run (backreference, lookahead) with 422, on create and update', async () => {
+    for (const value of ['(a)\\1', 'foo(?=bar)']) {
+      const p = expectProblem(
+        await call(s, 'POST', rules(), {
+          name: 'backtracking',
+          order: 97,
+          conditions: [
+            { field: 'message.text', operator: 'contains', value: 'x' },
+            { field: 'message.text', operator: 'matches', value },
+          ],
+          queueId: billing.id,
+        }),
+        422,
+      );
+      expect(p.errors![0]!.path).toBe('conditions.1.value');
+      expect(p.errors![0]!.message).toMatch(/RE2/);
+    }
+    const ok = await call(s, 'POST', rules(), {
+      name: 'catastrophic for backtracking, fine for RE2',
+      order: 96,
+      conditions: [{ field: 'message.text', operator: 'matches', value: '(a+)+$' }],
+      queueId: billing.id,
+    });
+    expect(ok.status).toBe(201);
+    const patched = expectProblem(
+      await call(s, 'PATCH', rules(`/${ok.body.id}`), {
+        conditions: [{ field: 'message.text', operator: 'matches', value: '(?<=a)b' }],
+      }),
+      422,
+    );
+    expect(patched.errors![0]!.path).toBe('conditions.0.value');
+    // The dry run uses the same engine: a 1,600-character attack text is decided at once.
+    const t0 = performance.now();
+    const run = await call(s, 'POST', rules('/evaluate'), {
+      message: { text: `${'a'.repeat(1599)}!` },
+      customer: { number: '359888123456', tags: [] },
+      channel: { number: '14252306549', language: 'en' },
+    });
+    expect(run.status).toBe(200);
+    expect(performance.now() - t0).toBeLessThan(2000);
+    await call(s, 'DELETE', rules(`/${ok.body.id}`));
   });
 
   it('rejects unknown fields and operators, accepting bot.<var>', async () => {

@@ -1,0 +1,1 @@
+ALTER TABLE "users" ADD COLUMN "bootstrap" boolean DEFAULT false NOT NULL;
