@@ -1,9 +1,11 @@
 import { createHmac } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/activity';
 import { eq } from 'drizzle-orm';
 import type { Config } from '../config/env.js';
 import type { Db } from '../db/client.js';
 import { type BuiltinBotConfig, bots, type WebhookBotConfig } from '../db/schema/index.js';
 import { decryptSecret, keyringFromConfig } from '../lib/secrets.js';
+import { FailureTypes } from '../workflows/definitions.js';
 
 export type BotTurn =
   | { action: 'reply'; text: string; variables: Record<string, string> }
@@ -62,7 +64,16 @@ export function botActivity(deps: {
     const body = JSON.stringify({ conversationId: input.conversationId, text: input.text, variables: input.variables });
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (bot.secretCiphertext) {
-      const secret = decryptSecret(bot.secretCiphertext, keyring);
+      let secret: string;
+      try {
+        secret = decryptSecret(bot.secretCiphertext, keyring);
+      } catch (err) {
+        // A secret under a retired key never becomes readable by retrying: fail for good, the workflow skips the bot.
+        throw ApplicationFailure.nonRetryable(
+          `bot secret cannot be decrypted: ${(err as Error).message}`,
+          FailureTypes.BotSecretUnreadable,
+        );
+      }
       headers['x-smsdesk-signature'] = createHmac('sha256', secret).update(body).digest('base64');
     }
     try {

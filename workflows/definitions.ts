@@ -25,6 +25,8 @@ export type InboundSms = {
   referenceId: string;
   text: string;
   receivedAt: string;
+  /** The inbox row's sequence: the order TeleSign's callbacks were committed in (per conversation). */
+  inboxSeq?: number;
   flags?: Record<string, boolean>;
   /** TeleSign keyword handling, when enabled on the account: 'stop' | 'start' | 'help' | 'generic'. */
   action?: string;
@@ -71,4 +73,6 @@ export const FailureTypes = {
   NotFound: 'NotFound',
   /** TeleSign refused the message for good: not retried. */
   FinalSendError: 'FinalSendError',
+  /** A webhook bot's secret cannot be decrypted (e.g. stored under a retired key): not retried, the bot is skipped. */
+  BotSecretUnreadable: 'BotSecretUnreadable',
 } as const;
