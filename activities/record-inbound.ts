@@ -103,7 +103,7 @@ export function recordInboundBatchActivity(db: Db) {
     if (batch.length === 0) return [];
     const refs = batch.map((m) => m.referenceId);
     if (new Set(refs).size !== refs.length) throw new Error('recordInboundBatch: a reference id appears twice');
-    const latest = batch.reduce((a, m) => (m.receivedAt > a ? m.receivedAt : a), batch[0]!.receivedAt);
+    const latest = Math.max(...batch.map((m) => Date.parse(m.receivedAt)));
     return db.transaction(async (tx) => {
       const receivedAt = new Date(latest);
       await tx
@@ -184,7 +184,7 @@ export function recordInboundBatchActivity(db: Db) {
           .returning({ id: events.id });
         // NOTIFY is delivered on commit, so listeners never see an event whose message is not yet visible.
         await tx.execute(
-          sql`select pg_notify(${EVENTS_CHANNEL}, id::text) from unnest(${ids.map((i) => i.id)}::bigint[]) as id`,
+          sql`select pg_notify(${EVENTS_CHANNEL}, id) from unnest(string_to_array(${ids.map((i) => i.id).join(',')}, ',')) as id`,
         );
       }
       return refs.map((referenceId) => {
