@@ -516,13 +516,19 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
       return;
     }
     // Escalate: routing runs again with what the bot collected (omnichannel.md §6).
-    if (failure !== null) {
-      // A system note (no author): the agent sees why the bot was skipped.
+    // A system note (no author): the agent sees why the bot handed over or was skipped. Older histories wrote none.
+    const note =
+      failure !== null
+        ? `Bot skipped: ${failure}. The conversation was routed to an agent.`
+        : patched('bot-escalation-note')
+          ? `Bot handed over to an agent: ${turn.reason}.`
+          : null;
+    if (note) {
       await db.queueOutbound({
         messageId: uuid4(),
         conversationId: c.conversationId,
         direction: 'note',
-        text: `Bot skipped: ${failure}. The conversation was routed to an agent.`,
+        text: note,
         agentId: null,
       });
     }

@@ -20,7 +20,7 @@ afterAll(async () => {
   await db?.drop();
 });
 
-type Sent = { referenceId: string; lane: number; index: number };
+type Sent = { referenceId: string; customer: string; sentAt: number; ackAt: number };
 
 /** Posts `plan` (customer per message) through the webhook with `lanes` concurrent senders; each lane in order. */
 async function post(plan: string[], lanes: number, label: string) {
@@ -28,9 +28,10 @@ async function post(plan: string[], lanes: number, label: string) {
   let next = 0;
   let lastAck = 0;
   await Promise.all(
-    Array.from({ length: lanes }, async (_, lane) => {
+    Array.from({ length: lanes }, async () => {
       for (let i = next++; i < plan.length; i = next++) {
         const mo = signedMo(stack.channel, plan[i]!, `${label} ${i}`);
+        const sentAt = performance.now();
         for (let attempt = 0; ; attempt++) {
           const res = await fetch(stack.webhookUrl, { method: 'POST', headers: mo.headers, body: mo.raw });
           await res.arrayBuffer();
@@ -40,7 +41,7 @@ async function post(plan: string[], lanes: number, label: string) {
           await new Promise((r) => setTimeout(r, 200));
         }
         lastAck = Date.now();
-        sent.push({ referenceId: mo.referenceId, lane, index: i });
+        sent.push({ referenceId: mo.referenceId, customer: plan[i]!, sentAt, ackAt: performance.now() });
       }
     }),
   );
@@ -70,15 +71,20 @@ async function recorded(refs: string[], timeoutMs: number) {
   return { at, rows };
 }
 
-/** Each lane sent its messages one after the other: within a conversation the transcript must keep that order. */
+/**
+ * Order per customer: whenever one text was acknowledged before another of the same customer was posted, the first
+ * must come first in the transcript. Returns the pairs that do not.
+ */
 function outOfOrder(sent: Sent[], rows: Row[]): number {
   const position = new Map(rows.map((r, i) => [r.ref, i]));
+  const byCustomer = new Map<string, Sent[]>();
+  for (const s of sent) byCustomer.set(s.customer, [...(byCustomer.get(s.customer) ?? []), s]);
   let bad = 0;
-  const byLane = new Map<number, Sent[]>();
-  for (const s of sent) byLane.set(s.lane, [...(byLane.get(s.lane) ?? []), s]);
-  for (const list of byLane.values()) {
-    for (let i = 1; i < list.length; i++) {
-      if ((position.get(list[i]!.referenceId) ?? -1) < (position.get(list[i - 1]!.referenceId) ?? -1)) bad++;
+  for (const list of byCustomer.values()) {
+    for (const a of list) {
+      for (const b of list) {
+        if (a.ackAt < b.sentAt && position.get(a.referenceId)! > position.get(b.referenceId)!) bad++;
+      }
     }
   }
   return bad;
