@@ -80,6 +80,17 @@ const sms = proxyActivities<Activities>({
   },
 });
 const bots = proxyActivities<Activities>({ startToCloseTimeout: '30 seconds', retry: { maximumAttempts: 3 } });
+/**
+ * A webhook bot's turn is bounded by its own answer deadline plus a margin (at most 30 s): a bot that hangs is
+ * given up on, and the conversation escalated, within seconds rather than minutes.
+ */
+const botsWithin = (timeoutMs: number | undefined) =>
+  timeoutMs === undefined
+    ? bots
+    : proxyActivities<Activities>({
+        startToCloseTimeout: Math.min(Math.max(timeoutMs, 1000) + 3000, 30_000),
+        retry: { maximumAttempts: 3 },
+      });
 
 const MINUTE = 60_000;
 const BOT_INACTIVITY_MS = 30 * MINUTE;
@@ -475,7 +486,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
     let turn: Awaited<ReturnType<Activities['runBot']>>;
     let failure: string | null = null;
     try {
-      turn = await bots.runBot({
+      turn = await botsWithin(context.bot!.timeoutMs).runBot({
         botId: context.bot!.id,
         conversationId: c.conversationId,
         text,

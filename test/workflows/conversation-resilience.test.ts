@@ -149,6 +149,7 @@ describe('a failing bot never fails the conversation', () => {
     });
     const customer = newCustomerNumber();
     await d.text(customer, text);
+    // A bot that never answers: 3 attempts × (2 s deadline + 3 s margin) plus backoff.
     const row = await d.until(customer, (r) => r.queue_id !== null && !r.with_bot, 60_000);
     const notes = await db.sql<{ text: string; agent_id: string | null }[]>`
       select text, agent_id from messages where conversation_id = ${row.id} and direction = 'note'`;
