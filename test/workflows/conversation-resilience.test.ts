@@ -17,10 +17,11 @@ import {
   type ConversationInput,
   type InboundSms,
   inboundSignal,
+  stateQuery,
 } from '../../workflows/definitions.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { newCustomerNumber, seedChannel } from '../support/seed.js';
-import { testConfig } from '../support/stack.js';
+import { eventually, testConfig } from '../support/stack.js';
 import { conversationDriver } from './support.js';
 
 /*
@@ -217,4 +218,52 @@ describe('a failing bot never fails the conversation', () => {
       }
     },
   );
+});
+
+describe('order per customer (workflow side)', () => {
+  it('STOP then START delivered out of order (START first) ends opted in', { timeout: 60_000 }, async () => {
+    const { seed, d } = await setup({ workstream: { distributionMode: 'pick' } });
+    const customer = newCustomerNumber();
+    const workflowId = d.workflowIdOf(customer);
+    const now = Date.parse(new Date(await env.currentTimeMs()).toISOString());
+    const sms = (text: string, inboxSeq: number): InboundSms => ({
+      inboxId: crypto.randomUUID(),
+      referenceId: crypto.randomUUID(),
+      text,
+      receivedAt: new Date(now + inboxSeq * 1000).toISOString(),
+      inboxSeq,
+    });
+    const input: ConversationInput = {
+      accountId: seed.accountId,
+      supportNumber: seed.supportNumber,
+      customerNumber: customer,
+    };
+    const deliver = (m: InboundSms) =>
+      env.client.workflow.signalWithStart<typeof conversationWorkflow, [InboundSms]>('conversationWorkflow', {
+        workflowId,
+        taskQueue,
+        args: [input],
+        signal: inboundSignal,
+        signalArgs: [m],
+      });
+    const stop = sms('STOP', 101);
+    const start = sms('START', 102);
+    const recorded = (ref: string) =>
+      eventually(async () => (await db.sql`select 1 from messages where provider_reference_id = ${ref}`).length > 0);
+    // An open conversation (the same run sees both keywords). The later START is handed over (and recorded) first;
+    // the earlier STOP arrives after it.
+    const hello = sms('hello', 100);
+    await deliver(hello);
+    await recorded(hello.referenceId);
+    await deliver(start);
+    await recorded(start.referenceId);
+    await deliver(stop);
+    await recorded(stop.referenceId);
+    await new Promise((r) => setTimeout(r, 500));
+    const consent = await db.sql`
+      select opted_out from consents where support_number = ${seed.supportNumber} and customer_number = ${customer}`;
+    expect(consent.every((c) => c.opted_out === false)).toBe(true);
+    const state = (await env.client.workflow.getHandle(workflowId).query(stateQuery)) as { optedOut: boolean };
+    expect(state.optedOut).toBe(false);
+  });
 });
