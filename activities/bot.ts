@@ -7,6 +7,7 @@ import type { Db } from '../db/client.js';
 import { type BuiltinBotConfig, bots, type WebhookBotConfig } from '../db/schema/index.js';
 import { EgressError, postJson } from '../lib/egress-http.js';
 import { decryptSecret, keyringFromConfig } from '../lib/secrets.js';
+import { FailureTypes } from '../workflows/definitions.js';
 import { type BotFailureType, BotFailureTypes } from './bot-failures.js';
 
 export type BotTurn =
@@ -77,7 +78,16 @@ export function botActivity(deps: {
     const body = JSON.stringify({ conversationId: input.conversationId, text: input.text, variables: input.variables });
     const headers: Record<string, string> = {};
     if (bot.secretCiphertext) {
-      const secret = decryptSecret(bot.secretCiphertext, keyring);
+      let secret: string;
+      try {
+        secret = decryptSecret(bot.secretCiphertext, keyring);
+      } catch (err) {
+        // A secret under a retired key never becomes readable by retrying: fail for good, the workflow skips the bot.
+        throw ApplicationFailure.nonRetryable(
+          `bot secret cannot be decrypted: ${(err as Error).message}`,
+          FailureTypes.BotSecretUnreadable,
+        );
+      }
       headers['x-smsdesk-signature'] = createHmac('sha256', secret).update(body).digest('base64');
     }
     let raw: Buffer;

@@ -24,7 +24,8 @@ export type WorkstreamSettings = {
 export type ConversationContext = {
   channel: { id: string; language: string; automatedMessages: Record<string, string | undefined> };
   workstream: WorkstreamSettings;
-  bot: { id: string; kind: 'builtin' | 'webhook' } | null;
+  /** `timeoutMs`: a webhook bot's answer deadline, which bounds its activity's timeout too. */
+  bot: { id: string; kind: 'builtin' | 'webhook'; timeoutMs?: number } | null;
   declinesAllowed: number;
   optedOut: boolean;
 };
@@ -45,7 +46,10 @@ export function conversationContextActivity(db: Db) {
     if (!row) return null;
     const [bot, org, consent] = await Promise.all([
       row.workstream.botId
-        ? db.query.bots.findFirst({ where: eq(bots.id, row.workstream.botId), columns: { id: true, kind: true } })
+        ? db.query.bots.findFirst({
+            where: eq(bots.id, row.workstream.botId),
+            columns: { id: true, kind: true, config: true },
+          })
         : Promise.resolve(undefined),
       db.query.settings.findFirst({ where: eq(settings.id, 1) }),
       db.query.consents.findFirst({
@@ -72,7 +76,15 @@ export function conversationContextActivity(db: Db) {
         allowedPresences: w.allowedPresences,
         skillMatching: w.skillMatching,
       },
-      bot: bot ? { id: bot.id, kind: bot.kind } : null,
+      bot: bot
+        ? {
+            id: bot.id,
+            kind: bot.kind,
+            ...(bot.kind === 'webhook' && typeof (bot.config as { timeoutMs?: unknown }).timeoutMs === 'number'
+              ? { timeoutMs: (bot.config as { timeoutMs: number }).timeoutMs }
+              : {}),
+          }
+        : null,
       declinesAllowed: org?.declinesAllowed ?? 3,
       optedOut: consent?.optedOut ?? false,
     };

@@ -8,7 +8,7 @@ import { conversationContextActivity } from './conversation-context.js';
 import { nudgeActivity } from './nudge.js';
 import { outboundActivities } from './outbound.js';
 import { readModelActivities } from './read-model.js';
-import { recordInboundActivity } from './record-inbound.js';
+import { recordInboundActivity, recordInboundBatchActivity } from './record-inbound.js';
 import { retentionActivities } from './retention.js';
 
 export type ActivityDeps = {
@@ -32,6 +32,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     loadConversationContext: conversationContextActivity(deps.db),
     recordInbound: recordInboundActivity(deps.db),
+    recordInboundBatch: recordInboundBatchActivity(deps.db),
     classify: classifyActivity(deps.db),
     nudgeQueues: nudgeActivity(deps.db),
     runBot: botActivity(deps),

@@ -1,7 +1,7 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { publishEvent } from '../db/publish-event.js';
-import { conversations, messages } from '../db/schema/index.js';
+import { EVENTS_CHANNEL, publishEvent } from '../db/publish-event.js';
+import { conversations, events, messages } from '../db/schema/index.js';
 import { analyzeSms } from '../domain/sms-segments.js';
 import type { InboundSms } from '../workflows/definitions.js';
 
@@ -22,7 +22,9 @@ export type RecordInboundInput = {
  * message twice (`duplicate` tells the workflow to ignore it, and no empty conversation is created for it).
  */
 export function recordInboundActivity(db: Db) {
-  return async function recordInbound(input: RecordInboundInput): Promise<{ duplicate: boolean; messageId: string }> {
+  return async function recordInbound(
+    input: RecordInboundInput,
+  ): Promise<{ duplicate: boolean; messageId: string; referenceId: string }> {
     const { sms } = input;
     const analysis = analyzeSms(sms.text);
     return db.transaction(async (tx) => {
@@ -30,7 +32,7 @@ export function recordInboundActivity(db: Db) {
         .select({ id: messages.id })
         .from(messages)
         .where(eq(messages.providerReferenceId, sms.referenceId));
-      if (seen) return { duplicate: true, messageId: seen.id };
+      if (seen) return { duplicate: true, messageId: seen.id, referenceId: sms.referenceId };
       const receivedAt = new Date(sms.receivedAt);
       await tx
         .insert(conversations)
@@ -79,7 +81,120 @@ export function recordInboundActivity(db: Db) {
         agentIds: [conv?.agentId, conv?.offeredAgentId].filter((x): x is string => !!x),
         data: { conversationId: input.conversationId, messageId: inserted!.id, direction: 'inbound' },
       });
-      return { duplicate: false, messageId: inserted!.id };
+      return { duplicate: false, messageId: inserted!.id, referenceId: sms.referenceId };
+    });
+  };
+}
+
+export type RecordInboundBatchInput = Omit<RecordInboundInput, 'sms'> & { messages: InboundSms[] };
+
+/** One entry per input message, in input order: the workflow checks the reference ids against what it sent. */
+export type RecordedInbound = { referenceId: string; messageId: string; duplicate: boolean };
+
+/**
+ * Records a batch of customer messages (the workflow's pending inbound, in inbox order) in one transaction: one
+ * multi-row INSERT … ON CONFLICT (provider_reference_id) DO NOTHING, then the ids of those already present, so a
+ * flood costs one round of statements per workflow task instead of one transaction per message. Idempotent like
+ * recordInbound: a retried or replayed batch reports every message as a duplicate and inserts nothing.
+ */
+export function recordInboundBatchActivity(db: Db) {
+  return async function recordInboundBatch(input: RecordInboundBatchInput): Promise<RecordedInbound[]> {
+    const batch = input.messages;
+    if (batch.length === 0) return [];
+    const refs = batch.map((m) => m.referenceId);
+    if (new Set(refs).size !== refs.length) throw new Error('recordInboundBatch: a reference id appears twice');
+    const latest = Math.max(...batch.map((m) => Date.parse(m.receivedAt)));
+    return db.transaction(async (tx) => {
+      const receivedAt = new Date(latest);
+      await tx
+        .insert(conversations)
+        .values({
+          id: input.conversationId,
+          workflowId: input.workflowId,
+          runId: input.runId,
+          accountId: input.accountId,
+          customerNumber: input.customerNumber,
+          supportNumber: input.supportNumber,
+          lastCustomerMessageAt: receivedAt,
+          ...(input.channel
+            ? {
+                workstreamId: input.channel.workstreamId,
+                channelId: input.channel.channelId,
+                language: input.channel.language,
+              }
+            : {}),
+        })
+        .onConflictDoUpdate({
+          target: conversations.id,
+          set: {
+            lastCustomerMessageAt: sql`greatest(${conversations.lastCustomerMessageAt}, ${receivedAt.toISOString()}::timestamptz)`,
+            updatedAt: sql`now()`,
+            runId: input.runId,
+          },
+        });
+      // Rows are inserted in the order given, so `seq` follows inbox order.
+      const inserted = await tx
+        .insert(messages)
+        .values(
+          batch.map((sms) => {
+            const analysis = analyzeSms(sms.text);
+            return {
+              id: sql`gen_random_uuid()`,
+              conversationId: input.conversationId,
+              direction: 'inbound' as const,
+              text: sms.text,
+              status: 'received' as const,
+              providerReferenceId: sms.referenceId,
+              segments: analysis.segments,
+              encoding: analysis.encoding,
+              flags: sms.flags ?? {},
+              createdAt: new Date(sms.receivedAt),
+            };
+          }),
+        )
+        .onConflictDoNothing({ target: messages.providerReferenceId })
+        .returning({ id: messages.id, ref: messages.providerReferenceId });
+      const fresh = new Map(inserted.map((r) => [r.ref!, r.id]));
+      const missing = refs.filter((r) => !fresh.has(r));
+      const present = missing.length
+        ? await tx
+            .select({ id: messages.id, ref: messages.providerReferenceId })
+            .from(messages)
+            .where(inArray(messages.providerReferenceId, missing))
+        : [];
+      const old = new Map(present.map((r) => [r.ref!, r.id]));
+      if (inserted.length) {
+        const [conv] = await tx
+          .select({ agentId: conversations.agentId, offeredAgentId: conversations.offeredAgentId })
+          .from(conversations)
+          .where(eq(conversations.id, input.conversationId));
+        const agentIds = [conv?.agentId, conv?.offeredAgentId].filter((x): x is string => !!x);
+        const ids = await tx
+          .insert(events)
+          .values(
+            refs
+              .filter((r) => fresh.has(r))
+              .map((r) => ({
+                type: 'message.created',
+                conversationId: input.conversationId,
+                agentIds,
+                data: { conversationId: input.conversationId, messageId: fresh.get(r)!, direction: 'inbound' },
+              })),
+          )
+          .returning({ id: events.id });
+        // NOTIFY is delivered on commit, so listeners never see an event whose message is not yet visible.
+        await tx.execute(
+          sql`select pg_notify(${EVENTS_CHANNEL}, id) from unnest(string_to_array(${ids.map((i) => i.id).join(',')}, ',')) as id`,
+        );
+      }
+      return refs.map((referenceId) => {
+        const id = fresh.get(referenceId);
+        if (id) return { referenceId, messageId: id, duplicate: false };
+        const prior = old.get(referenceId);
+        // Conflict on the unique index but no row: only possible if it was deleted concurrently; retry the batch.
+        if (!prior) throw new Error(`recordInboundBatch: ${referenceId} neither inserted nor present`);
+        return { referenceId, messageId: prior, duplicate: true };
+      });
     });
   };
 }

@@ -9,6 +9,7 @@ import {
   proxyActivities,
   proxyLocalActivities,
   setHandler,
+  sleep,
   upsertSearchAttributes,
   uuid4,
   workflowInfo,
@@ -16,6 +17,7 @@ import {
 import type { ConversationContext } from '../activities/conversation-context.js';
 import type { Activities } from '../activities/index.js';
 import type { ConversationPatch } from '../activities/read-model.js';
+import type { RecordedInbound } from '../activities/record-inbound.js';
 import type { AutomatedTrigger } from '../domain/automated-messages.js';
 import { ConversationMachine, type MachineData, TextError, TransitionError } from '../domain/conversation-machine.js';
 import { classifyKeyword } from '../domain/keywords.js';
@@ -43,7 +45,7 @@ import {
   waitUpdate,
 } from './definitions.js';
 import { Lock } from './lock.js';
-import { NamedTimers } from './named-timers.js';
+import { NamedTimers, type TimerDeadlines } from './named-timers.js';
 
 /*
  * One run is one conversation between a customer number and a support number. The run owns the conversation's
@@ -78,6 +80,17 @@ const sms = proxyActivities<Activities>({
   },
 });
 const bots = proxyActivities<Activities>({ startToCloseTimeout: '30 seconds', retry: { maximumAttempts: 3 } });
+/**
+ * A webhook bot's turn is bounded by its own answer deadline plus a margin (at most 30 s): a bot that hangs is
+ * given up on, and the conversation escalated, within seconds rather than minutes.
+ */
+const botsWithin = (timeoutMs: number | undefined) =>
+  timeoutMs === undefined
+    ? bots
+    : proxyActivities<Activities>({
+        startToCloseTimeout: Math.min(Math.max(timeoutMs, 1000) + 3000, 30_000),
+        retry: { maximumAttempts: 3 },
+      });
 
 const MINUTE = 60_000;
 const BOT_INACTIVITY_MS = 30 * MINUTE;
@@ -88,6 +101,13 @@ const BOT_INACTIVITY_MS = 30 * MINUTE;
 const REDISTRIBUTE_FIRST_MS = 5 * MINUTE;
 const REDISTRIBUTE_MAX_MS = 60 * MINUTE;
 const MAX_SEEN_REFERENCES = 1000;
+/**
+ * Work one workflow task takes on: at most this many inbound messages (one bulk write), of which at most this many
+ * keywords (each may cost two more local activities). The server fails a task once more than 100 signals are
+ * buffered behind it (history.maximumBufferedEventsBatch), so a task must stay short under a flood.
+ */
+const MAX_INBOUND_PER_TASK = 100;
+const MAX_KEYWORDS_PER_TASK = 10;
 /** Keeps replay of a long-lived conversation cheap; the server's own suggestion comes much later (~10k events). */
 const DEFAULT_HISTORY_LIMIT = 2000;
 
@@ -106,11 +126,55 @@ export type CarriedState = {
   skills: string[];
   /** Next fallback distribution delay while nobody is eligible. */
   redistributeMs: number;
+  /** Timer deadlines (workflow time), so a continued run resumes them. Absent in runs carried by older code. */
+  timers?: TimerDeadlines;
+  /** The STOP/START that set the current consent: an older one delivered later must not undo it. */
+  consentFrom?: InboxPosition;
+};
+
+/** Where a message sits in the customer's inbox order: the inbox sequence when known, else TeleSign's time. */
+type InboxPosition = { seq?: number; at: string };
+
+const positionOf = (message: InboundSms): InboxPosition =>
+  message.inboxSeq !== undefined ? { seq: message.inboxSeq, at: message.receivedAt } : { at: message.receivedAt };
+
+/** Negative when `a` comes first in the inbox. Compares sequences when both have one, else TeleSign's timestamps. */
+const compareInbox = (a: InboxPosition, b: InboxPosition): number => {
+  if (a.seq !== undefined && b.seq !== undefined) return a.seq - b.seq;
+  const ta = Date.parse(a.at);
+  const tb = Date.parse(b.at);
+  return Number.isNaN(ta) || Number.isNaN(tb) ? 0 : ta - tb;
+};
+
+/** Inbox order for a list: by sequence if every message has one, else by timestamp; ties keep arrival order. */
+const sortInInboxOrder = (list: InboundSms[]): void => {
+  const bySeq = list.every((x) => x.inboxSeq !== undefined);
+  list.sort((a, b) => (bySeq ? a.inboxSeq! - b.inboxSeq! : compareInbox({ at: a.receivedAt }, { at: b.receivedAt })));
+};
+
+const keywordOf = (message: InboundSms): 'stop' | 'start' | 'help' | null =>
+  classifyKeyword(message.text) ??
+  (['stop', 'start', 'help'].includes(message.action ?? '') ? (message.action as 'stop' | 'start' | 'help') : null);
+
+/** Why a bot turn failed, for the escalation reason and the transcript note. */
+const botFailureReason = (err: unknown): string => {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  if (cause instanceof ApplicationFailure && cause.type === FailureTypes.BotSecretUnreadable) {
+    return 'the bot’s secret cannot be decrypted';
+  }
+  if (cause && (cause as Error).name === 'TimeoutFailure') return 'the bot did not answer in time';
+  return `the bot failed (${cause instanceof Error ? cause.message : String(cause)})`;
 };
 
 export async function conversationWorkflow(input: ConversationInput): Promise<void> {
   // Versioned change: runs that started with regular activities keep them on replay (their histories say so).
   const db = patched('local-db-activities') ? localDb : remoteDb;
+  /*
+   * Versioned change (#20): inbound messages are recorded in bulk, at most MAX_INBOUND_PER_TASK per workflow task,
+   * in inbox order, and a reference counts as seen only once it is recorded. Older histories keep the per-message
+   * path below (recordInbound per message, seen on delivery).
+   */
+  const batched = patched('inbound-batch');
   const carried = input.carried as CarriedState | undefined;
   const c: CarriedState = carried ?? {
     conversationId: uuid4(),
@@ -127,7 +191,27 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
   const m = new ConversationMachine(c.machine);
   const timers = new NamedTimers();
   const lock = new Lock();
+  /** With `batched`: references recorded in the transcript (dedupe follows durable recording, not delivery). */
   const seen = new Set(c.seen);
+  /** With `batched`: references delivered and waiting in c.inbound, not yet recorded. */
+  const queued = new Set(c.inbound.map((x) => x.referenceId));
+  /**
+   * Which reference each recorded message id belongs to, in this run. A local-activity result is matched to its
+   * call by sequence number only; if a result ever lands on another message's call, the same message id shows up
+   * for two references and the task fails loudly (and is retried) instead of dropping a message silently.
+   */
+  const attributed = new Map<string, string>();
+  const attribute = (messageId: string, referenceId: string) => {
+    const prior = attributed.get(messageId);
+    if (prior !== undefined && prior !== referenceId) {
+      throw new Error(
+        `inbound recording misattributed: message ${messageId} was recorded for ${prior}, now reported for ${referenceId}`,
+      );
+    }
+    attributed.set(messageId, referenceId);
+  };
+  /** While a batch is applied, read-model syncs and the state timer are coalesced into one at its end. */
+  let deferred: { dirty: boolean; notify: Set<string>; arm: boolean } | null = null;
   let nudged = false;
   let redistribute = false;
   /** Decliners are skipped right after a decline; the next nudge or tick may offer to them again (below the limit). */
@@ -190,6 +274,12 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
   };
 
   const sync = async (extra: ConversationPatch = {}, notify: string[] = []) => {
+    if (deferred) {
+      // The only extra ever passed (withBot) mirrors the machine, which the flush writes anyway.
+      deferred.dirty = true;
+      for (const n of notify) deferred.notify.add(n);
+      return;
+    }
     const d = m.data;
     await db.syncConversation({
       conversationId: c.conversationId,
@@ -208,6 +298,10 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
   };
 
   const armStateTimer = () => {
+    if (deferred) {
+      deferred.arm = true;
+      return;
+    }
     const w = ctx()?.workstream;
     const minutes = (n: number | undefined, fallback: number) => (n ?? fallback) * MINUTE;
     switch (m.state) {
@@ -234,6 +328,16 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
         break;
       }
     }
+  };
+
+  /** Writes what a batch deferred: one read-model sync and one state timer for the whole batch. */
+  const flushDeferred = async () => {
+    const d = deferred;
+    if (!d) return;
+    deferred = null;
+    if (d.dirty) await sync({}, [...d.notify]);
+    if (d.arm) armStateTimer();
+    deferred = { dirty: false, notify: new Set(), arm: false };
   };
 
   const releaseHeldCapacity = async () => {
@@ -376,13 +480,30 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
 
   const botTurn = async (text: string, first: boolean) => {
     const context = ctx()!;
-    const turn = await bots.runBot({
-      botId: context.bot!.id,
-      conversationId: c.conversationId,
-      text,
-      variables: c.botVariables,
-      first,
-    });
+    // The read model is current while the bot (a remote call) thinks. (Only inside a batch: an extra await here
+    // would reorder the commands of older histories.)
+    if (deferred) await flushDeferred();
+    let turn: Awaited<ReturnType<Activities['runBot']>>;
+    let failure: string | null = null;
+    try {
+      turn = await botsWithin(context.bot!.timeoutMs).runBot({
+        botId: context.bot!.id,
+        conversationId: c.conversationId,
+        text,
+        variables: c.botVariables,
+        first,
+      });
+    } catch (err) {
+      // A bot that fails for good (timeout, unreadable secret, garbage answers) must not fail the conversation:
+      // the customer goes to an agent instead. Older histories failed the run here.
+      if (!patched('bot-failure-escalates')) throw err;
+      failure = botFailureReason(err);
+      turn = {
+        action: 'escalate',
+        variables: { ...c.botVariables, lastMessage: text },
+        reason: failure,
+      };
+    }
     c.botVariables = turn.variables;
     const say = async (reply: string | undefined) => {
       if (!reply) return;
@@ -406,6 +527,22 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
       return;
     }
     // Escalate: routing runs again with what the bot collected (omnichannel.md §6).
+    // A system note (no author): the agent sees why the bot handed over or was skipped. Older histories wrote none.
+    const note =
+      failure !== null
+        ? `Bot skipped: ${failure}. The conversation was routed to an agent.`
+        : patched('bot-escalation-note')
+          ? `Bot handed over to an agent: ${turn.reason}.`
+          : null;
+    if (note) {
+      await db.queueOutbound({
+        messageId: uuid4(),
+        conversationId: c.conversationId,
+        direction: 'note',
+        text: note,
+        agentId: null,
+      });
+    }
     m.botEscalated();
     c.botVariables = { ...c.botVariables, escalationReason: turn.reason };
     await sync({ withBot: false });
@@ -472,6 +609,11 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
         ? { workstreamId: context.workstream.id, channelId: context.channel.id, language: context.channel.language }
         : null,
     });
+    // Results recorded by older code carry no reference id; the message-id check still applies to them.
+    if (recorded.referenceId !== undefined && recorded.referenceId !== message.referenceId) {
+      throw new Error(`recordInbound answered for ${recorded.referenceId}, asked for ${message.referenceId}`);
+    }
+    attribute(recorded.messageId, message.referenceId);
     if (recorded.duplicate) return;
     const isNew = !m.data.routed && !m.data.withBot && m.state === 'open';
     if (!context) {
@@ -479,13 +621,21 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
       if (m.state !== 'closed') await closeConversation('auto_closed');
       return;
     }
-    const keyword =
-      classifyKeyword(message.text) ??
-      (['stop', 'start', 'help'].includes(message.action ?? '') ? (message.action as 'stop' | 'start' | 'help') : null);
+    const keyword = keywordOf(message);
     if (keyword) {
       await onKeyword(keyword, isNew || reopening, message.referenceId);
       return;
     }
+    await afterCustomerText(message, reopening, isNew, context);
+  };
+
+  /** A customer text that is not a keyword: reopen, re-route, or hand it to the bot. */
+  const afterCustomerText = async (
+    message: InboundSms,
+    reopening: boolean,
+    isNew: boolean,
+    context: ConversationContext,
+  ) => {
     const mustRoute = m.customerTexted();
     if (reopening || mustRoute) await sync();
     armStateTimer();
@@ -503,6 +653,88 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
       return;
     }
     await classifyAndQueue(message.text);
+  };
+
+  /** Takes the next batch from the pending inbound, in inbox order, within the per-task limits. */
+  const nextBatch = (): InboundSms[] => {
+    sortInInboxOrder(c.inbound);
+    let keywords = 0;
+    let n = 0;
+    for (; n < c.inbound.length && n < MAX_INBOUND_PER_TASK; n++) {
+      if (keywordOf(c.inbound[n]!)) {
+        if (keywords === MAX_KEYWORDS_PER_TASK) break;
+        keywords++;
+      }
+    }
+    return c.inbound.slice(0, n);
+  };
+
+  /**
+   * Records a batch with one bulk write, then applies each new message in order. A message leaves the pending list
+   * and enters `seen` only once the write returned; until then a re-delivery is dropped as queued, and
+   * continue-as-new carries it as pending.
+   */
+  const onInboundBatch = async (batch: InboundSms[]) => {
+    if (!c.contextLoaded || m.state === 'closed') await loadContext();
+    const context = ctx();
+    const sent = batch.map((x) => x.referenceId);
+    const recorded: RecordedInbound[] = await db.recordInboundBatch({
+      conversationId: c.conversationId,
+      workflowId,
+      runId: workflowInfo().firstExecutionRunId,
+      accountId: input.accountId,
+      supportNumber: input.supportNumber,
+      customerNumber: input.customerNumber,
+      messages: batch,
+      channel: context
+        ? { workstreamId: context.workstream.id, channelId: context.channel.id, language: context.channel.language }
+        : null,
+    });
+    if (recorded.length !== sent.length || recorded.some((r, i) => r.referenceId !== sent[i])) {
+      // A plain Error fails this workflow task (it is retried), never the run.
+      throw new Error(
+        `recordInboundBatch answered for [${recorded.map((r) => r.referenceId).join(',')}], asked for [${sent.join(',')}]`,
+      );
+    }
+    for (const r of recorded) attribute(r.messageId, r.referenceId);
+    const done = new Set(sent);
+    c.inbound = c.inbound.filter((x) => !done.has(x.referenceId));
+    for (const ref of sent) {
+      queued.delete(ref);
+      seen.add(ref);
+    }
+    const fresh = batch.filter((_, i) => !recorded[i]!.duplicate);
+    if (fresh.length === 0) return;
+    if (!context) {
+      // No channel serves this number any more (the webhook normally catches it): keep the texts, route nothing.
+      if (m.state !== 'closed') await closeConversation('auto_closed');
+      return;
+    }
+    deferred = { dirty: false, notify: new Set(), arm: false };
+    try {
+      for (const message of fresh) await applyInbound(message, context);
+      await flushDeferred();
+    } finally {
+      deferred = null;
+    }
+  };
+
+  /** One recorded, new customer message, applied to the conversation (the batch path's onInbound). */
+  const applyInbound = async (message: InboundSms, context: ConversationContext) => {
+    const reopening = m.state === 'closed';
+    const isNew = !m.data.routed && !m.data.withBot && m.state === 'open';
+    const keyword = keywordOf(message);
+    if (keyword) {
+      if (keyword !== 'help') {
+        // STOP/START arriving out of order: one older than the keyword that set the consent is recorded only.
+        const at = positionOf(message);
+        if (c.consentFrom && compareInbox(at, c.consentFrom) < 0) return;
+        c.consentFrom = at;
+      }
+      await onKeyword(keyword, isNew || reopening, message.referenceId);
+      return;
+    }
+    await afterCustomerText(message, reopening, isNew, context);
   };
 
   const onTimer = async (name: string) => {
@@ -820,6 +1052,14 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
 
   setHandler(inboundSignal, (message) => {
     // Dedupe on TeleSign's reference id: the relay may hand the same MO over more than once.
+    if (batched) {
+      // Recorded or already queued: a no-op. Anything else is queued, even a reference delivered before whose
+      // recording never happened (the inbox sweeper re-delivers those).
+      if (seen.has(message.referenceId) || queued.has(message.referenceId)) return;
+      queued.add(message.referenceId);
+      c.inbound.push(message);
+      return;
+    }
     if (seen.has(message.referenceId)) return;
     seen.add(message.referenceId);
     c.inbound.push(message);
@@ -871,8 +1111,12 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
 
   // ---------- main loop ----------
 
-  if (carried) {
-    // A continued run starts its timers afresh (durations restart: a little longer, never shorter).
+  if (carried?.timers) {
+    // A continued run resumes its timers at their deadlines: continue-as-new never restarts a timer.
+    timers.restore(carried.timers);
+    if (!m.offer) redistribute = true;
+  } else if (carried) {
+    // Carried by older code (no deadlines): timers start afresh (a little longer, never shorter).
     armStateTimer();
     if (m.offer) timers.set('offer', (ctx()?.workstream.offerTimeoutSeconds ?? 60) * 1000);
     else redistribute = true;
@@ -882,7 +1126,11 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
       () => c.inbound.length > 0 || nudged || redistribute || timers.hasFired || complete || shouldContinueAsNew(),
     );
     await lock.run(async () => {
-      while (c.inbound.length > 0) await onInbound(c.inbound.shift()!);
+      if (batched) {
+        if (c.inbound.length > 0) await onInboundBatch(nextBatch());
+      } else {
+        while (c.inbound.length > 0) await onInbound(c.inbound.shift()!);
+      }
       for (const name of timers.take()) await onTimer(name);
       if (nudged || redistribute) {
         nudged = false;
@@ -904,7 +1152,14 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
       await condition(() => allHandlersFinished() && !sending && !lock.busy);
       c.machine = m.snapshot();
       c.seen = [...seen].slice(-MAX_SEEN_REFERENCES);
+      // Only runs with the batched path carry deadlines: runs carried by them resume the time left.
+      if (batched) c.timers = timers.deadlines();
       await continueAsNew<typeof conversationWorkflow>({ ...input, carried: c });
+    }
+    if (batched && c.inbound.length > 0) {
+      // More inbound than one task takes on: end this task (a 1 ms timer) and go on in the next one, so no task
+      // grows until the server refuses it, and queued messages never wait for an unrelated timer.
+      await sleep(1);
     }
   }
 }

@@ -73,4 +73,6 @@ export const FailureTypes = {
   NotFound: 'NotFound',
   /** TeleSign refused the message for good: not retried. */
   FinalSendError: 'FinalSendError',
+  /** A webhook bot's secret cannot be decrypted (e.g. stored under a retired key): not retried, the bot is skipped. */
+  BotSecretUnreadable: 'BotSecretUnreadable',
 } as const;

@@ -1,20 +1,42 @@
 import { CancellationScope, isCancellation, sleep } from '@temporalio/workflow';
 
+/** Absolute deadlines (workflow time, ms since the epoch) by timer name: what continue-as-new carries. */
+export type TimerDeadlines = Record<string, number>;
+
 /**
  * Durable timers by name, each in its own cancellation scope: setting a name again restarts it, cancelling a name
- * forgets it. The workflow loop waits on `hasFired` and takes the names that fired. Deadlines are relative, so the
- * workflow never reads the clock.
+ * forgets it. The workflow loop waits on `hasFired` and takes the names that fired. Each timer remembers its
+ * absolute deadline in workflow time (Date.now() inside a workflow is the task's replay-safe clock), so a run that
+ * continues as new resumes the time left instead of starting the full duration again.
  */
 export class NamedTimers {
   private readonly scopes = new Map<string, CancellationScope>();
+  private readonly due = new Map<string, number>();
   private fired: string[] = [];
 
   set(name: string, ms: number): void {
+    this.start(name, Date.now() + Math.max(ms, 1));
+  }
+
+  /** Re-arms timers carried from a previous run at their original deadlines (one already past fires at once). */
+  restore(deadlines: TimerDeadlines): void {
+    for (const [name, at] of Object.entries(deadlines)) this.start(name, at);
+  }
+
+  /** Every timer still to be handled: armed ones and those that fired but were not taken yet. */
+  deadlines(): TimerDeadlines {
+    const out: TimerDeadlines = {};
+    for (const [name, at] of this.due) out[name] = at;
+    return out;
+  }
+
+  private start(name: string, at: number): void {
     this.cancel(name);
     const scope = new CancellationScope();
     this.scopes.set(name, scope);
+    this.due.set(name, at);
     scope
-      .run(() => sleep(Math.max(ms, 1)))
+      .run(() => sleep(Math.max(at - Date.now(), 1)))
       .then(
         () => {
           if (this.scopes.get(name) !== scope) return;
@@ -33,6 +55,7 @@ export class NamedTimers {
       this.scopes.delete(name);
       scope.cancel();
     }
+    this.due.delete(name);
     this.fired = this.fired.filter((n) => n !== name);
   }
 
@@ -47,6 +70,7 @@ export class NamedTimers {
   take(): string[] {
     const fired = this.fired;
     this.fired = [];
+    for (const name of fired) this.due.delete(name);
     return fired;
   }
 }

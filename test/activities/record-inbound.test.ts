@@ -1,0 +1,75 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordInboundBatchActivity } from '../../activities/record-inbound.js';
+import type { InboundSms } from '../../workflows/definitions.js';
+import { createTestDb, type TestDb } from '../support/db.js';
+
+let db: TestDb;
+beforeAll(async () => {
+  db = await createTestDb();
+});
+afterAll(() => db.drop());
+
+const sms = (text: string, at = new Date()): InboundSms => ({
+  inboxId: randomUUID(),
+  referenceId: randomBytes(16).toString('hex').toUpperCase(),
+  text,
+  receivedAt: at.toISOString(),
+});
+
+const batchInput = (conversationId: string, messages: InboundSms[]) => ({
+  conversationId,
+  workflowId: `conv:test:${conversationId}`,
+  runId: randomUUID(),
+  accountId: randomUUID(),
+  supportNumber: '15550000000',
+  customerNumber: '15551110000',
+  channel: null,
+  messages,
+});
+
+describe('recordInboundBatch', () => {
+  it('inserts a batch in the given order with one answer per message, in input order', async () => {
+    const record = recordInboundBatchActivity(db.db);
+    const conversationId = randomUUID();
+    const at = new Date();
+    const batch = Array.from({ length: 50 }, (_, i) => sms(`m${i}`, at));
+    const out = await record(batchInput(conversationId, batch));
+    expect(out.map((r) => r.referenceId)).toEqual(batch.map((m) => m.referenceId));
+    expect(out.every((r) => !r.duplicate)).toBe(true);
+    const rows = await db.sql`
+      select text, id from messages where conversation_id = ${conversationId} order by created_at, seq`;
+    expect(rows.map((r) => r.text)).toEqual(batch.map((m) => m.text));
+    expect(rows.map((r) => r.id)).toEqual(out.map((r) => r.messageId));
+    const [events] = await db.sql`
+      select count(*)::int as n from events where conversation_id = ${conversationId} and type = 'message.created'`;
+    expect(events!.n).toBe(50);
+  });
+
+  it('reports messages already recorded as duplicates with their own message id, and inserts only the new ones', async () => {
+    const record = recordInboundBatchActivity(db.db);
+    const conversationId = randomUUID();
+    const first = [sms('a'), sms('b')];
+    const before = await record(batchInput(conversationId, first));
+    const later = sms('c');
+    const again = await record(batchInput(conversationId, [first[1]!, later, first[0]!]));
+    expect(again.map((r) => [r.referenceId, r.duplicate])).toEqual([
+      [first[1]!.referenceId, true],
+      [later.referenceId, false],
+      [first[0]!.referenceId, true],
+    ]);
+    expect(again[0]!.messageId).toBe(before[1]!.messageId);
+    expect(again[2]!.messageId).toBe(before[0]!.messageId);
+    const [n] = await db.sql`select count(*)::int as n from messages where conversation_id = ${conversationId}`;
+    expect(n!.n).toBe(3);
+  });
+
+  it('a replayed batch inserts nothing', async () => {
+    const record = recordInboundBatchActivity(db.db);
+    const conversationId = randomUUID();
+    const batch = [sms('x'), sms('y')];
+    await record(batchInput(conversationId, batch));
+    const out = await record(batchInput(conversationId, batch));
+    expect(out.every((r) => r.duplicate)).toBe(true);
+  });
+});

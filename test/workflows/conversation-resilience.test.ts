@@ -1,0 +1,269 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Context } from '@temporalio/activity';
+import { temporal } from '@temporalio/proto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { type BotInput, botActivity } from '../../activities/bot.js';
+import { createActivities } from '../../activities/index.js';
+import { installTemporalRuntime } from '../../lib/temporal-runtime.js';
+import { type Simulator, startSimulator } from '../../telesign/simulator/server.js';
+import { conversationWorkflowId } from '../../temporal/ids.js';
+import { SEARCH_ATTRIBUTES } from '../../temporal/search-attributes.js';
+import type { conversationWorkflow } from '../../workflows/conversation-workflow.js';
+import {
+  agentsAvailableSignal,
+  type ConversationInput,
+  type InboundSms,
+  inboundSignal,
+  stateQuery,
+} from '../../workflows/definitions.js';
+import { createTestDb, type TestDb } from '../support/db.js';
+import { newCustomerNumber, seedChannel } from '../support/seed.js';
+import { eventually, testConfig } from '../support/stack.js';
+import { conversationDriver } from './support.js';
+
+/*
+ * Issue #20 on the time-skipping server (real activities and Postgres): timers carried across continue-as-new as
+ * deadlines, and a failing bot that never fails the conversation. `runBot` is the real activity unless a test
+ * replaces its behaviour (the timeout case, where the bot never answers).
+ */
+let env: TestWorkflowEnvironment;
+let db: TestDb;
+let sim: Simulator;
+let worker: Worker;
+let running: Promise<void>;
+let hook: Server;
+let hookUrl: string;
+/** What the test webhook bot answers: status and raw body. */
+let hookAnswer: { status: number; body: string } = { status: 200, body: '{}' };
+let botOverride: ((input: BotInput) => Promise<never>) | null = null;
+const taskQueue = 'resilience';
+
+beforeAll(async () => {
+  installTemporalRuntime('ERROR');
+  env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: inject('testServerPath') } },
+  });
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: 'default',
+    searchAttributes: Object.fromEntries(
+      SEARCH_ATTRIBUTES.map((k) => [k.name, temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD]),
+    ),
+  });
+  db = await createTestDb();
+  sim = await startSimulator();
+  hook = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(hookAnswer.status, { 'content-type': 'application/json' });
+      res.end(hookAnswer.body);
+    });
+  });
+  await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
+  hookUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/bot`;
+  const config = testConfig({ DATABASE_URL: db.url });
+  const real = botActivity({ db: db.db, config });
+  worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: { codePath: inject('workflowBundlePath') },
+    activities: {
+      ...createActivities({ db: db.db, config }),
+      runBot: (input: BotInput) => (botOverride ? botOverride(input) : real(input)),
+    },
+  });
+  running = worker.run();
+});
+afterAll(async () => {
+  if (worker?.getState() === 'RUNNING') worker.shutdown();
+  await running;
+  await env?.teardown();
+  await sim?.stop();
+  await new Promise((r) => hook?.close(r));
+  await db?.drop();
+});
+
+async function setup(opts: Parameters<typeof seedChannel>[3] = {}) {
+  const config = testConfig({ DATABASE_URL: db.url, TEMPORAL_TASK_QUEUE: taskQueue });
+  const seed = await seedChannel(db.db, config, sim, opts);
+  const d = conversationDriver({ temporal: env.client, db: db.db, config, sql: db.sql }, seed);
+  return { seed, d, config };
+}
+
+const DAY = 24 * 3600 * 1000;
+
+describe('timers across continue-as-new (time-skipping server)', () => {
+  it('an open conversation in an unstaffed queue closes at its 30 days even after several continue-as-new', {
+    timeout: 120_000,
+  }, async () => {
+    const { seed, d } = await setup({ workstream: { distributionMode: 'pick' } });
+    const customer = newCustomerNumber();
+    const workflowId = conversationWorkflowId(seed.accountId, seed.supportNumber, customer);
+    // A small history limit: a few nudges are enough to continue as new.
+    const input: ConversationInput = {
+      accountId: seed.accountId,
+      supportNumber: seed.supportNumber,
+      customerNumber: customer,
+      historyLimit: 25,
+    };
+    const first = await env.client.workflow.signalWithStart<typeof conversationWorkflow, [InboundSms]>(
+      'conversationWorkflow',
+      {
+        workflowId,
+        taskQueue,
+        args: [input],
+        signal: inboundSignal,
+        signalArgs: [
+          {
+            inboxId: crypto.randomUUID(),
+            referenceId: crypto.randomUUID(),
+            text: 'is anyone there?',
+            receivedAt: new Date(await env.currentTimeMs()).toISOString(),
+          },
+        ],
+      },
+    );
+    await d.until(customer, (r) => r.queue_id !== null);
+    const handle = env.client.workflow.getHandle(workflowId);
+    const runs = new Set<string>([first.signaledRunId]);
+    // Every 6 days, agents come and go (nudges): each wakes the run, and the history limit makes it continue as new.
+    for (let day = 6; day <= 24; day += 6) {
+      await env.sleep(6 * DAY);
+      for (let i = 0; i < 6; i++) await handle.signal(agentsAvailableSignal);
+      runs.add((await handle.describe()).runId);
+    }
+    expect(runs.size, 'the run continued as new several times').toBeGreaterThanOrEqual(3);
+    await env.sleep(5 * DAY); // day 29
+    expect((await d.conversation(customer))!.state).toBe('open');
+    await env.sleep(DAY + 60_000); // day 30 + 1 min
+    const row = await d.until(customer, (r) => r.state === 'closed');
+    expect(row.resolution).toBe('auto_closed');
+  });
+});
+
+describe('a failing bot never fails the conversation', () => {
+  async function botConversation(text: string) {
+    const { d, seed } = await setup({
+      bot: { name: 'Hook', kind: 'webhook', config: { url: hookUrl, timeoutMs: 2000 } },
+    });
+    const customer = newCustomerNumber();
+    await d.text(customer, text);
+    // A bot that never answers: 3 attempts × (2 s deadline + 3 s margin) plus backoff.
+    const row = await d.until(customer, (r) => r.queue_id !== null && !r.with_bot, 60_000);
+    const notes = await db.sql<{ text: string; agent_id: string | null }[]>`
+      select text, agent_id from messages where conversation_id = ${row.id} and direction = 'note'`;
+    const run = await env.client.workflow.getHandle(d.workflowIdOf(customer)).describe();
+    return { row, notes, status: run.status.name, seed };
+  }
+
+  it('a bot that never answers (activity timeout, retries exhausted) escalates to an agent with a note', {
+    timeout: 120_000,
+  }, async () => {
+    botOverride = async () => {
+      await Context.current().sleep(3_600_000);
+      throw new Error('unreachable');
+    };
+    try {
+      const { row, notes, status, seed } = await botConversation('hello bot');
+      expect(status).toBe('RUNNING');
+      expect(row.queue_id).toBe(seed.queueId);
+      expect(notes).toEqual([
+        { text: expect.stringMatching(/Bot skipped: the bot did not answer in time/), agent_id: null },
+      ]);
+    } finally {
+      botOverride = null;
+    }
+  });
+
+  it('a bot secret that cannot be decrypted (retired key) skips the bot with a note', { timeout: 60_000 }, async () => {
+    const { d } = await setup({
+      bot: {
+        name: 'Hook',
+        kind: 'webhook',
+        config: { url: hookUrl, timeoutMs: 2000 },
+        secretCiphertext: 'v1.retired.AAAA.AAAA.AAAA',
+      },
+    });
+    const customer = newCustomerNumber();
+    await d.text(customer, 'hello bot');
+    const row = await d.until(customer, (r) => r.queue_id !== null && !r.with_bot, 30_000);
+    const notes = await db.sql`select text from messages where conversation_id = ${row.id} and direction = 'note'`;
+    expect(notes.map((n) => n.text)).toEqual([
+      expect.stringMatching(/Bot skipped: the bot’s secret cannot be decrypted/),
+    ]);
+    expect((await env.client.workflow.getHandle(d.workflowIdOf(customer)).describe()).status.name).toBe('RUNNING');
+  });
+
+  it.each([
+    [
+      'garbage (not JSON)',
+      200,
+      '<html>oops</html>',
+      /Bot (skipped|handed over).*(not understood|bot unreachable|failed)/,
+    ],
+    ['HTTP 503', 503, '{}', /Bot (skipped|handed over).*(503)/],
+  ])(
+    'a webhook answering %s escalates to an agent with a note',
+    { timeout: 60_000 },
+    async (_name, status, body, re) => {
+      hookAnswer = { status, body };
+      try {
+        const r = await botConversation('hello bot');
+        expect(r.status).toBe('RUNNING');
+        expect(r.notes.map((n) => n.text)).toEqual([expect.stringMatching(re)]);
+      } finally {
+        hookAnswer = { status: 200, body: '{}' };
+      }
+    },
+  );
+});
+
+describe('order per customer (workflow side)', () => {
+  it('STOP then START delivered out of order (START first) ends opted in', { timeout: 60_000 }, async () => {
+    const { seed, d } = await setup({ workstream: { distributionMode: 'pick' } });
+    const customer = newCustomerNumber();
+    const workflowId = d.workflowIdOf(customer);
+    const now = Date.parse(new Date(await env.currentTimeMs()).toISOString());
+    const sms = (text: string, inboxSeq: number): InboundSms => ({
+      inboxId: crypto.randomUUID(),
+      referenceId: crypto.randomUUID(),
+      text,
+      receivedAt: new Date(now + inboxSeq * 1000).toISOString(),
+      inboxSeq,
+    });
+    const input: ConversationInput = {
+      accountId: seed.accountId,
+      supportNumber: seed.supportNumber,
+      customerNumber: customer,
+    };
+    const deliver = (m: InboundSms) =>
+      env.client.workflow.signalWithStart<typeof conversationWorkflow, [InboundSms]>('conversationWorkflow', {
+        workflowId,
+        taskQueue,
+        args: [input],
+        signal: inboundSignal,
+        signalArgs: [m],
+      });
+    const stop = sms('STOP', 101);
+    const start = sms('START', 102);
+    const recorded = (ref: string) =>
+      eventually(async () => (await db.sql`select 1 from messages where provider_reference_id = ${ref}`).length > 0);
+    // An open conversation (the same run sees both keywords). The later START is handed over (and recorded) first;
+    // the earlier STOP arrives after it.
+    const hello = sms('hello', 100);
+    await deliver(hello);
+    await recorded(hello.referenceId);
+    await deliver(start);
+    await recorded(start.referenceId);
+    await deliver(stop);
+    await recorded(stop.referenceId);
+    await new Promise((r) => setTimeout(r, 500));
+    const consent = await db.sql`
+      select opted_out from consents where support_number = ${seed.supportNumber} and customer_number = ${customer}`;
+    expect(consent.every((c) => c.opted_out === false)).toBe(true);
+    const state = (await env.client.workflow.getHandle(workflowId).query(stateQuery)) as { optedOut: boolean };
+    expect(state.optedOut).toBe(false);
+  });
+});
