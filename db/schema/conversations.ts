@@ -13,6 +13,13 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import {
+  CONVERSATION_STATES,
+  MESSAGE_DIRECTIONS,
+  MESSAGE_STATUSES,
+  OFFER_OUTCOMES,
+  RESOLUTIONS,
+} from '../../domain/vocabulary.js';
 import { users } from './setup.js';
 
 /**
@@ -20,18 +27,11 @@ import { users } from './setup.js';
  * these rows mirror it for the API, lists, SSE and reports.
  */
 
-export const conversationStateEnum = pgEnum('conversation_state', ['open', 'active', 'waiting', 'wrap_up', 'closed']);
-export const resolutionEnum = pgEnum('resolution', ['resolved', 'auto_closed', 'force_closed']);
-export const messageDirectionEnum = pgEnum('message_direction', ['inbound', 'outbound', 'automated', 'bot', 'note']);
-export const messageStatusEnum = pgEnum('message_status', [
-  'received',
-  'queued',
-  'sent',
-  'delivered',
-  'failed',
-  'blocked',
-]);
-export const offerOutcomeEnum = pgEnum('offer_outcome', ['pending', 'accepted', 'rejected', 'timed_out', 'withdrawn']);
+export const conversationStateEnum = pgEnum('conversation_state', CONVERSATION_STATES);
+export const resolutionEnum = pgEnum('resolution', RESOLUTIONS);
+export const messageDirectionEnum = pgEnum('message_direction', MESSAGE_DIRECTIONS);
+export const messageStatusEnum = pgEnum('message_status', MESSAGE_STATUSES);
+export const offerOutcomeEnum = pgEnum('offer_outcome', OFFER_OUTCOMES);
 
 export type RoutingTrace = {
   rules: { ruleId: string; name: string; order: number; matched: boolean; reasons: string[] }[];

@@ -14,14 +14,15 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { PRESENCES, ROLES } from '../../domain/vocabulary.js';
 
 /** Configuration an administrator sets up: people, accounts, numbers, workstreams, queues, rules, bots. */
 
 const createdAt = () => timestamp({ withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp({ withTimezone: true }).notNull().defaultNow();
 
-export const roleEnum = pgEnum('role', ['agent', 'supervisor', 'admin']);
-export const presenceEnum = pgEnum('presence', ['available', 'busy', 'busy_dnd', 'away', 'offline']);
+export const roleEnum = pgEnum('role', ROLES);
+export const presenceEnum = pgEnum('presence', PRESENCES);
 export const validationStatusEnum = pgEnum('validation_status', ['unvalidated', 'valid', 'invalid']);
 export const numberTypeEnum = pgEnum('number_type', ['geo', 'short_code', 'toll_free']);
 export const assignmentMethodEnum = pgEnum('assignment_method', ['highest_capacity', 'round_robin', 'least_active']);
