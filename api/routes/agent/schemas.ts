@@ -61,7 +61,11 @@ export const ConversationSchema = z
   .openapi('Conversation');
 
 export const ConversationSummarySchema = z
-  .object({ ...conversationFields, lastMessage: MessageSchema.nullable(), messageCount: z.number().int() })
+  .object({
+    ...conversationFields,
+    lastMessage: z.union([MessageSchema, z.null()]).openapi({ description: 'null before the first message' }),
+    messageCount: z.number().int(),
+  })
   .openapi('ConversationSummary');
 
 export const ConversationPageSchema = z

@@ -82,6 +82,7 @@ export function phoneNumberRoutes(deps: ApiDeps) {
     setupRoute({
       method: 'post',
       path: '/messaging-accounts/{id}/phone-numbers',
+      operationId: 'createPhoneNumber',
       tags: ['Phone numbers'],
       summary: 'Add an SMS number to an account',
       middleware: admin,
@@ -115,6 +116,7 @@ export function phoneNumberRoutes(deps: ApiDeps) {
     setupRoute({
       method: 'get',
       path: '/messaging-accounts/{id}/phone-numbers',
+      operationId: 'listAccountPhoneNumbers',
       tags: ['Phone numbers'],
       summary: "An account's numbers",
       middleware: readers,
@@ -136,6 +138,7 @@ export function phoneNumberRoutes(deps: ApiDeps) {
     setupRoute({
       method: 'get',
       path: '/phone-numbers',
+      operationId: 'listPhoneNumbers',
       tags: ['Phone numbers'],
       summary: 'All SMS numbers (optionally of one account)',
       middleware: readers,
@@ -149,6 +152,7 @@ export function phoneNumberRoutes(deps: ApiDeps) {
     setupRoute({
       method: 'get',
       path: '/phone-numbers/{id}',
+      operationId: 'getPhoneNumber',
       tags: ['Phone numbers'],
       summary: 'One SMS number',
       middleware: readers,
@@ -171,6 +175,7 @@ export function phoneNumberRoutes(deps: ApiDeps) {
     setupRoute({
       method: 'patch',
       path: '/phone-numbers/{id}',
+      operationId: 'updatePhoneNumber',
       tags: ['Phone numbers'],
       summary: 'Change the description or type of a number (the number itself is its identity: add a new one)',
       middleware: admin,
@@ -206,6 +211,7 @@ export function phoneNumberRoutes(deps: ApiDeps) {
     setupRoute({
       method: 'delete',
       path: '/phone-numbers/{id}',
+      operationId: 'deletePhoneNumber',
       tags: ['Phone numbers'],
       summary: 'Remove an SMS number (refused while it serves an SMS channel)',
       middleware: admin,

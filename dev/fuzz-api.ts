@@ -1,0 +1,144 @@
+import { spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { provision } from '../examples/provision.js';
+import { startLocalStack } from './local-stack.js';
+import { PROJECT_ROOT, provisionFuzzTools, ToolsError } from './provision-tools.js';
+
+/**
+ * `npm run fuzz:api`: starts a throwaway stack (API + worker + Temporal + PostgreSQL + TeleSign simulator) on
+ * 127.0.0.1, provisions a channel through the public API (so the fuzzer meets real rows, not only 404s), then runs
+ * Schemathesis against /api/v1/openapi.json once as the admin and once as an agent, and stops everything.
+ * Fails (exit 1) on any 5xx and any answer the document does not describe (status, content type, body, headers).
+ *
+ * FUZZ_MAX_TIME: seconds per identity (default 60; CI keeps the whole step under 3 minutes).
+ * FUZZ_SEED: Schemathesis seed, for replaying a failure. FUZZ_REPORT_DIR: where the JUnit reports go.
+ */
+
+export const FUZZ_CHECKS = [
+  'not_a_server_error',
+  'status_code_conformance',
+  'content_type_conformance',
+  'response_schema_conformance',
+  'response_headers_conformance',
+] as const;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function runFuzzer(bin: string, args: string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, args, {
+      stdio: 'inherit',
+      env: { ...process.env, SCHEMATHESIS_TELEMETRY: 'false', NO_COLOR: process.env.NO_COLOR ?? '1' },
+    });
+    child.once('error', reject);
+    child.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+async function main(): Promise<number> {
+  const maxTime = Number(process.env.FUZZ_MAX_TIME ?? 60);
+  const seed = process.env.FUZZ_SEED ?? String(Math.floor(Math.random() * 2 ** 31));
+  const reportDir = process.env.FUZZ_REPORT_DIR ?? join(PROJECT_ROOT, '.scratch', 'fuzz-api');
+  const tools = provisionFuzzTools({ log: (m) => console.log(m) });
+
+  const dataDir = mkdtempSync(join(tmpdir(), 'smsdesk-fuzz-'));
+  // Run as root, embedded PostgreSQL initialises as its own user, which must be able to enter the directory.
+  chmodSync(dataDir, 0o755);
+  const [apiPort, temporalPort, postgresPort, simulatorPort] = await Promise.all([
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+  ]);
+  console.log(`== starting a throwaway stack in ${dataDir}`);
+  const stack = await startLocalStack({
+    dataDir,
+    temporalPort,
+    temporalUiPort: null,
+    postgresPort,
+    log: () => {},
+    env: {
+      ...process.env,
+      DATABASE_URL: undefined,
+      TEMPORAL_ADDRESS: undefined,
+      TELESIGN_BASE_URL: undefined,
+      BOOTSTRAP_ADMIN_TOKEN: undefined,
+      HOST: '127.0.0.1',
+      PORT: String(apiPort),
+      PUBLIC_BASE_URL: `http://127.0.0.1:${apiPort}`,
+      SIMULATOR_PORT: String(simulatorPort),
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'fatal',
+    },
+  });
+  try {
+    const baseUrl = `http://127.0.0.1:${apiPort}`;
+    const adminToken = stack.adminToken!;
+    const seeded = await provision({
+      baseUrl,
+      token: adminToken,
+      customerId: readFileSync(join(dataDir, 'simulator-customer-id'), 'utf8').trim(),
+      apiKey: readFileSync(join(dataDir, 'simulator-api-key'), 'utf8').trim(),
+      number: '14252306549',
+      restEndpoint: stack.config.TELESIGN_BASE_URL,
+    });
+    console.log(`== seeded account ${seeded.accountId}, queue ${seeded.queueId}, agent ${seeded.agentId}`);
+
+    const identities = [
+      { name: 'admin', token: adminToken },
+      { name: 'agent', token: seeded.agentToken },
+    ];
+    let failed = 0;
+    for (const who of identities) {
+      console.log(`\n== schemathesis as ${who.name} (max ${maxTime} s, seed ${seed})`);
+      const code = await runFuzzer(tools.schemathesis, [
+        'run',
+        `${baseUrl}/api/v1/openapi.json`,
+        '--header',
+        `Authorization: Bearer ${who.token}`,
+        '--checks',
+        FUZZ_CHECKS.join(','),
+        '--max-time',
+        String(maxTime),
+        '--seed',
+        seed,
+        '--workers',
+        '2',
+        // A Server-Sent Events stream never ends, so a fuzzer cannot read its answer; test/api/events covers it.
+        '--exclude-operation-id',
+        'streamEvents',
+        '--request-timeout',
+        '30',
+        '--report',
+        'junit',
+        '--report-junit-path',
+        join(reportDir, `${who.name}.xml`),
+        ...(process.env.FUZZ_EXTRA_ARGS ? process.env.FUZZ_EXTRA_ARGS.split(' ') : []),
+      ]);
+      if (code !== 0) failed++;
+    }
+    console.log(failed ? `\nfuzz:api FAILED for ${failed} identit${failed === 1 ? 'y' : 'ies'}` : '\nfuzz:api clean');
+    return failed ? 1 : 0;
+  } finally {
+    await stack.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+try {
+  process.exit(await main());
+} catch (err) {
+  console.error(err instanceof ToolsError ? err.message : err);
+  process.exit(1);
+}
