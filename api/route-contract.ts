@@ -1,4 +1,7 @@
 import { createRoute, type RouteConfig } from '@hono/zod-openapi';
+import { createMiddleware } from 'hono/factory';
+import { ProblemError } from '../lib/problem.js';
+import type { AppEnv } from './deps.js';
 import { bodyProblemResponses, protectedProblemResponses } from './problem-schema.js';
 
 /**
@@ -12,10 +15,28 @@ export const bearerSecurity = [{ [BEARER_AUTH]: [] }];
 
 type Documented = RouteConfig & { operationId: string; summary: string };
 
+/**
+ * The validators skip a request with no Content-Type and no body and validate `{}` instead, so a PATCH without a
+ * body passed as an empty change. A required body must be sent.
+ */
+const requireBody = createMiddleware<AppEnv>(async (c, next) => {
+  const length = c.req.header('content-length');
+  const hasBody = c.req.header('transfer-encoding') !== undefined || (length !== undefined && length !== '0');
+  if (!hasBody && !c.req.header('content-type')) {
+    throw new ProblemError(422, '(body): a JSON body is required', [
+      { path: '(body)', message: 'a JSON body is required' },
+    ]);
+  }
+  await next();
+});
+
+const middlewareList = (m: RouteConfig['middleware']) => (m === undefined ? [] : Array.isArray(m) ? m : [m]);
+
 /** A bearer-protected operation (every /api/v1 route but the document itself). */
 export function protectedRoute<const R extends Documented>(config: R) {
   return createRoute({
     ...config,
+    ...(config.request?.body?.required ? { middleware: [...middlewareList(config.middleware), requireBody] } : {}),
     security: bearerSecurity,
     responses: {
       ...protectedProblemResponses,

@@ -191,14 +191,14 @@ export function phoneNumberRoutes(deps: ApiDeps) {
         const rule = validateSmsNumber(row.number, body.type);
         if (rule) throw new ProblemError(422, `type: ${rule}`, [{ path: 'type', message: rule }]);
       }
-      const [updated] = await deps.db
-        .update(phoneNumbers)
-        .set({
-          ...(body.type ? { type: body.type } : {}),
-          ...(body.description !== undefined ? { description: body.description } : {}),
-        })
-        .where(eq(phoneNumbers.id, id))
-        .returning();
+      const changes = {
+        ...(body.type ? { type: body.type } : {}),
+        ...(body.description !== undefined ? { description: body.description } : {}),
+      };
+      // An empty PATCH changes nothing (an UPDATE with no columns is an SQL error, found by the API fuzzer).
+      const [updated] = Object.keys(changes).length
+        ? await deps.db.update(phoneNumbers).set(changes).where(eq(phoneNumbers.id, id)).returning()
+        : [row];
       const channel = await deps.db.query.smsChannels.findFirst({
         where: eq(smsChannels.phoneNumberId, id),
         columns: { id: true },
