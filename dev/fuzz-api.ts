@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,9 +37,10 @@ async function freePort(): Promise<number> {
   });
 }
 
-function runFuzzer(bin: string, args: string[]): Promise<number> {
+function runFuzzer(bin: string, args: string[], cwd: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(bin, args, {
+      cwd, // Schemathesis keeps a .schemathesis/ cache in its working directory
       stdio: 'inherit',
       env: { ...process.env, SCHEMATHESIS_TELEMETRY: 'false', NO_COLOR: process.env.NO_COLOR ?? '1' },
     });
@@ -53,6 +54,7 @@ async function main(): Promise<number> {
   const seed = process.env.FUZZ_SEED ?? String(Math.floor(Math.random() * 2 ** 31));
   const reportDir = process.env.FUZZ_REPORT_DIR ?? join(PROJECT_ROOT, '.scratch', 'fuzz-api');
   const tools = provisionFuzzTools({ log: (m) => console.log(m) });
+  mkdirSync(reportDir, { recursive: true });
 
   const dataDir = mkdtempSync(join(tmpdir(), 'smsdesk-fuzz-'));
   // Run as root, embedded PostgreSQL initialises as its own user, which must be able to enter the directory.
@@ -83,6 +85,14 @@ async function main(): Promise<number> {
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'fatal',
     },
   });
+  const stop = async (signal: string) => {
+    console.error(`${signal}: stopping the fuzz stack`);
+    await stack.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+    process.exit(1);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
   try {
     const baseUrl = `http://127.0.0.1:${apiPort}`;
     const adminToken = stack.adminToken!;
@@ -118,31 +128,35 @@ async function main(): Promise<number> {
     for (const pass of passes) {
       const seconds = Math.max(5, Math.round(maxTime * pass.share));
       console.log(`\n== schemathesis as ${pass.name} (max ${seconds} s, seed ${seed})`);
-      const code = await runFuzzer(tools.schemathesis, [
-        'run',
-        `${baseUrl}/api/v1/openapi.json`,
-        '--header',
-        `Authorization: Bearer ${pass.token}`,
-        '--checks',
-        process.env.FUZZ_CHECKS ?? FUZZ_CHECKS.join(','),
-        '--max-time',
-        String(seconds),
-        '--seed',
-        seed,
-        '--workers',
-        '2',
-        // A Server-Sent Events stream never ends, so a fuzzer cannot read its answer; test/api/events covers it.
-        '--exclude-operation-id',
-        'streamEvents',
-        ...pass.filter,
-        '--request-timeout',
-        '30',
-        '--report',
-        'junit',
-        '--report-junit-path',
-        join(reportDir, `${pass.name}.xml`),
-        ...(process.env.FUZZ_EXTRA_ARGS ? process.env.FUZZ_EXTRA_ARGS.split(' ') : []),
-      ]);
+      const code = await runFuzzer(
+        tools.schemathesis,
+        [
+          'run',
+          `${baseUrl}/api/v1/openapi.json`,
+          '--header',
+          `Authorization: Bearer ${pass.token}`,
+          '--checks',
+          process.env.FUZZ_CHECKS ?? FUZZ_CHECKS.join(','),
+          '--max-time',
+          String(seconds),
+          '--seed',
+          seed,
+          '--workers',
+          '2',
+          // A Server-Sent Events stream never ends, so a fuzzer cannot read its answer; test/api/events covers it.
+          '--exclude-operation-id',
+          'streamEvents',
+          ...pass.filter,
+          '--request-timeout',
+          '30',
+          '--report',
+          'junit',
+          '--report-junit-path',
+          join(reportDir, `${pass.name}.xml`),
+          ...(process.env.FUZZ_EXTRA_ARGS ? process.env.FUZZ_EXTRA_ARGS.split(' ') : []),
+        ],
+        reportDir,
+      );
       if (code !== 0) failed++;
     }
     console.log(failed ? `\nfuzz:api FAILED in ${failed} of ${passes.length} passes` : '\nfuzz:api clean');

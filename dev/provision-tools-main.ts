@@ -1,8 +1,13 @@
-import { provisionTools, ToolsError } from './provision-tools.js';
+import { provisionFuzzTools, provisionTools, ToolsError } from './provision-tools.js';
 
 // `npm run tools` and the first step of `npm test`: make sure a Temporal CLI and test server exist.
 const quiet = process.argv.includes('--quiet');
 try {
+  // --fuzz: also the API contract tools (Schemathesis, openapi-spec-validator) for `npm run fuzz:api`.
+  if (process.argv.includes('--fuzz')) {
+    const fuzz = provisionFuzzTools();
+    if (!quiet) console.log(`schemathesis: ${fuzz.schemathesis}`);
+  }
   const tools = provisionTools({ needTestServer: true });
   if (!quiet)
     console.log(`temporal: ${tools.temporal}\ntemporal-test-server: ${tools.testServer}\n(source: ${tools.source})`);
