@@ -13,7 +13,7 @@ import { PROJECT_ROOT, provisionFuzzTools, ToolsError } from './provision-tools.
  * Schemathesis against /api/v1/openapi.json as an agent and as the admin, and stops everything.
  * Fails (exit 1) on any 5xx and any answer the document does not describe (status, content type, body, headers).
  *
- * FUZZ_MAX_TIME: fuzzing seconds in all (default 140, so the step with start-up stays under 3 minutes).
+ * FUZZ_MAX_TIME: fuzzing seconds in all (default 110: with start-up and three fuzzer starts the step stays under 3 minutes).
  * FUZZ_CHECKS: Schemathesis checks (default FUZZ_CHECKS below; `all` for every check it has).
  * FUZZ_SEED: Schemathesis seed, for replaying a failure. FUZZ_REPORT_DIR: where the JUnit reports go.
  */
@@ -50,7 +50,7 @@ function runFuzzer(bin: string, args: string[], cwd: string): Promise<number> {
 }
 
 async function main(): Promise<number> {
-  const maxTime = Number(process.env.FUZZ_MAX_TIME ?? 140);
+  const maxTime = Number(process.env.FUZZ_MAX_TIME ?? 110);
   const seed = process.env.FUZZ_SEED ?? String(Math.floor(Math.random() * 2 ** 31));
   const reportDir = process.env.FUZZ_REPORT_DIR ?? join(PROJECT_ROOT, '.scratch', 'fuzz-api');
   const tools = provisionFuzzTools({ log: (m) => console.log(m) });
