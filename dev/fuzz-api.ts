@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { provision } from '../examples/provision.js';
+import { junitCounts } from './fuzz-report.js';
 import { startLocalStack } from './local-stack.js';
 import { PROJECT_ROOT, provisionFuzzTools, ToolsError } from './provision-tools.js';
 
@@ -127,6 +128,8 @@ async function main(): Promise<number> {
     let failed = 0;
     for (const pass of passes) {
       const seconds = Math.max(5, Math.round(maxTime * pass.share));
+      const report = join(reportDir, `${pass.name}.xml`);
+      rmSync(report, { force: true });
       console.log(`\n== schemathesis as ${pass.name} (max ${seconds} s, seed ${seed})`);
       const code = await runFuzzer(
         tools.schemathesis,
@@ -152,12 +155,22 @@ async function main(): Promise<number> {
           '--report',
           'junit',
           '--report-junit-path',
-          join(reportDir, `${pass.name}.xml`),
+          report,
           ...(process.env.FUZZ_EXTRA_ARGS ? process.env.FUZZ_EXTRA_ARGS.split(' ') : []),
         ],
         reportDir,
       );
-      if (code !== 0) failed++;
+      const counts = existsSync(report) ? junitCounts(readFileSync(report, 'utf8')) : null;
+      if (!counts || Number.isNaN(counts.failures)) {
+        console.log(`no readable JUnit report from Schemathesis (exit ${code}): counted as failed`);
+        failed++;
+      } else if (counts.failures > 0) {
+        failed++;
+      } else if (code !== 0) {
+        console.log(
+          `Schemathesis exited ${code} with ${counts.errors} internal error(s) and no finding: not counted against the API`,
+        );
+      }
     }
     console.log(failed ? `\nfuzz:api FAILED in ${failed} of ${passes.length} passes` : '\nfuzz:api clean');
     return failed ? 1 : 0;

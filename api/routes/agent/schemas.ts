@@ -84,11 +84,6 @@ export const problems = {
 };
 
 export const listQuery = {
-  cursor: z
-    .string()
-    .max(500)
-    .regex(/^[A-Za-z0-9_-]*$/, 'must be the nextCursor of a previous page')
-    .optional()
-    .openapi({ description: 'nextCursor of the previous page (opaque)' }),
+  cursor: z.string().max(500).optional().openapi({ description: 'nextCursor of the previous page (opaque)' }),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 };
