@@ -14,7 +14,7 @@ import { PROJECT_ROOT, provisionFuzzTools, ToolsError } from './provision-tools.
  * Schemathesis against /api/v1/openapi.json as an agent and as the admin, and stops everything.
  * Fails (exit 1) on any 5xx and any answer the document does not describe (status, content type, body, headers).
  *
- * FUZZ_MAX_TIME: fuzzing seconds in all (default 110: with start-up and three fuzzer starts the step stays under 3 minutes).
+ * FUZZ_MAX_TIME: fuzzing seconds in all (default 90: with start-up, three fuzzer starts and shutdown the step stays under 3 minutes).
  * FUZZ_CHECKS: Schemathesis checks (default FUZZ_CHECKS below; `all` for every check it has).
  * FUZZ_SEED: Schemathesis seed, for replaying a failure. FUZZ_REPORT_DIR: where the JUnit reports go.
  */
@@ -51,7 +51,7 @@ function runFuzzer(bin: string, args: string[], cwd: string): Promise<number> {
 }
 
 async function main(): Promise<number> {
-  const maxTime = Number(process.env.FUZZ_MAX_TIME ?? 110);
+  const maxTime = Number(process.env.FUZZ_MAX_TIME ?? 90);
   const seed = process.env.FUZZ_SEED ?? String(Math.floor(Math.random() * 2 ** 31));
   const reportDir = process.env.FUZZ_REPORT_DIR ?? join(PROJECT_ROOT, '.scratch', 'fuzz-api');
   const tools = provisionFuzzTools({ log: (m) => console.log(m) });
@@ -175,6 +175,7 @@ async function main(): Promise<number> {
     console.log(failed ? `\nfuzz:api FAILED in ${failed} of ${passes.length} passes` : '\nfuzz:api clean');
     return failed ? 1 : 0;
   } finally {
+    console.log('== stopping the fuzz stack');
     await stack.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
