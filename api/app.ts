@@ -8,6 +8,7 @@ import type { ApiDeps, AppEnv } from './deps.js';
 import { requestLog } from './middleware/request-log.js';
 import { requestTracing } from './middleware/tracing.js';
 import { webhookTiming } from './middleware/webhook-timing.js';
+import { describeApi } from './openapi-document.js';
 import { createRouter } from './router.js';
 import { agentRoutes } from './routes/agent/index.js';
 import { healthRoutes } from './routes/health.js';
@@ -50,15 +51,7 @@ export function createApp(deps: ApiDeps) {
   v1.route('/', agentRoutes(deps));
   v1.route('/', inboxRoutes(deps));
   v1.route('/', loginLinkApiRoutes(deps));
-  v1.doc('/openapi.json', {
-    openapi: '3.0.0',
-    info: {
-      title: 'smsdesk API',
-      version: '1',
-      description:
-        'Every route takes Authorization: Bearer <token>. Errors are RFC 9457 problem details (application/problem+json). Phone numbers are digits with country code, no +.',
-    },
-  });
+  describeApi(v1);
   app.route('/api/v1', v1);
   app.route('/api/docs', apiDocsRoutes());
   return app;

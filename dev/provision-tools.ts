@@ -142,3 +142,49 @@ export function temporalVersion(cli: string): string {
 }
 
 export const toolsInstalled = () => existsSync(STAMP) && venvBinaries() !== null;
+
+/**
+ * The API contract tools, pinned: Schemathesis (the OpenAPI-driven fuzzer behind `npm run fuzz:api`) and
+ * openapi-spec-validator (the document test). Their own venv under .tools/, so the Temporal wheels and these never
+ * constrain each other's dependencies; provisioned only when asked for, not by `npm start` or `npm test`'s first step.
+ */
+export const FUZZ_PINNED = { schemathesis: '4.32.5', 'openapi-spec-validator': '0.9.0' } as const;
+export const FUZZ_DIR = join(TOOLS_DIR, 'fuzz');
+const FUZZ_STAMP = join(FUZZ_DIR, 'smsdesk-fuzz-tools.json');
+
+export type FuzzTools = { schemathesis: string; python: string };
+
+function fuzzBinaries(): FuzzTools | null {
+  const schemathesis = join(FUZZ_DIR, 'bin', 'schemathesis');
+  const python = join(FUZZ_DIR, 'bin', 'python');
+  return isExecutable(schemathesis) && isExecutable(python) ? { schemathesis, python } : null;
+}
+
+function fuzzStampMatches(): boolean {
+  try {
+    return JSON.stringify(JSON.parse(readFileSync(FUZZ_STAMP, 'utf8')).pinned) === JSON.stringify(FUZZ_PINNED);
+  } catch {
+    return false;
+  }
+}
+
+/** Resolves (installing once, ~30 s) the pinned fuzzer and validator; throws ToolsError with what to do. */
+export function provisionFuzzTools(options: { log?: (msg: string) => void } = {}): FuzzTools {
+  const log = options.log ?? ((m: string) => console.error(m));
+  const ready = fuzzStampMatches() ? fuzzBinaries() : null;
+  if (ready) return ready;
+  const python = onPath('python3') ?? onPath('python');
+  if (!python)
+    throw new ToolsError('No python3 found to install Schemathesis from PyPI (apt-get install python3-venv).');
+  const specs = Object.entries(FUZZ_PINNED).map(([name, version]) => `${name}==${version}`);
+  log(`Installing ${specs.join(' ')} into .tools/fuzz (one time, ~30 s)…`);
+  rmSync(FUZZ_DIR, { recursive: true, force: true });
+  const venv = run(python, ['-m', 'venv', FUZZ_DIR]);
+  if (!venv.ok) throw new ToolsError(`python3 -m venv failed (apt-get install python3-venv):\n${venv.output}`);
+  const pip = run(join(FUZZ_DIR, 'bin', 'pip'), ['install', '--quiet', ...specs]);
+  if (!pip.ok) throw new ToolsError(`Installing ${specs.join(' ')} from PyPI failed:\n${pip.output.slice(-2000)}`);
+  const tools = fuzzBinaries();
+  if (!tools) throw new ToolsError('pip succeeded but .tools/fuzz holds no schemathesis binary.');
+  writeFileSync(FUZZ_STAMP, JSON.stringify({ pinned: FUZZ_PINNED, installedAt: new Date().toISOString() }, null, 2));
+  return tools;
+}

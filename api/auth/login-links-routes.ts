@@ -48,6 +48,7 @@ export function loginLinkApiRoutes(deps: ApiDeps) {
     setupRoute({
       method: 'post',
       path: '/agents/{id}/login-links',
+      operationId: 'createLoginLink',
       tags: ['Agents'],
       summary: 'Create a one-time sign-in link for a user (single use, expires in minutes; the URL is shown once)',
       middleware: guard(deps, 'admin'),

@@ -1,15 +1,17 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
 import { authenticate } from '../auth.js';
 import type { ApiDeps, AuthUser } from '../deps.js';
+import { protectedRoute } from '../route-contract.js';
 import { createRouter } from '../router.js';
 import type { HubEvent } from './hub.js';
 import { getEventHub } from './registry.js';
 import { formatResumeToken, parseResumeToken } from './resume-token.js';
 
-const eventsRoute = createRoute({
+const eventsRoute = protectedRoute({
   method: 'get',
   path: '/events',
+  operationId: 'streamEvents',
   tags: ['Live events'],
   summary: 'Server-Sent Events for the caller',
   description:

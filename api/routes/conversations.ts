@@ -1,10 +1,11 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { and, eq, inArray, or, type SQL } from 'drizzle-orm';
 import { conversations } from '../../db/schema/index.js';
 import { ProblemError } from '../../lib/problem.js';
 import { authenticate } from '../auth.js';
 import { loadConversationSummaries, loadConversationView } from '../conversation-view.js';
 import type { ApiDeps } from '../deps.js';
+import { protectedRoute } from '../route-contract.js';
 import { createRouter } from '../router.js';
 import { conversationProblem } from '../workflow-errors.js';
 import { isStaff, loadReadableConversation } from './agent/access.js';
@@ -13,9 +14,10 @@ import { ConversationPageSchema, ConversationSchema, listQuery, problems } from 
 
 const stateEnum = z.enum(['open', 'active', 'waiting', 'wrap_up', 'closed']);
 
-const listConversations = createRoute({
+const listConversations = protectedRoute({
   method: 'get',
   path: '/conversations',
+  operationId: 'listConversations',
   tags: ['Conversations'],
   summary: 'Conversations, newest activity first',
   description:
@@ -47,9 +49,10 @@ const listConversations = createRoute({
   },
 });
 
-const getConversation = createRoute({
+const getConversation = protectedRoute({
   method: 'get',
   path: '/conversations/{id}',
+  operationId: 'getConversation',
   tags: ['Conversations'],
   summary: 'A conversation with its full transcript, consent state, routing trace and workflow link',
   request: { params: z.object({ id: z.uuid() }) },

@@ -1,9 +1,11 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { and, desc, eq, inArray, lt, type SQL, sql } from 'drizzle-orm';
 import { inbox, settings } from '../../db/schema/index.js';
 import { ProblemError } from '../../lib/problem.js';
 import { guard } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
+import { problemResponse } from '../problem-schema.js';
+import { protectedRoute } from '../route-contract.js';
 import { createRouter } from '../router.js';
 
 const STATUSES = ['pending', 'delivered', 'held', 'unroutable', 'ignored'] as const;
@@ -41,12 +43,12 @@ const Query = z.object({
 export function inboxRoutes(deps: ApiDeps) {
   const app = createRouter();
   app.openapi(
-    createRoute({
+    protectedRoute({
       method: 'get',
       path: '/inbox',
+      operationId: 'listInbox',
       tags: ['Inbox'],
       summary: 'TeleSign callbacks as received (admin): held, unroutable, ignored, pending, delivered',
-      security: [{ bearerAuth: [] }],
       middleware: guard(deps, 'admin'),
       request: { query: Query },
       responses: {
@@ -82,15 +84,15 @@ export function inboxRoutes(deps: ApiDeps) {
     },
   );
   app.openapi(
-    createRoute({
+    protectedRoute({
       method: 'post',
       path: '/inbox/release-held',
+      operationId: 'releaseHeldInbox',
       tags: ['Inbox'],
       summary: 'Hand the SMS held while the channel was switched off to their conversations (admin)',
       description:
         'Held messages are not replayed automatically when SMS is switched back on: they may be days old, so an admin ' +
         'decides. Released messages go through the inbox relay in arrival order.',
-      security: [{ bearerAuth: [] }],
       middleware: guard(deps, 'admin'),
       request: {
         body: {
@@ -110,6 +112,7 @@ export function inboxRoutes(deps: ApiDeps) {
           description: 'How many held messages were released',
           content: { 'application/json': { schema: z.object({ released: z.number().int() }) } },
         },
+        409: problemResponse('SMS is switched off in settings'),
       },
     }),
     async (c) => {

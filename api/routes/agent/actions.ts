@@ -1,4 +1,4 @@
-import { createRoute, type RouteConfig, z } from '@hono/zod-openapi';
+import { type RouteConfig, z } from '@hono/zod-openapi';
 import type { WorkflowHandle } from '@temporalio/client';
 import { and, eq } from 'drizzle-orm';
 import { consents, messages } from '../../../db/schema/index.js';
@@ -21,6 +21,7 @@ import {
 import { authenticate, requireRole } from '../../auth.js';
 import { loadConversationView, messageView } from '../../conversation-view.js';
 import type { ApiDeps, AuthUser } from '../../deps.js';
+import { protectedRoute } from '../../route-contract.js';
 import { createRouter } from '../../router.js';
 import { conversationProblem, workflowProblem } from '../../workflow-errors.js';
 import { type ConversationRow, inPickBacklogOf, isStaff, loadReadableConversation } from './access.js';
@@ -67,17 +68,34 @@ const errors = {
   503: problems[503],
 };
 
+/** Stable operationIds of the action routes (the public contract; generated clients name methods after them). */
+const OPERATION_IDS: Record<string, string> = {
+  accept: 'acceptConversation',
+  reject: 'rejectConversation',
+  pick: 'pickConversation',
+  wait: 'waitConversation',
+  end: 'endConversation',
+  close: 'closeConversation',
+  transfer: 'transferConversation',
+  notes: 'addConversationNote',
+  assign: 'assignConversation',
+  'force-close': 'forceCloseConversation',
+};
+
 function actionRoute<R extends Omit<RouteConfig, 'method' | 'path' | 'responses' | 'tags'>>(
   action: string,
   summary: string,
   extra: R,
 ) {
-  return createRoute({
+  const operationId = OPERATION_IDS[action];
+  if (!operationId) throw new Error(`action ${action} has no operationId`);
+  return protectedRoute({
     method: 'post',
     path: `/conversations/{id}/${action}`,
     tags: ['Conversation actions'],
     summary,
     ...extra,
+    operationId,
     request: { params, ...(extra.request ?? {}) },
     responses: { ...conversationAnswer, ...errors },
   });
@@ -160,9 +178,10 @@ const ACTIONS: Action[] = [
   },
 ];
 
-const sendRoute = createRoute({
+const sendRoute = protectedRoute({
   method: 'post',
   path: '/conversations/{id}/messages',
+  operationId: 'sendMessage',
   tags: ['Conversation actions'],
   summary: 'Send an SMS to the customer (assigned agent only); answered once the workflow has queued it',
   request: { params, ...jsonBody(TextBody) },

@@ -1,4 +1,4 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { and, eq, inArray, isNull, ne, or, sql } from 'drizzle-orm';
 import { conversations, presenceHistory, users, workstreams } from '../../../db/schema/index.js';
 import { ProblemError } from '../../../lib/problem.js';
@@ -6,6 +6,7 @@ import { nudgeWaitingConversations } from '../../../temporal/nudge-waiting.js';
 import { authenticate } from '../../auth.js';
 import { loadConversationSummaries } from '../../conversation-view.js';
 import type { ApiDeps } from '../../deps.js';
+import { protectedRoute } from '../../route-contract.js';
 import { createRouter } from '../../router.js';
 import { queueIdsOf } from './access.js';
 import { pageConversations } from './conversation-page.js';
@@ -27,9 +28,10 @@ const MeSchema = z
   })
   .openapi('Me');
 
-const getMe = createRoute({
+const getMe = protectedRoute({
   method: 'get',
   path: '/me',
+  operationId: 'getMe',
   tags: ['Me'],
   summary: 'The caller: role, presence and capacity',
   responses: {
@@ -38,9 +40,10 @@ const getMe = createRoute({
   },
 });
 
-const putPresence = createRoute({
+const putPresence = protectedRoute({
   method: 'put',
   path: '/me/presence',
+  operationId: 'setMyPresence',
   tags: ['Me'],
   summary: 'Set presence (recorded in presence history; a freed agent makes waiting conversations retry assignment)',
   request: {
@@ -56,9 +59,10 @@ const putPresence = createRoute({
   },
 });
 
-const myConversations = createRoute({
+const myConversations = protectedRoute({
   method: 'get',
   path: '/me/conversations',
+  operationId: 'listMyConversations',
   tags: ['Me'],
   summary: 'Conversations offered to or owned by the caller, newest activity first',
   description: 'Closed conversations are left out unless `state=closed` is asked for.',
@@ -75,9 +79,10 @@ const myConversations = createRoute({
   },
 });
 
-const myBacklog = createRoute({
+const myBacklog = protectedRoute({
   method: 'get',
   path: '/me/backlog',
+  operationId: 'listMyBacklog',
   tags: ['Me'],
   summary: 'Pick-mode backlog: open, unassigned conversations of pick-mode workstreams in the caller’s queues',
   description: 'Longest-waiting first (by the customer’s last message).',

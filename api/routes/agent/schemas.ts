@@ -61,7 +61,11 @@ export const ConversationSchema = z
   .openapi('Conversation');
 
 export const ConversationSummarySchema = z
-  .object({ ...conversationFields, lastMessage: MessageSchema.nullable(), messageCount: z.number().int() })
+  .object({
+    ...conversationFields,
+    lastMessage: z.union([MessageSchema, z.null()]).openapi({ description: 'null before the first message' }),
+    messageCount: z.number().int(),
+  })
   .openapi('ConversationSummary');
 
 export const ConversationPageSchema = z
@@ -80,6 +84,6 @@ export const problems = {
 };
 
 export const listQuery = {
-  cursor: z.string().max(500).optional().openapi({ description: 'nextCursor of the previous page' }),
+  cursor: z.string().max(500).optional().openapi({ description: 'nextCursor of the previous page (opaque)' }),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 };

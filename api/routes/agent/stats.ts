@@ -1,9 +1,10 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { conversations, offers, queueMembers, queues, users } from '../../../db/schema/index.js';
 import { ProblemError } from '../../../lib/problem.js';
 import { authenticate, requireRole } from '../../auth.js';
 import type { ApiDeps } from '../../deps.js';
+import { protectedRoute } from '../../route-contract.js';
 import { createRouter } from '../../router.js';
 import { problems } from './schemas.js';
 
@@ -41,9 +42,10 @@ const AgentOverviewSchema = z
   })
   .openapi('AgentOverview');
 
-const queueStats = createRoute({
+const queueStats = protectedRoute({
   method: 'get',
   path: '/queues/{id}/stats',
+  operationId: 'getQueueStats',
   tags: ['Supervision'],
   summary: 'Live counts for one queue (supervisors, admins)',
   request: { params: z.object({ id: z.uuid() }) },
@@ -56,9 +58,10 @@ const queueStats = createRoute({
   },
 });
 
-const agentsOverview = createRoute({
+const agentsOverview = protectedRoute({
   method: 'get',
   path: '/agents/overview',
+  operationId: 'getAgentsOverview',
   tags: ['Supervision'],
   summary: 'Every agent and supervisor with presence, capacity and conversation counts (supervisors, admins)',
   responses: {

@@ -115,6 +115,7 @@ export function agentAdminRoutes(deps: ApiDeps) {
     setupRoute({
       method: 'post',
       path: '/agents',
+      operationId: 'createAgent',
       tags: ['Agents'],
       summary: 'Create a user (agent, supervisor or admin); the token is shown once',
       middleware: admin,
@@ -147,6 +148,7 @@ export function agentAdminRoutes(deps: ApiDeps) {
     setupRoute({
       method: 'get',
       path: '/agents',
+      operationId: 'listAgents',
       tags: ['Agents'],
       summary: 'List users (never their tokens)',
       middleware: readers,
@@ -170,6 +172,7 @@ export function agentAdminRoutes(deps: ApiDeps) {
     setupRoute({
       method: 'get',
       path: '/agents/{id}',
+      operationId: 'getAgent',
       tags: ['Agents'],
       summary: 'One user',
       middleware: readers,
@@ -186,6 +189,7 @@ export function agentAdminRoutes(deps: ApiDeps) {
     setupRoute({
       method: 'patch',
       path: '/agents/{id}',
+      operationId: 'updateAgent',
       tags: ['Agents'],
       summary: 'Change name, email, role, capacity or skills (supervisors: capacity and skills only)',
       middleware: readers,
@@ -244,6 +248,7 @@ export function agentAdminRoutes(deps: ApiDeps) {
     setupRoute({
       method: 'post',
       path: '/agents/{id}/token',
+      operationId: 'rotateAgentToken',
       tags: ['Agents'],
       summary: "Rotate a user's bearer token; the old one stops working at once, the new one is shown once",
       middleware: admin,

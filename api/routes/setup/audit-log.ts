@@ -33,6 +33,7 @@ export function auditLogRoutes(deps: ApiDeps) {
     setupRoute({
       method: 'get',
       path: '/audit-log',
+      operationId: 'listAuditLog',
       tags: ['Audit log'],
       summary: 'Setup changes, newest first (secret changes show hints only)',
       middleware: guard(deps, 'admin'),

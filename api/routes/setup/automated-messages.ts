@@ -29,6 +29,7 @@ export function automatedMessageRoutes(deps: ApiDeps) {
     setupRoute({
       method: 'get',
       path: '/automated-messages',
+      operationId: 'listAutomatedMessages',
       tags: ['Automated messages'],
       summary: 'Default automated-message texts per trigger and language (override them per SMS channel)',
       middleware: guard(deps, 'admin'),

@@ -137,6 +137,7 @@ export function botRoutes(deps: ApiDeps) {
     setupRoute({
       method: 'post',
       path: '/bots',
+      operationId: 'createBot',
       tags: ['Bots'],
       summary: 'Create a bot: builtin (keyword answers) or webhook (your HTTPS endpoint)',
       middleware: admin,
@@ -177,6 +178,7 @@ export function botRoutes(deps: ApiDeps) {
     setupRoute({
       method: 'get',
       path: '/bots',
+      operationId: 'listBots',
       tags: ['Bots'],
       summary: 'List bots',
       middleware: readers,
@@ -192,6 +194,7 @@ export function botRoutes(deps: ApiDeps) {
     setupRoute({
       method: 'get',
       path: '/bots/{id}',
+      operationId: 'getBot',
       tags: ['Bots'],
       summary: 'One bot',
       middleware: readers,
@@ -205,6 +208,7 @@ export function botRoutes(deps: ApiDeps) {
     setupRoute({
       method: 'patch',
       path: '/bots/{id}',
+      operationId: 'updateBot',
       tags: ['Bots'],
       summary: "Rename, change a builtin bot's config, or a webhook bot's url, timeout or secret",
       middleware: admin,
@@ -260,6 +264,7 @@ export function botRoutes(deps: ApiDeps) {
     setupRoute({
       method: 'delete',
       path: '/bots/{id}',
+      operationId: 'deleteBot',
       tags: ['Bots'],
       summary: 'Delete a bot (workstreams using it continue without a bot)',
       middleware: admin,

@@ -1,8 +1,9 @@
-import { createRoute, type RouteConfig, z } from '@hono/zod-openapi';
+import { type RouteConfig, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import type { Db } from '../../../db/client.js';
 import { ProblemError } from '../../../lib/problem.js';
 import { problemResponse } from '../../problem-schema.js';
+import { protectedRoute } from '../../route-contract.js';
 import { createRouter } from '../../router.js';
 
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -15,12 +16,10 @@ export const IdParam = z.object({ id: z.uuid().openapi({ param: { name: 'id', in
 
 const problem = problemResponse;
 
+/** Setup answers beyond the shared ones (route-contract.ts): unknown ids and state conflicts. */
 export const problemResponses = {
-  401: problem('No or invalid bearer token'),
-  403: problem('Your role may not do this'),
   404: problem('Unknown id'),
   409: problem('Not allowed in the current state (duplicate, in use, immutable)'),
-  422: problem('Validation failed; detail names the field and the rule'),
 } as const;
 
 /** Setup bodies are small JSON documents; anything bigger is a mistake or an attack (contract: 413). */
@@ -33,17 +32,17 @@ const limitBody = bodyLimit({
 });
 
 /**
- * createRoute plus the bearer security requirement, the problem responses every setup route can give and a body
- * limit. The body limit runs after the route's guard, so strangers get 401 before anything reads their body.
+ * protectedRoute (bearer security, shared problem answers, operationId required) plus the problem responses every
+ * setup route can give and a body limit. The body limit runs after the route's guard, so strangers get 401 before
+ * anything reads their body.
  */
-export function setupRoute<const R extends RouteConfig>(config: R) {
+export function setupRoute<const R extends RouteConfig & { operationId: string; summary: string }>(config: R) {
   const own =
     config.middleware === undefined ? [] : Array.isArray(config.middleware) ? config.middleware : [config.middleware];
-  return createRoute({
+  return protectedRoute({
     ...config,
     middleware: [...own, limitBody],
-    security: [{ bearerAuth: [] }],
-    responses: { ...problemResponses, 413: problem('Body too large'), ...config.responses },
+    responses: { ...problemResponses, ...config.responses },
   });
 }
 

@@ -18,11 +18,6 @@ import { workstreamRoutes } from './workstreams.js';
  */
 export function setupRoutes(deps: ApiDeps) {
   const app = createRouter();
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
-    type: 'http',
-    scheme: 'bearer',
-    description: 'Authorization: Bearer <token> (user tokens start with sd_; BOOTSTRAP_ADMIN_TOKEN is an admin)',
-  });
   app.route('/', settingsRoutes(deps));
   app.route('/', messagingAccountRoutes(deps));
   app.route('/', phoneNumberRoutes(deps));

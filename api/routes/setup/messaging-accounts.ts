@@ -163,6 +163,7 @@ export function messagingAccountRoutes(deps: ApiDeps) {
     setupRoute({
       method: 'post',
       path: '/messaging-accounts',
+      operationId: 'createMessagingAccount',
       tags: ['Messaging accounts'],
       summary: 'Add a TeleSign messaging account',
       middleware: admin,
@@ -204,6 +205,7 @@ export function messagingAccountRoutes(deps: ApiDeps) {
     setupRoute({
       method: 'get',
       path: '/messaging-accounts',
+      operationId: 'listMessagingAccounts',
       tags: ['Messaging accounts'],
       summary: 'List messaging accounts',
       middleware: admin,
@@ -219,6 +221,7 @@ export function messagingAccountRoutes(deps: ApiDeps) {
     setupRoute({
       method: 'get',
       path: '/messaging-accounts/{id}',
+      operationId: 'getMessagingAccount',
       tags: ['Messaging accounts'],
       summary: 'One messaging account',
       middleware: admin,
@@ -232,6 +235,7 @@ export function messagingAccountRoutes(deps: ApiDeps) {
     setupRoute({
       method: 'patch',
       path: '/messaging-accounts/{id}',
+      operationId: 'updateMessagingAccount',
       tags: ['Messaging accounts'],
       summary: 'Rename, enable/disable, change host or customer ID, or rotate the API key',
       middleware: admin,
@@ -299,6 +303,7 @@ export function messagingAccountRoutes(deps: ApiDeps) {
     setupRoute({
       method: 'delete',
       path: '/messaging-accounts/{id}',
+      operationId: 'deleteMessagingAccount',
       tags: ['Messaging accounts'],
       summary: 'Delete an account and its numbers (refused while a number serves an SMS channel)',
       middleware: admin,
@@ -339,6 +344,7 @@ export function messagingAccountRoutes(deps: ApiDeps) {
     setupRoute({
       method: 'post',
       path: '/messaging-accounts/{id}/validate',
+      operationId: 'validateMessagingAccount',
       tags: ['Messaging accounts'],
       summary: "Check the credentials with a live call to the account's TeleSign host (sends no message)",
       middleware: admin,

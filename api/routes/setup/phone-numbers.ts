@@ -82,6 +82,7 @@ export function phoneNumberRoutes(deps: ApiDeps) {
     setupRoute({
       method: 'post',
       path: '/messaging-accounts/{id}/phone-numbers',
+      operationId: 'createPhoneNumber',
       tags: ['Phone numbers'],
       summary: 'Add an SMS number to an account',
       middleware: admin,
@@ -115,6 +116,7 @@ export function phoneNumberRoutes(deps: ApiDeps) {
     setupRoute({
       method: 'get',
       path: '/messaging-accounts/{id}/phone-numbers',
+      operationId: 'listAccountPhoneNumbers',
       tags: ['Phone numbers'],
       summary: "An account's numbers",
       middleware: readers,
@@ -136,6 +138,7 @@ export function phoneNumberRoutes(deps: ApiDeps) {
     setupRoute({
       method: 'get',
       path: '/phone-numbers',
+      operationId: 'listPhoneNumbers',
       tags: ['Phone numbers'],
       summary: 'All SMS numbers (optionally of one account)',
       middleware: readers,
@@ -149,6 +152,7 @@ export function phoneNumberRoutes(deps: ApiDeps) {
     setupRoute({
       method: 'get',
       path: '/phone-numbers/{id}',
+      operationId: 'getPhoneNumber',
       tags: ['Phone numbers'],
       summary: 'One SMS number',
       middleware: readers,
@@ -171,6 +175,7 @@ export function phoneNumberRoutes(deps: ApiDeps) {
     setupRoute({
       method: 'patch',
       path: '/phone-numbers/{id}',
+      operationId: 'updatePhoneNumber',
       tags: ['Phone numbers'],
       summary: 'Change the description or type of a number (the number itself is its identity: add a new one)',
       middleware: admin,
@@ -186,14 +191,14 @@ export function phoneNumberRoutes(deps: ApiDeps) {
         const rule = validateSmsNumber(row.number, body.type);
         if (rule) throw new ProblemError(422, `type: ${rule}`, [{ path: 'type', message: rule }]);
       }
-      const [updated] = await deps.db
-        .update(phoneNumbers)
-        .set({
-          ...(body.type ? { type: body.type } : {}),
-          ...(body.description !== undefined ? { description: body.description } : {}),
-        })
-        .where(eq(phoneNumbers.id, id))
-        .returning();
+      const changes = {
+        ...(body.type ? { type: body.type } : {}),
+        ...(body.description !== undefined ? { description: body.description } : {}),
+      };
+      // An empty PATCH changes nothing (an UPDATE with no columns is an SQL error, found by the API fuzzer).
+      const [updated] = Object.keys(changes).length
+        ? await deps.db.update(phoneNumbers).set(changes).where(eq(phoneNumbers.id, id)).returning()
+        : [row];
       const channel = await deps.db.query.smsChannels.findFirst({
         where: eq(smsChannels.phoneNumberId, id),
         columns: { id: true },
@@ -206,6 +211,7 @@ export function phoneNumberRoutes(deps: ApiDeps) {
     setupRoute({
       method: 'delete',
       path: '/phone-numbers/{id}',
+      operationId: 'deletePhoneNumber',
       tags: ['Phone numbers'],
       summary: 'Remove an SMS number (refused while it serves an SMS channel)',
       middleware: admin,

@@ -129,6 +129,7 @@ export function queueRoutes(deps: ApiDeps) {
     setupRoute({
       method: 'post',
       path: '/queues',
+      operationId: 'createQueue',
       tags: ['Queues'],
       summary: 'Create a queue',
       middleware: guard(deps, 'admin'),
@@ -159,6 +160,7 @@ export function queueRoutes(deps: ApiDeps) {
     setupRoute({
       method: 'get',
       path: '/queues',
+      operationId: 'listQueues',
       tags: ['Queues'],
       summary: 'List queues (agents may read them, e.g. to pick a transfer target)',
       middleware: guard(deps, 'admin', 'supervisor', 'agent'),
@@ -178,6 +180,7 @@ export function queueRoutes(deps: ApiDeps) {
     setupRoute({
       method: 'get',
       path: '/queues/{id}',
+      operationId: 'getQueue',
       tags: ['Queues'],
       summary: 'One queue',
       middleware: guard(deps, 'admin', 'supervisor', 'agent'),
@@ -194,6 +197,7 @@ export function queueRoutes(deps: ApiDeps) {
     setupRoute({
       method: 'patch',
       path: '/queues/{id}',
+      operationId: 'updateQueue',
       tags: ['Queues'],
       summary: 'Change a queue; supervisors may change only its members (agentIds)',
       middleware: guard(deps, 'admin', 'supervisor'),
@@ -240,6 +244,7 @@ export function queueRoutes(deps: ApiDeps) {
     setupRoute({
       method: 'delete',
       path: '/queues/{id}',
+      operationId: 'deleteQueue',
       tags: ['Queues'],
       summary: 'Delete a queue (refused while a workstream or routing rule uses it)',
       middleware: guard(deps, 'admin'),

@@ -165,6 +165,7 @@ export function routingRuleRoutes(deps: ApiDeps) {
     setupRoute({
       method: 'post',
       path: '/workstreams/{id}/routing-rules',
+      operationId: 'createRoutingRule',
       tags: ['Routing rules'],
       summary: 'Add a route-to-queue rule (first match by order wins)',
       middleware: admin,
@@ -192,6 +193,7 @@ export function routingRuleRoutes(deps: ApiDeps) {
     setupRoute({
       method: 'get',
       path: '/workstreams/{id}/routing-rules',
+      operationId: 'listRoutingRules',
       tags: ['Routing rules'],
       summary: "A workstream's rules in evaluation order",
       middleware: readers,
@@ -209,6 +211,7 @@ export function routingRuleRoutes(deps: ApiDeps) {
     setupRoute({
       method: 'get',
       path: '/workstreams/{id}/routing-rules/{ruleId}',
+      operationId: 'getRoutingRule',
       tags: ['Routing rules'],
       summary: 'One rule',
       middleware: readers,
@@ -225,6 +228,7 @@ export function routingRuleRoutes(deps: ApiDeps) {
     setupRoute({
       method: 'patch',
       path: '/workstreams/{id}/routing-rules/{ruleId}',
+      operationId: 'updateRoutingRule',
       tags: ['Routing rules'],
       summary: 'Change a rule',
       middleware: admin,
@@ -253,6 +257,7 @@ export function routingRuleRoutes(deps: ApiDeps) {
     setupRoute({
       method: 'delete',
       path: '/workstreams/{id}/routing-rules/{ruleId}',
+      operationId: 'deleteRoutingRule',
       tags: ['Routing rules'],
       summary: 'Delete a rule',
       middleware: admin,
@@ -271,6 +276,7 @@ export function routingRuleRoutes(deps: ApiDeps) {
     setupRoute({
       method: 'post',
       path: '/workstreams/{id}/routing-rules/evaluate',
+      operationId: 'evaluateRoutingRules',
       tags: ['Routing rules'],
       summary: "Dry run: which queue would this message go to, and why (the workflow's evaluator)",
       middleware: readers,

@@ -46,6 +46,7 @@ export function settingsRoutes(deps: ApiDeps) {
     setupRoute({
       method: 'get',
       path: '/settings',
+      operationId: 'getSettings',
       tags: ['Settings'],
       summary: 'Organization settings',
       middleware: guard(deps, 'admin', 'supervisor'),
@@ -58,6 +59,7 @@ export function settingsRoutes(deps: ApiDeps) {
     setupRoute({
       method: 'put',
       path: '/settings',
+      operationId: 'updateSettings',
       tags: ['Settings'],
       summary: 'Change organization settings',
       middleware: guard(deps, 'admin'),

@@ -158,6 +158,7 @@ export function smsChannelRoutes(deps: ApiDeps) {
     setupRoute({
       method: 'post',
       path: '/workstreams/{id}/sms-channels',
+      operationId: 'createSmsChannel',
       tags: ['SMS channels'],
       summary: 'Add SMS channel: bind a number to the workstream',
       middleware: admin,
@@ -192,6 +193,7 @@ export function smsChannelRoutes(deps: ApiDeps) {
     setupRoute({
       method: 'get',
       path: '/workstreams/{id}/sms-channels',
+      operationId: 'listSmsChannels',
       tags: ['SMS channels'],
       summary: "A workstream's SMS channels",
       middleware: readers,
@@ -215,6 +217,7 @@ export function smsChannelRoutes(deps: ApiDeps) {
     setupRoute({
       method: 'get',
       path: '/workstreams/{id}/sms-channels/{channelId}',
+      operationId: 'getSmsChannel',
       tags: ['SMS channels'],
       summary: 'One SMS channel',
       middleware: readers,
@@ -232,6 +235,7 @@ export function smsChannelRoutes(deps: ApiDeps) {
     setupRoute({
       method: 'patch',
       path: '/workstreams/{id}/sms-channels/{channelId}',
+      operationId: 'updateSmsChannel',
       tags: ['SMS channels'],
       summary: 'Change number, language, attachment toggles or automated-message overrides',
       middleware: admin,
@@ -270,6 +274,7 @@ export function smsChannelRoutes(deps: ApiDeps) {
     setupRoute({
       method: 'delete',
       path: '/workstreams/{id}/sms-channels/{channelId}',
+      operationId: 'deleteSmsChannel',
       tags: ['SMS channels'],
       summary: 'Remove an SMS channel (the number becomes unroutable until bound again)',
       middleware: admin,

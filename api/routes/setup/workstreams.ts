@@ -189,6 +189,7 @@ export function workstreamRoutes(deps: ApiDeps) {
     setupRoute({
       method: 'post',
       path: '/workstreams',
+      operationId: 'createWorkstream',
       tags: ['Workstreams'],
       summary: 'Create an SMS workstream (defaults follow D365 for SMS)',
       middleware: admin,
@@ -211,6 +212,7 @@ export function workstreamRoutes(deps: ApiDeps) {
     setupRoute({
       method: 'get',
       path: '/workstreams',
+      operationId: 'listWorkstreams',
       tags: ['Workstreams'],
       summary: 'List workstreams',
       middleware: readers,
@@ -228,6 +230,7 @@ export function workstreamRoutes(deps: ApiDeps) {
     setupRoute({
       method: 'get',
       path: '/workstreams/{id}',
+      operationId: 'getWorkstream',
       tags: ['Workstreams'],
       summary: 'One workstream',
       middleware: readers,
@@ -241,6 +244,7 @@ export function workstreamRoutes(deps: ApiDeps) {
     setupRoute({
       method: 'patch',
       path: '/workstreams/{id}',
+      operationId: 'updateWorkstream',
       tags: ['Workstreams'],
       summary: 'Change a workstream (distributionMode is immutable: 409)',
       middleware: admin,
@@ -273,6 +277,7 @@ export function workstreamRoutes(deps: ApiDeps) {
     setupRoute({
       method: 'delete',
       path: '/workstreams/{id}',
+      operationId: 'deleteWorkstream',
       tags: ['Workstreams'],
       summary: 'Delete a workstream and its routing rules (refused while it has SMS channels)',
       middleware: admin,
