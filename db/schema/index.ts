@@ -1,3 +1,4 @@
 export * from './conversations.js';
 export * from './inbox.js';
+export * from './security.js';
 export * from './setup.js';
