@@ -207,6 +207,26 @@ export function eventRoutes(deps: ApiDeps, options: EventRouteOptions = {}) {
 
 export type ReplayCaps = { maxEvents: number; maxAgeMs: number };
 
+const mineFilter = (deps: Pick<ApiDeps, 'sql'>, user: AuthUser) =>
+  user.role === 'agent' ? deps.sql`and agent_ids @> ${JSON.stringify([user.id])}::jsonb` : deps.sql``;
+
+/** The replay read (exported so a test can EXPLAIN exactly this statement). */
+export function replayQuery(
+  deps: Pick<ApiDeps, 'sql'>,
+  user: AuthUser,
+  after: number,
+  missing: number[],
+  caps: ReplayCaps,
+  cutoff: Date,
+) {
+  const missingIds = missing.map(String);
+  return deps.sql<Row[]>`
+    select id::text, type, conversation_id, agent_ids, data, at from events
+    where (id > ${after} ${missingIds.length ? deps.sql`or id = any(${missingIds}::bigint[])` : deps.sql``})
+    and at >= ${cutoff.toISOString()}::timestamptz ${mineFilter(deps, user)}
+    order by id limit ${caps.maxEvents + 1}`;
+}
+
 /**
  * Events after the client's position (and the lower ids it was still missing), from the events table, within the
  * caps: at most `maxEvents`, none older than `maxAgeMs`. `truncated` when the client missed more than that (then it
@@ -219,18 +239,13 @@ export async function replay(
   missing: number[],
   caps: ReplayCaps,
 ): Promise<{ events: HubEvent[]; truncated: boolean }> {
-  const missingIds = missing.map(String);
   const cutoff = new Date(Date.now() - caps.maxAgeMs);
-  const onlyMine = user.role === 'agent' ? deps.sql`and agent_ids @> ${JSON.stringify([user.id])}::jsonb` : deps.sql``;
-  const rows = await deps.sql<Row[]>`
-    select id::text, type, conversation_id, agent_ids, data, at from events
-    where (id > ${after} ${missingIds.length ? deps.sql`or id = any(${missingIds}::bigint[])` : deps.sql``})
-    and at >= ${cutoff} ${onlyMine}
-    order by id limit ${caps.maxEvents + 1}`;
+  const rows = await replayQuery(deps, user, after, missing, caps, cutoff);
+  const onlyMine = mineFilter(deps, user);
   if (rows.length > caps.maxEvents) return { events: [], truncated: true };
   // Missed events older than the age cap cannot be replayed: the client must resync.
   const [old] = await deps.sql<{ stale: boolean }[]>`
-    select exists(select 1 from events where id > ${after} and at < ${cutoff} ${onlyMine}) as stale`;
+    select exists(select 1 from events where id > ${after} and at < ${cutoff.toISOString()}::timestamptz ${onlyMine}) as stale`;
   if (old?.stale) return { events: [], truncated: true };
   return {
     truncated: false,
