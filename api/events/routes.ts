@@ -243,9 +243,12 @@ export async function replay(
   const rows = await replayQuery(deps, user, after, missing, caps, cutoff);
   const onlyMine = mineFilter(deps, user);
   if (rows.length > caps.maxEvents) return { events: [], truncated: true };
-  // Missed events older than the age cap cannot be replayed: the client must resync.
+  // Missed events older than the age cap cannot be replayed, nor ones already pruned (ids below the oldest kept row
+  // were deleted or never committed; either way resyncing is the safe answer): the client must resync.
   const [old] = await deps.sql<{ stale: boolean }[]>`
-    select exists(select 1 from events where id > ${after} and at < ${cutoff.toISOString()}::timestamptz ${onlyMine}) as stale`;
+    select exists(
+      select 1 from events where id > ${after} and at < ${cutoff.toISOString()}::timestamptz ${onlyMine}
+    ) or ${after} < coalesce((select min(id) from events), 0) - 1 as stale`;
   if (old?.stale) return { events: [], truncated: true };
   return {
     truncated: false,
