@@ -145,6 +145,9 @@ describe('client address', () => {
         expect((await me(server.port, badToken(`t${i}-`), newAddress())).status).toBe(401);
       }
       await expectRateLimited(await me(server.port, badToken('t-last-'), newAddress()));
+      // Counted under the socket's address, not a catch-all.
+      const [row] = await s.db.sql`select hits from rate_limits where key = 'auth-fail:ip:127.0.0.1'`;
+      expect(row?.hits).toBe(LIMIT + 1);
     } finally {
       await server.close();
     }
