@@ -3,6 +3,7 @@ import { streamSSE } from 'hono/streaming';
 import { authenticate, credentialStillValid } from '../auth.js';
 import type { ApiDeps, AuthUser } from '../deps.js';
 import { tooManyRequests } from '../middleware/rate-limit.js';
+import { problemResponse } from '../problem-schema.js';
 import { createRouter } from '../router.js';
 import type { HubEvent } from './hub.js';
 import { getEventHub } from './registry.js';
@@ -22,7 +23,8 @@ const eventsRoute = createRoute({
   },
   responses: {
     200: { description: 'An event stream', content: { 'text/event-stream': { schema: z.string() } } },
-    429: { description: 'Too many open streams for this user (Retry-After)' },
+    401: problemResponse('Missing, unknown or revoked credentials'),
+    429: problemResponse('Too many open streams for this user, or too many requests (Retry-After)'),
   },
 });
 
