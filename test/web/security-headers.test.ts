@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app.js';
@@ -85,19 +87,25 @@ describe('browser security headers', () => {
     await context.close();
   });
 
-  it('another site cannot frame the workspace', async () => {
+  it('another site cannot frame the workspace: Chromium refuses to render it in the frame', async () => {
+    // Another origin (its own port) whose page embeds the sign-in page.
+    const framer = createServer((_, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(`<iframe id="f" src="${base}/app"></iframe>`);
+    });
+    await new Promise<void>((r) => framer.listen(0, '127.0.0.1', r));
     const context = await browser.newContext();
     const page = await context.newPage();
-    // A different origin (localhost vs 127.0.0.1) embedding the sign-in page.
-    await page.goto(`http://localhost:${server.port}/healthz`);
-    await page.setContent(`<iframe id="f" src="${base}/app"></iframe>`);
-    await page.waitForTimeout(500);
-    const frame = page.frames().find((f) => f !== page.mainFrame());
-    const framed = frame
-      ? await frame.evaluate(() => document.querySelector('input[name="token"]') !== null).catch(() => false)
-      : false;
-    expect(framed).toBe(false);
-    await context.close();
+    try {
+      await page.goto(`http://127.0.0.1:${(framer.address() as AddressInfo).port}/`);
+      const frame = await (await page.waitForSelector('#f')).contentFrame();
+      // A refused frame is left on Chromium's error page: the sign-in form never renders in it.
+      await expect.poll(() => frame!.url(), { timeout: 10_000 }).toMatch(/^chrome-error:/);
+      expect(await frame!.locator('input[name="token"]').count()).toBe(0);
+    } finally {
+      await context.close();
+      framer.close();
+    }
   });
 });
 
