@@ -5,7 +5,9 @@ import { ProblemError, problemResponse } from '../lib/problem.js';
 import { webRoutes } from '../web/routes.js';
 import { loginLinkApiRoutes, loginLinkPageRoutes } from './auth/login-links-routes.js';
 import type { ApiDeps, AppEnv } from './deps.js';
+import { bodyLimits } from './middleware/body-limit.js';
 import { requestLog } from './middleware/request-log.js';
+import { securityHeaders } from './middleware/security-headers.js';
 import { requestTracing } from './middleware/tracing.js';
 import { webhookTiming } from './middleware/webhook-timing.js';
 import { describeApi } from './openapi-document.js';
@@ -23,6 +25,9 @@ export function createApp(deps: ApiDeps) {
   app.use(requestId());
   app.use(requestTracing());
   app.use(requestLog(deps.logger));
+  app.use(securityHeaders(deps.config));
+  // Before any route reads a body: 413 from the Content-Length alone, or as soon as a chunked body passes the limit.
+  app.use(bodyLimits());
 
   app.onError((err, c) => {
     if (err instanceof ProblemError) return problemResponse(c, err);

@@ -1,11 +1,13 @@
-import { createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { createHash, randomBytes } from 'node:crypto';
+import { and, eq, gt, lt } from 'drizzle-orm';
+import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
 import type { Config } from '../config/env.js';
-import { users } from '../db/schema/index.js';
+import { browserSessions, users } from '../db/schema/index.js';
 import { ProblemError } from '../lib/problem.js';
 import type { ApiDeps, AppEnv, AuthUser } from './deps.js';
+import { countApiRequest, recordAuthFailure } from './middleware/rate-limit.js';
 
 export const ROLES = ['agent', 'supervisor', 'admin'] as const satisfies readonly AuthUser['role'][];
 
@@ -30,76 +32,88 @@ export function generateToken(): string {
 }
 
 /*
- * Sessions are stateless HMAC-signed cookies rather than rows: no table, no cleanup job, every replica verifies them.
- * The key is derived (HKDF) from ENCRYPTION_KEY under its own label, so it is never the key that encrypts secrets.
- * The cookie binds a fingerprint of the user's token hash: rotating or revoking a token ends its browser sessions.
- * Logout deletes the cookie in the browser; a copy taken before logout stays valid until expiry (12 h) — the price of
- * statelessness, bounded by HttpOnly (scripts cannot read it) and the short lifetime.
+ * Browser sessions are rows (browser_sessions), so signing out ends a session on every replica at once: a cookie
+ * copied before sign-out stops working. The cookie holds 256 random bits; only their SHA-256 is stored. A session
+ * also binds a fingerprint of the user's token hash: rotating or revoking the token ends its browser sessions.
  */
-type SessionClaims = { u: string; f: string; e: number };
-
-const keys = new WeakMap<object, Buffer>();
-function sessionKey(config: Pick<Config, 'ENCRYPTION_KEY'>): Buffer {
-  let key = keys.get(config);
-  if (!key) {
-    const ikm = Buffer.from(config.ENCRYPTION_KEY, 'base64');
-    key = Buffer.from(hkdfSync('sha256', ikm, Buffer.alloc(0), 'smsdesk browser session v1', 32));
-    keys.set(config, key);
-  }
-  return key;
-}
-
 const fingerprint = (tokenHash: string) => tokenHash.slice(0, 16);
-const mac = (key: Buffer, payload: string) => createHmac('sha256', key).update(payload).digest('base64url');
 
-/** The cookie value for a user whose token hash is `tokenHash`. */
-export function signSession(
-  config: Pick<Config, 'ENCRYPTION_KEY'>,
+/**
+ * Starts a browser session for a user and returns the cookie value. The one place sessions are created: the sign-in
+ * form and any other sign-in path (e.g. a single-use link) call it, then set the cookie with `sessionCookieOptions`.
+ */
+export async function createSession(
+  deps: Pick<ApiDeps, 'db'>,
   user: { id: string; tokenHash: string },
   nowMs = Date.now(),
-): string {
-  const claims: SessionClaims = {
-    u: user.id,
-    f: fingerprint(user.tokenHash),
-    e: Math.floor(nowMs / 1000) + SESSION_TTL_SECONDS,
-  };
-  const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
-  return `${payload}.${mac(sessionKey(config), payload)}`;
-}
-
-/** Claims of a well-signed, unexpired cookie, else null. */
-export function verifySession(
-  config: Pick<Config, 'ENCRYPTION_KEY'>,
-  value: string,
-  nowMs = Date.now(),
-): SessionClaims | null {
-  const [payload, sig, extra] = value.split('.');
-  if (!payload || !sig || extra !== undefined) return null;
-  const expected = Buffer.from(mac(sessionKey(config), payload));
-  const given = Buffer.from(sig);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
-  try {
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as SessionClaims;
-    if (typeof claims.u !== 'string' || typeof claims.f !== 'string' || typeof claims.e !== 'number') return null;
-    return claims.e * 1000 > nowMs ? claims : null;
-  } catch {
-    return null;
-  }
-}
-
-/** The user a session cookie names, if the cookie is valid and the user's token is unchanged. */
-export async function userFromSession(
-  deps: Pick<ApiDeps, 'db' | 'config'>,
-  value: string | undefined,
-): Promise<AuthUser | null> {
-  const claims = value ? verifySession(deps.config, value) : null;
-  if (!claims) return null;
-  const row = await deps.db.query.users.findFirst({
-    where: eq(users.id, claims.u),
-    columns: { id: true, name: true, role: true, tokenHash: true },
+): Promise<string> {
+  const value = randomBytes(32).toString('base64url');
+  await deps.db.insert(browserSessions).values({
+    idHash: hashToken(value),
+    userId: user.id,
+    tokenFingerprint: fingerprint(user.tokenHash),
+    expiresAt: new Date(nowMs + SESSION_TTL_SECONDS * 1000),
   });
-  if (!row || fingerprint(row.tokenHash) !== claims.f) return null;
+  // Expired rows are dead weight only; each sign-in sweeps them (indexed, usually nothing to delete).
+  await deps.db.delete(browserSessions).where(lt(browserSessions.expiresAt, new Date(nowMs)));
+  return value;
+}
+
+/** Cookie attributes for a session; `Secure` when the public URL is https. */
+export function sessionCookieOptions(config: Pick<Config, 'PUBLIC_BASE_URL'>) {
+  return {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'Strict' as const,
+    secure: config.PUBLIC_BASE_URL.startsWith('https:'),
+    maxAge: SESSION_TTL_SECONDS,
+  };
+}
+
+/** Ends the session a cookie names (sign-out); unknown values are ignored. */
+export async function revokeSession(deps: Pick<ApiDeps, 'db'>, value: string | undefined): Promise<void> {
+  if (!value) return;
+  await deps.db.delete(browserSessions).where(eq(browserSessions.idHash, hashToken(value)));
+}
+
+/** The user a session cookie names, if the session exists, has not expired, and the user's token is unchanged. */
+export async function userFromSession(deps: Pick<ApiDeps, 'db'>, value: string | undefined): Promise<AuthUser | null> {
+  if (!value || value.length > 100) return null;
+  const [row] = await deps.db
+    .select({
+      id: users.id,
+      name: users.name,
+      role: users.role,
+      tokenHash: users.tokenHash,
+      tokenFingerprint: browserSessions.tokenFingerprint,
+    })
+    .from(browserSessions)
+    .innerJoin(users, eq(users.id, browserSessions.userId))
+    .where(and(eq(browserSessions.idHash, hashToken(value)), gt(browserSessions.expiresAt, new Date())))
+    .limit(1);
+  if (!row || fingerprint(row.tokenHash) !== row.tokenFingerprint) return null;
   return { id: row.id, name: row.name, role: row.role };
+}
+
+/** The user a bearer token belongs to, or null. */
+export async function userFromToken(deps: Pick<ApiDeps, 'db'>, token: string): Promise<AuthUser | null> {
+  const row = await deps.db.query.users.findFirst({
+    where: eq(users.tokenHash, hashToken(token)),
+    columns: { id: true, name: true, role: true },
+  });
+  return row ?? null;
+}
+
+const bearerOf = (header: string | undefined) => /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
+
+/**
+ * Re-checks the credential a request came with (long-lived streams call it periodically): the same user, or null
+ * once the token was rotated/revoked or the session signed out or expired.
+ */
+export async function credentialStillValid(deps: Pick<ApiDeps, 'db'>, c: Context, userId: string): Promise<boolean> {
+  const bearer = bearerOf(c.req.header('authorization'));
+  const user = bearer ? await userFromToken(deps, bearer) : await userFromSession(deps, getCookie(c, SESSION_COOKIE));
+  return user?.id === userId;
 }
 
 // Problems carry `errors` as the contract shows; for credentials the "field" is the Authorization header.
@@ -116,11 +130,12 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export function authenticate(deps: Pick<ApiDeps, 'db'> & Partial<Pick<ApiDeps, 'config'>>) {
   return createMiddleware<AppEnv>(async (c, next) => {
     if (c.get('user')) return next();
-    const header = c.req.header('authorization') ?? '';
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    const cookie = !match && deps.config ? getCookie(c, SESSION_COOKIE) : undefined;
-    if (cookie && deps.config) {
-      const user = await userFromSession({ db: deps.db, config: deps.config }, cookie);
+    const config = deps.config;
+    const bearer = bearerOf(c.req.header('authorization'));
+    const cookie = !bearer && config ? getCookie(c, SESSION_COOKIE) : undefined;
+    let user: AuthUser | null;
+    if (cookie) {
+      user = await userFromSession(deps, cookie);
       if (!user) throw unauthorized('the session has expired or was signed out; sign in again');
       if (!SAFE_METHODS.has(c.req.method) && c.req.header(CSRF_HEADER) !== '1') {
         throw new ProblemError(
@@ -129,16 +144,16 @@ export function authenticate(deps: Pick<ApiDeps, 'db'> & Partial<Pick<ApiDeps, '
           [{ path: CSRF_HEADER, message: 'is required for cookie-authenticated writes' }],
         );
       }
-      c.set('user', user);
-      return next();
+    } else {
+      if (!bearer) throw unauthorized('Authorization: Bearer <token> header is required');
+      user = await userFromToken(deps, bearer);
+      if (!user) {
+        if (config) await recordAuthFailure({ db: deps.db, config }, c, bearer);
+        throw unauthorized('the bearer token is not valid');
+      }
     }
-    if (!match) throw unauthorized('Authorization: Bearer <token> header is required');
-    const row = await deps.db.query.users.findFirst({
-      where: eq(users.tokenHash, hashToken(match[1]!)),
-      columns: { id: true, name: true, role: true },
-    });
-    if (!row) throw unauthorized('the bearer token is not valid');
-    c.set('user', row satisfies AuthUser);
+    if (config) await countApiRequest({ db: deps.db, config }, c, user.id);
+    c.set('user', user);
     await next();
   });
 }

@@ -121,6 +121,26 @@ const schema = z
     /** Worker: a prebuilt workflow bundle elsewhere than dist/workflow-bundle.js. */
     TEMPORAL_WORKFLOW_BUNDLE: z.string().min(1).optional(),
     METRICS_ENABLED: boolish.default(true),
+    /**
+     * Proxies in front of the API that append to X-Forwarded-For: `false`/`0` (the socket address is the client),
+     * `true` (one), or a hop count. Only then is X-Forwarded-For read, counting hops from its right end.
+     */
+    TRUST_PROXY: z
+      .union([boolish, z.coerce.number().int().min(0).max(10)])
+      .transform((v) => (v === true ? 1 : v === false ? 0 : v))
+      .default(0),
+    /** Failed bearer tokens or sign-ins allowed per client address, and per token prefix, within the window. */
+    AUTH_FAILURE_LIMIT: z.coerce.number().int().min(1).default(10),
+    AUTH_FAILURE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+    /** Authenticated API requests allowed per user (token or session) per minute. */
+    API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
+    /** Open event streams one user may hold on one API process. */
+    SSE_MAX_CONNECTIONS_PER_USER: z.coerce.number().int().min(1).default(8),
+    /** Last-Event-ID replay serves at most this many events, none older than the age; beyond it the client resyncs. */
+    SSE_REPLAY_MAX_EVENTS: z.coerce.number().int().min(1).default(1000),
+    SSE_REPLAY_MAX_AGE_SECONDS: z.coerce.number().int().min(1).default(3600),
+    /** How often an open event stream re-checks its token or session (a revoked one ends the stream). */
+    SSE_AUTH_RECHECK_SECONDS: z.coerce.number().int().min(1).default(30),
   })
   .refine((e) => e.RETENTION_INBOX_ROW_DAYS >= e.RETENTION_PAYLOAD_DAYS, {
     path: ['RETENTION_INBOX_ROW_DAYS'],

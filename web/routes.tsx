@@ -3,8 +3,16 @@ import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { csrf } from 'hono/csrf';
-import { hashToken, SESSION_COOKIE, SESSION_TTL_SECONDS, signSession, userFromSession } from '../api/auth.js';
+import {
+  createSession,
+  hashToken,
+  revokeSession,
+  SESSION_COOKIE,
+  sessionCookieOptions,
+  userFromSession,
+} from '../api/auth.js';
 import type { ApiDeps, AppEnv } from '../api/deps.js';
+import { recordAuthFailure } from '../api/middleware/rate-limit.js';
 import { users } from '../db/schema/index.js';
 import { fieldsProblem } from '../lib/problem.js';
 import { findUnsafeStrings } from '../lib/text-safety.js';
@@ -42,6 +50,7 @@ export function webRoutes(deps: ApiDeps) {
     return c.body(a.body);
   });
 
+  // The sign-in form is public; its body limit (a few KiB) is applied app-wide (api/middleware/body-limit.ts).
   app.post('/app/login', sameOrigin, async (c) => {
     const form = await c.req.parseBody();
     // The same storable-text rule as every API input (lib/text-safety.ts): 422 naming the field.
@@ -57,21 +66,18 @@ export function webRoutes(deps: ApiDeps) {
       : undefined;
     const lang = pickLang(typeof form.lang === 'string' ? form.lang : undefined, c.req.header('accept-language'));
     if (!row) {
+      await recordAuthFailure(deps, c, token);
       noStore(c);
       const { css } = await common(c);
       return c.html(<LoginPage t={DICTS[lang]} lang={lang} css={css} next={next} error />, 401);
     }
-    setCookie(c, SESSION_COOKIE, signSession(deps.config, row), {
-      path: '/',
-      httpOnly: true,
-      sameSite: 'Strict',
-      secure,
-      maxAge: SESSION_TTL_SECONDS,
-    });
+    setCookie(c, SESSION_COOKIE, await createSession(deps, row), sessionCookieOptions(deps.config));
     return c.redirect(`${next}?lang=${lang}`, 303);
   });
 
-  app.post('/app/logout', sameOrigin, (c) => {
+  // Sign-out ends the session server-side, so a copy of the cookie stops working too.
+  app.post('/app/logout', sameOrigin, async (c) => {
+    await revokeSession(deps, getCookie(c, SESSION_COOKIE));
     deleteCookie(c, SESSION_COOKIE, { path: '/', secure });
     return c.redirect('/app', 303);
   });

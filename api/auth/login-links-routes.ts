@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { setCookie } from 'hono/cookie';
 import { auditLog, users } from '../../db/schema/index.js';
-import { guard, SESSION_COOKIE, SESSION_TTL_SECONDS, signSession } from '../auth.js';
+import { createSession, guard, SESSION_COOKIE, sessionCookieOptions } from '../auth.js';
 import type { ApiDeps, AppEnv } from '../deps.js';
 import { createSetupRouter, IdParam, jsonBody, jsonResponse, setupRoute, unknownId } from '../routes/setup/common.js';
 import {
@@ -102,13 +102,7 @@ export function loginLinkPageRoutes(deps: ApiDeps) {
         410,
       );
     }
-    setCookie(c, SESSION_COOKIE, signSession(deps.config, used.user), {
-      path: '/',
-      httpOnly: true,
-      sameSite: 'Strict',
-      secure,
-      maxAge: SESSION_TTL_SECONDS,
-    });
+    setCookie(c, SESSION_COOKIE, await createSession(deps, used.user), sessionCookieOptions(deps.config));
     return c.redirect(used.next, 303);
   });
   return app;

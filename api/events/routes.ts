@@ -1,7 +1,9 @@
 import { z } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
-import { authenticate } from '../auth.js';
+import { authenticate, credentialStillValid } from '../auth.js';
 import type { ApiDeps, AuthUser } from '../deps.js';
+import { tooManyRequests } from '../middleware/rate-limit.js';
+import { problemResponse } from '../problem-schema.js';
 import { protectedRoute } from '../route-contract.js';
 import { createRouter } from '../router.js';
 import type { HubEvent } from './hub.js';
@@ -23,6 +25,8 @@ const eventsRoute = protectedRoute({
   },
   responses: {
     200: { description: 'An event stream', content: { 'text/event-stream': { schema: z.string() } } },
+    401: problemResponse('Missing, unknown or revoked credentials'),
+    429: problemResponse('Too many open streams for this user, or too many requests (Retry-After)'),
   },
 });
 
@@ -39,16 +43,47 @@ export function canSee(user: AuthUser, event: Pick<HubEvent, 'agentIds'>): boole
   return user.role !== 'agent' || event.agentIds.includes(user.id);
 }
 
-export function eventRoutes(deps: ApiDeps, options: { heartbeatMs?: number; maxQueued?: number } = {}) {
+export type EventRouteOptions = {
+  heartbeatMs?: number;
+  maxQueued?: number;
+  /** Overrides of the SSE_* settings (tests). */
+  maxConnectionsPerUser?: number;
+  replayMaxEvents?: number;
+  replayMaxAgeMs?: number;
+  authRecheckMs?: number;
+};
+
+export function eventRoutes(deps: ApiDeps, options: EventRouteOptions = {}) {
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   /** Events buffered for one slow client before its stream is cut. */
   const maxQueued = options.maxQueued ?? 10_000;
+  const maxPerUser = options.maxConnectionsPerUser ?? deps.config.SSE_MAX_CONNECTIONS_PER_USER;
+  const caps: ReplayCaps = {
+    maxEvents: options.replayMaxEvents ?? deps.config.SSE_REPLAY_MAX_EVENTS,
+    maxAgeMs: options.replayMaxAgeMs ?? deps.config.SSE_REPLAY_MAX_AGE_SECONDS * 1000,
+  };
+  const recheckMs = options.authRecheckMs ?? deps.config.SSE_AUTH_RECHECK_SECONDS * 1000;
+  /**
+   * Open streams per user on this process. Each holds a socket and a subscriber; the cap keeps one user (or one
+   * leaked token) from holding them by the thousand. Per process: each replica protects its own memory.
+   */
+  const openByUser = new Map<string, number>();
   const app = createRouter();
   app.use('/events', authenticate(deps));
   app.openapi(eventsRoute, async (c) => {
     const user = c.get('user');
     const resume = parseResumeToken(c.req.header('last-event-id') ?? c.req.valid('query').lastEventId);
     const hub = await getEventHub(deps);
+    const openNow = openByUser.get(user.id) ?? 0;
+    if (openNow >= maxPerUser) {
+      throw tooManyRequests(c, 5, `at most ${maxPerUser} event streams may be open at once for one user; close one`);
+    }
+    openByUser.set(user.id, openNow + 1);
+    const release = () => {
+      const n = (openByUser.get(user.id) ?? 1) - 1;
+      if (n > 0) openByUser.set(user.id, n);
+      else openByUser.delete(user.id);
+    };
     c.header('X-Accel-Buffering', 'no');
     return streamSSE(
       c,
@@ -78,6 +113,19 @@ export function eventRoutes(deps: ApiDeps, options: { heartbeatMs?: number; maxQ
         );
         stream.onAbort(() => end());
         const live = () => !ended && !stream.aborted && !stream.closed;
+        // A long-lived stream re-checks its credential: a revoked token or a signed-out session ends it.
+        let revoked = false;
+        const recheck = setInterval(() => {
+          credentialStillValid(deps, c, user.id).then(
+            (ok) => {
+              if (ok || ended) return;
+              revoked = true;
+              end();
+            },
+            (err) => deps.logger.warn({ err, userId: user.id }, 'event stream credential re-check failed'),
+          );
+        }, recheckMs);
+        recheck.unref?.();
         const send = (e: HubEvent, token: string) =>
           stream.writeSSE({
             event: e.type,
@@ -87,11 +135,21 @@ export function eventRoutes(deps: ApiDeps, options: { heartbeatMs?: number; maxQ
         try {
           let clientMax = hub.watermark;
           const replayed = new Set<number>();
+          let from = resume;
+          const missed = from ? await replay(deps, user, from.max, from.missing, caps) : null;
+          if (missed?.truncated) {
+            // Too far behind to replay within the caps: the client reloads its lists and continues from now.
+            from = null;
+            await stream.writeSSE({
+              event: 'resync',
+              data: JSON.stringify({ reason: 'replay_limit', maxEvents: caps.maxEvents, maxAgeMs: caps.maxAgeMs }),
+            });
+          }
           const alreadyHad = (id: number) =>
-            replayed.has(id) || (resume !== null && id <= resume.max && !resume.missing.includes(id));
-          if (resume) {
-            clientMax = resume.max;
-            for (const e of await replay(deps, user, resume.max, resume.missing)) {
+            replayed.has(id) || (from !== null && id <= from.max && !from.missing.includes(id));
+          if (from && missed) {
+            clientMax = from.max;
+            for (const e of missed.events) {
               replayed.add(e.id);
               clientMax = Math.max(clientMax, e.id);
               await send(e, formatResumeToken(clientMax, hub.gapsUpTo(clientMax)));
@@ -134,8 +192,13 @@ export function eventRoutes(deps: ApiDeps, options: { heartbeatMs?: number; maxQ
             }
             clientMax = Math.max(clientMax, seen);
           }
+          if (revoked && !stream.aborted && !stream.closed) {
+            await stream.writeSSE({ event: 'revoked', data: JSON.stringify({ reason: 'credential_revoked' }) });
+          }
         } finally {
+          clearInterval(recheck);
           unsubscribe();
+          release();
         }
       },
       async (err) => {
@@ -146,29 +209,60 @@ export function eventRoutes(deps: ApiDeps, options: { heartbeatMs?: number; maxQ
   return app;
 }
 
-/** Events after the client's position (and the lower ids it was still missing), from the events table. */
-async function replay(deps: Pick<ApiDeps, 'sql'>, user: AuthUser, after: number, missing: number[]) {
-  const out: HubEvent[] = [];
-  let cursor = after;
+export type ReplayCaps = { maxEvents: number; maxAgeMs: number };
+
+const mineFilter = (deps: Pick<ApiDeps, 'sql'>, user: AuthUser) =>
+  user.role === 'agent' ? deps.sql`and agent_ids @> ${JSON.stringify([user.id])}::jsonb` : deps.sql``;
+
+/** The replay read (exported so a test can EXPLAIN exactly this statement). */
+export function replayQuery(
+  deps: Pick<ApiDeps, 'sql'>,
+  user: AuthUser,
+  after: number,
+  missing: number[],
+  caps: ReplayCaps,
+  cutoff: Date,
+) {
   const missingIds = missing.map(String);
-  const onlyMine = user.role === 'agent' ? deps.sql`and agent_ids @> ${JSON.stringify([user.id])}::jsonb` : deps.sql``;
-  for (;;) {
-    const rows = await deps.sql<Row[]>`
-      select id::text, type, conversation_id, agent_ids, data, at from events
-      where (id > ${cursor} ${cursor === after && missingIds.length ? deps.sql`or id = any(${missingIds}::bigint[])` : deps.sql``})
-      ${onlyMine}
-      order by id limit 1000`;
-    for (const r of rows) {
-      out.push({
-        id: Number(r.id),
-        type: r.type,
-        conversationId: r.conversation_id,
-        agentIds: r.agent_ids ?? [],
-        data: r.data ?? {},
-        at: new Date(r.at).toISOString(),
-      });
-    }
-    if (rows.length < 1000) return out;
-    cursor = Number(rows.at(-1)!.id);
-  }
+  return deps.sql<Row[]>`
+    select id::text, type, conversation_id, agent_ids, data, at from events
+    where (id > ${after} ${missingIds.length ? deps.sql`or id = any(${missingIds}::bigint[])` : deps.sql``})
+    and at >= ${cutoff.toISOString()}::timestamptz ${mineFilter(deps, user)}
+    order by id limit ${caps.maxEvents + 1}`;
+}
+
+/**
+ * Events after the client's position (and the lower ids it was still missing), from the events table, within the
+ * caps: at most `maxEvents`, none older than `maxAgeMs`. `truncated` when the client missed more than that (then it
+ * must resync rather than resume). For an agent the GIN index on agent_ids (jsonb_path_ops) serves the `@>` filter.
+ */
+export async function replay(
+  deps: Pick<ApiDeps, 'sql'>,
+  user: AuthUser,
+  after: number,
+  missing: number[],
+  caps: ReplayCaps,
+): Promise<{ events: HubEvent[]; truncated: boolean }> {
+  const cutoff = new Date(Date.now() - caps.maxAgeMs);
+  const rows = await replayQuery(deps, user, after, missing, caps, cutoff);
+  const onlyMine = mineFilter(deps, user);
+  if (rows.length > caps.maxEvents) return { events: [], truncated: true };
+  // Missed events older than the age cap cannot be replayed, nor ones already pruned (ids below the oldest kept row
+  // were deleted or never committed; either way resyncing is the safe answer): the client must resync.
+  const [old] = await deps.sql<{ stale: boolean }[]>`
+    select exists(
+      select 1 from events where id > ${after} and at < ${cutoff.toISOString()}::timestamptz ${onlyMine}
+    ) or ${after} < coalesce((select min(id) from events), 0) - 1 as stale`;
+  if (old?.stale) return { events: [], truncated: true };
+  return {
+    truncated: false,
+    events: rows.map((r) => ({
+      id: Number(r.id),
+      type: r.type,
+      conversationId: r.conversation_id,
+      agentIds: r.agent_ids ?? [],
+      data: r.data ?? {},
+      at: new Date(r.at).toISOString(),
+    })),
+  };
 }

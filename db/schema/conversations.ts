@@ -213,5 +213,9 @@ export const events = pgTable(
     data: jsonb().$type<Record<string, unknown>>().notNull(),
     at: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('events_at_idx').on(t.at)],
+  (t) => [
+    index('events_at_idx').on(t.at),
+    // Serves an agent's Last-Event-ID replay (`agent_ids @> '["<id>"]'`); jsonb_path_ops is the compact GIN for @>.
+    index('events_agent_ids_idx').using('gin', t.agentIds.op('jsonb_path_ops')),
+  ],
 );

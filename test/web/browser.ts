@@ -42,6 +42,7 @@ export async function signIn(
   const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 860 } });
   const page = await context.newPage();
   page.on('pageerror', (err) => console.error(`[browser] ${err.message}`));
+  watchCsp(page);
   await page.goto(path);
   await page.getByLabel(/access token/i).fill(token);
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -53,4 +54,15 @@ export async function signIn(
 /** The client scripts set <html data-ready> once wired (and, on /app, once the event stream is open). */
 export async function waitReady(page: Page) {
   await page.waitForSelector('html[data-ready]', { timeout: 15_000 });
+}
+
+/** Content-Security-Policy violations Chromium reported on pages passed to `watchCsp` (a page must cause none). */
+export const cspViolations: string[] = [];
+
+/** Records CSP violations: Chromium logs each one to the console as an error naming the Content Security Policy. */
+export function watchCsp(page: Page): Page {
+  page.on('console', (msg) => {
+    if (/Content[ -]Security[ -]Policy/i.test(msg.text())) cspViolations.push(`${page.url()}: ${msg.text()}`);
+  });
+  return page;
 }

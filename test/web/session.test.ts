@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signSession } from '../../api/auth.js';
+import { createApp } from '../../api/app.js';
+import { createLogger } from '../../lib/logger.js';
 import { createAgent } from '../support/seed.js';
 import { createTestStack, type TestStack } from '../support/stack.js';
 
@@ -12,6 +13,14 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await s?.close();
+});
+
+const deps = () => ({
+  config: s.config,
+  db: s.db.db,
+  sql: s.db.sql,
+  temporal: s.temporal,
+  logger: createLogger('silent'),
 });
 
 async function login(token: string, headers: Record<string, string> = { origin }) {
@@ -79,30 +88,49 @@ describe('browser sessions', () => {
     const agent = await createAgent(s.db.db);
     const cookie = cookieOf(await login(agent.token));
     const [name, value] = cookie.split('=') as [string, string];
-    const [payload, sig] = value.split('.') as [string, string];
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
-    const forged = Buffer.from(JSON.stringify({ ...claims, u: crypto.randomUUID() })).toString('base64url');
-    const tampered = await s.app.request('/api/v1/me', { headers: { cookie: `${name}=${forged}.${sig}` } });
+    const flipped = `${value.slice(0, -1)}${value.endsWith('A') ? 'B' : 'A'}`;
+    const tampered = await s.app.request('/api/v1/me', { headers: { cookie: `${name}=${flipped}` } });
     expect(tampered.status).toBe(401);
 
-    const row = await s.db.sql`select token_hash from users where id = ${agent.id}`;
-    const old = signSession(s.config, { id: agent.id, tokenHash: row[0]!.token_hash }, Date.now() - 13 * 3600_000);
-    const expired = await s.app.request('/api/v1/me', { headers: { cookie: `${name}=${old}` } });
+    const other = cookieOf(await login(agent.token));
+    await s.db.sql`update browser_sessions set expires_at = now() - interval '1 second' where user_id = ${agent.id}`;
+    const expired = await s.app.request('/api/v1/me', { headers: { cookie: other } });
     expect(expired.status).toBe(401);
 
     // Rotating the token ends the browser sessions made with the old one.
+    const third = cookieOf(await login(agent.token));
+    expect((await s.app.request('/api/v1/me', { headers: { cookie: third } })).status).toBe(200);
     await s.db.sql`update users set token_hash = ${'f'.repeat(64)} where id = ${agent.id}`;
-    const revoked = await s.app.request('/api/v1/me', { headers: { cookie } });
+    const revoked = await s.app.request('/api/v1/me', { headers: { cookie: third } });
     expect(revoked.status).toBe(401);
   });
 
-  it('signing out deletes the cookie; pages without a session show the sign-in form', async () => {
-    const res = await s.app.request('http://smsdesk.test/app/logout', { method: 'POST', headers: { origin } });
-    expect(res.status).toBe(303);
-    expect(res.headers.get('set-cookie')).toMatch(/smsdesk_session=;.*Max-Age=0/i);
-    const page = await s.app.request('/app');
-    expect(page.status).toBe(200);
+  it('signing out revokes the session server-side: a copy of the cookie stops working on the API and the pages', async () => {
+    const agent = await createAgent(s.db.db);
+    const cookie = cookieOf(await login(agent.token));
+    expect((await s.app.request('/api/v1/me', { headers: { cookie } })).status).toBe(200);
+    const out = await s.app.request('http://smsdesk.test/app/logout', { method: 'POST', headers: { origin, cookie } });
+    expect(out.status).toBe(303);
+    // The stolen copy, replayed after sign-out:
+    const me = await s.app.request('/api/v1/me', { headers: { cookie } });
+    expect(me.status).toBe(401);
+    const page = await s.app.request('/app', { headers: { cookie } });
     expect(await page.text()).toContain('name="token"');
+    const [row] = await s.db.sql`select count(*)::int as n from browser_sessions where user_id = ${agent.id}`;
+    expect(row!.n).toBe(0);
+  });
+
+  it('on an https public URL the session cookie is Secure', async () => {
+    const agent = await createAgent(s.db.db);
+    const app = createApp({ ...deps(), config: { ...s.config, PUBLIC_BASE_URL: 'https://desk.example' } });
+    const res = await app.request('https://desk.example/app/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://desk.example' },
+      body: new URLSearchParams({ token: agent.token, next: '/app' }).toString(),
+    });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('set-cookie')).toMatch(/;\s*Secure/i);
+    expect((await login(agent.token)).headers.get('set-cookie')).not.toMatch(/;\s*Secure/i);
   });
 
   it('user-controlled text is escaped in the page (a name cannot inject markup)', async () => {

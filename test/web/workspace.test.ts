@@ -1,11 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { listen } from '../../api/server.js';
 import { type Simulator, startSimulator } from '../../telesign/simulator/server.js';
 import { newCustomerNumber, type SeededChannel, seedChannel } from '../support/seed.js';
 import { createTestStack, eventually, TEST_ADMIN_TOKEN, type TestStack } from '../support/stack.js';
-import { launchBrowser, signIn, waitReady } from './browser.js';
+import { cspViolations, launchBrowser, signIn, waitReady } from './browser.js';
 
 // The pages in a real Chromium against the real stack: Postgres, Temporal worker, the app on a port and the TeleSign
 // simulator posting signed callbacks to it. SMSDESK_SCREENSHOTS=1 also writes docs/screenshots/*.png.
@@ -29,6 +29,11 @@ afterAll(async () => {
   await server?.close();
   await sim?.stop();
   await s?.close();
+});
+
+// The pages run under a strict CSP (no inline script or style): every flow here must work without one violation.
+afterEach(() => {
+  expect(cspViolations.splice(0)).toEqual([]);
 });
 
 async function shot(page: Page, name: string) {

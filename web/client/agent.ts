@@ -386,6 +386,8 @@ function connect(onReady: () => void) {
       scheduleRefresh(payload.conversationId);
     });
   }
+  // Too far behind to replay (a long disconnect): the server says so and we reload everything once.
+  source.addEventListener('resync', () => scheduleRefresh());
   // EventSource reconnects by itself and resumes with Last-Event-ID; we only show the state.
   source.onerror = () => {
     conn.textContent = t.reconnecting ?? null;

@@ -343,7 +343,7 @@ function Manage({ t }: { t: Dict }) {
           <p id="agent-token" class="banner" role="status" hidden />
         </section>
       </div>
-      <section class="panel" aria-labelledby="h-rules" style="margin-top:16px">
+      <section class="panel spaced" aria-labelledby="h-rules">
         <h2 id="h-rules">{t.routingRules}</h2>
         <label for="rules-workstream">{t.workstream}</label>
         <select id="rules-workstream" />

@@ -168,7 +168,7 @@ function SupervisorPanel({ t }: { t: Dict }) {
           </table>
         </div>
       </div>
-      <div class="panel" style="margin-top:16px">
+      <div class="panel spaced">
         <h3>{t.ongoing}</h3>
         <table>
           <thead>

@@ -7,7 +7,7 @@ import type { AppEnv } from '../../deps.js';
 /**
  * The readable API reference at /api/docs: Swagger UI served from the swagger-ui-dist package (no CDN, so it works
  * offline and behind strict egress), reading /api/v1/openapi.json. Public, like the document itself: it describes
- * the API and holds no data; "Authorize" takes a bearer token for "Try it out".
+ * the API and holds no data; "Authorize" takes a bearer token for "Try it out" and does not persist it.
  */
 
 const ASSETS: Record<string, string> = {
@@ -40,7 +40,8 @@ const init = (specUrl: string) => `window.ui = SwaggerUIBundle({
   url: ${JSON.stringify(specUrl)},
   dom_id: '#swagger-ui',
   deepLinking: true,
-  persistAuthorization: true,
+  // A pasted token lives in this page's memory only: never in localStorage, gone with the tab.
+  persistAuthorization: false,
   tryItOutEnabled: false,
 });
 `;

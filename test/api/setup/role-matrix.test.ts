@@ -75,7 +75,9 @@ const SETUP_TAGS = new Set([
 let s: TestStack;
 const tokens: Record<string, string | null> = {};
 beforeAll(async () => {
-  s = await createTestStack({ worker: false });
+  // Every route is tried with a bad token, from one in-process "address": lift the failed-credential limit here
+  // (test/api/middleware/rate-limit.test.ts tests the limit).
+  s = await createTestStack({ worker: false, env: { AUTH_FAILURE_LIMIT: '1000' } });
   tokens.A = s.adminHeaders.authorization.slice(7);
   tokens.S = (await createUser(s, 'supervisor')).token;
   tokens.G = (await createUser(s, 'agent')).token;
