@@ -1,6 +1,6 @@
+import { startInboxRelay } from '../inbox/relay.js';
 import type { ApiDeps } from './deps.js';
 import { getEventHub, stopEventHub } from './events/registry.js';
-import { startInboxRelay } from './inbox/relay.js';
 
 /**
  * Long-running helpers an API process runs beside its HTTP server (inbox relay, live-event listener). Each must be

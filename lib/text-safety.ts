@@ -4,7 +4,7 @@ import type { ProblemField } from './problem.js';
  * The one rule for strings that reach storage: PostgreSQL text and jsonb cannot hold NUL (U+0000), and a lone UTF-16
  * surrogate has no UTF-8 form (Node would silently store U+FFFD instead). JSON escapes and percent-encoding can carry
  * both, so every input is checked against this rule before it is used (api/router.ts, the sign-in form) and the
- * signed TeleSign callback, which must be stored whatever it holds, has them replaced (api/inbox/parse-callback.ts).
+ * signed TeleSign callback, which must be stored whatever it holds, has them replaced (inbox/ingest/parse-callback.ts).
  */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding NUL is the point.
 const SUSPECT = /[\u0000\uD800-\uDFFF]/;

@@ -3,15 +3,15 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { createDb } from '../../db/client.js';
 import { messagingAccounts } from '../../db/schema/index.js';
+import { createImmediateHandOver } from '../../inbox/hand-over/immediate-hand-over.js';
+import { createInboxWriter } from '../../inbox/ingest/inbox-writer.js';
+import { prepareCallback } from '../../inbox/ingest/parse-callback.js';
+import type { StoreResult } from '../../inbox/ingest/store-callback.js';
 import { withDeadline } from '../../lib/deadline.js';
 import { ProblemError } from '../../lib/problem.js';
 import { decryptSecret, keyringFromConfig } from '../../lib/secrets.js';
 import { verifyCallbackSignature } from '../../telesign/signature.js';
 import type { ApiDeps, AppEnv } from '../deps.js';
-import { createImmediateHandOver } from '../inbox/immediate-hand-over.js';
-import { createInboxWriter } from '../inbox/inbox-writer.js';
-import { prepareCallback } from '../inbox/parse-callback.js';
-import type { StoreResult } from '../inbox/store-callback.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -56,7 +56,7 @@ export const inbox = pgTable(
     /** Workflow the MO was handed to. */
     workflowId: text(),
     /**
-     * Commit order: MOs of one conversation are handed over strictly in this order (api/inbox/conversation-lane.ts)
+     * Commit order: MOs of one conversation are handed over strictly in this order (inbox/hand-over/conversation-lane.ts)
      * and it travels in the signal as `inboxSeq`.
      */
     seq: bigint({ mode: 'number' }).notNull().generatedAlwaysAsIdentity(),

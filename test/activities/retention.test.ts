@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createInboxWriter } from '../../api/inbox/inbox-writer.js';
-import { parseCallback } from '../../api/inbox/parse-callback.js';
+import { createInboxWriter } from '../../inbox/ingest/inbox-writer.js';
+import { parseCallback } from '../../inbox/ingest/parse-callback.js';
 import { ensureRetentionSchedule, RETENTION_SCHEDULE_ID } from '../../worker/retention-schedule.js';
 import { createAccount, moBody, type TestAccount } from '../api/webhooks/support.js';
 import { createTestStack, eventually, type TestStack } from '../support/stack.js';

@@ -1,8 +1,8 @@
 import type { Client } from '@temporalio/client';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startInboxRelay } from '../../../api/inbox/relay.js';
 import { inbox } from '../../../db/schema/index.js';
+import { startInboxRelay } from '../../../inbox/relay.js';
 import { createLogger } from '../../../lib/logger.js';
 import { createTestDb, type TestDb } from '../../support/db.js';
 import { testConfig } from '../../support/stack.js';

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startInboxRelay } from '../../../api/inbox/relay.js';
 import { inbox, settings } from '../../../db/schema/index.js';
+import { startInboxRelay } from '../../../inbox/relay.js';
 import { createLogger } from '../../../lib/logger.js';
 import { createTestStack, eventually, type TestStack } from '../../support/stack.js';
 import { createAccount, moBody, postCallback, type TestAccount } from './support.js';

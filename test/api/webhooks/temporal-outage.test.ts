@@ -1,7 +1,7 @@
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startInboxRelay } from '../../../api/inbox/relay.js';
 import { type DevServer, freePort, startTemporalDevServer } from '../../../dev/temporal-dev-server.js';
+import { startInboxRelay } from '../../../inbox/relay.js';
 import { createLogger } from '../../../lib/logger.js';
 import { createWorker } from '../../../worker/create-worker.js';
 import { createTestStack, eventually, type TestStack } from '../../support/stack.js';

@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
-import type { Config } from '../../config/env.js';
-import type { Db } from '../../db/client.js';
-import type { Logger } from '../../lib/logger.js';
-import { metrics } from '../../lib/metrics.js';
+import type { Config } from '../config/env.js';
+import type { Db } from '../db/client.js';
+import type { Logger } from '../lib/logger.js';
+import { metrics } from '../lib/metrics.js';
 
 /** Rows handed over longer ago than this are not looked at (bounds the scan; a day is far beyond any burst). */
 const LOOK_BACK = sql`interval '1 day'`;

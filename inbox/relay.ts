@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
-import type { Config } from '../../config/env.js';
-import { withDeadline } from '../../lib/deadline.js';
-import { backfillConversationKeys, drainConversation } from './conversation-lane.js';
-import type { HandOverDeps } from './hand-over.js';
+import type { Config } from '../config/env.js';
+import { withDeadline } from '../lib/deadline.js';
+import { backfillConversationKeys, drainConversation } from './hand-over/conversation-lane.js';
+import type { HandOverDeps } from './hand-over/hand-over.js';
 import { sweepUnrecorded } from './sweeper.js';
 
 export type RelayDeps = HandOverDeps & {

@@ -1,14 +1,14 @@
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isOptedOut } from '../../../activities/consent.js';
-import type { MoHandOver } from '../../../api/inbox/hand-over.js';
-import { createImmediateHandOver } from '../../../api/inbox/immediate-hand-over.js';
-import { createInboxWriter } from '../../../api/inbox/inbox-writer.js';
-import { parseCallback } from '../../../api/inbox/parse-callback.js';
-import { startInboxRelay } from '../../../api/inbox/relay.js';
-import { createLogger } from '../../../lib/logger.js';
-import { createTestStack, eventually, type TestStack } from '../../support/stack.js';
-import { createAccount, moBody, type TestAccount } from '../webhooks/support.js';
+import { isOptedOut } from '../../activities/consent.js';
+import type { MoHandOver } from '../../inbox/hand-over/hand-over.js';
+import { createImmediateHandOver } from '../../inbox/hand-over/immediate-hand-over.js';
+import { createInboxWriter } from '../../inbox/ingest/inbox-writer.js';
+import { parseCallback } from '../../inbox/ingest/parse-callback.js';
+import { startInboxRelay } from '../../inbox/relay.js';
+import { createLogger } from '../../lib/logger.js';
+import { createAccount, moBody, type TestAccount } from '../api/webhooks/support.js';
+import { createTestStack, eventually, type TestStack } from '../support/stack.js';
 
 let s: TestStack;
 let acc: TestAccount;

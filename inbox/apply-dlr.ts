@@ -1,11 +1,11 @@
 import { and, eq, ne, sql } from 'drizzle-orm';
-import { setConsentIn } from '../../activities/consent.js';
-import type { Db } from '../../db/client.js';
-import { publishEvent } from '../../db/publish-event.js';
-import { conversations, messageStatusEvents, messages } from '../../db/schema/index.js';
-import { metrics } from '../../lib/metrics.js';
-import { classifyStatus } from '../../telesign/status-codes.js';
-import type { ParsedDlr } from './parse-callback.js';
+import { setConsentIn } from '../activities/consent.js';
+import type { Db } from '../db/client.js';
+import { publishEvent } from '../db/publish-event.js';
+import { conversations, messageStatusEvents, messages } from '../db/schema/index.js';
+import { metrics } from '../lib/metrics.js';
+import { classifyStatus } from '../telesign/status-codes.js';
+import type { ParsedDlr } from './ingest/parse-callback.js';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 

@@ -6,7 +6,7 @@ import {
   prepareCallback,
   sanitizeForPostgres,
   UnparseableCallback,
-} from '../../../api/inbox/parse-callback.js';
+} from '../../inbox/ingest/parse-callback.js';
 
 describe('parseCallback', () => {
   it('reads an mo_sms as TeleSign documents it', () => {

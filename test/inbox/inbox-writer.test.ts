@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createInboxWriter } from '../../../api/inbox/inbox-writer.js';
-import { parseCallback } from '../../../api/inbox/parse-callback.js';
-import { inbox } from '../../../db/schema/index.js';
-import { createTestDb, type TestDb } from '../../support/db.js';
-import { testConfig } from '../../support/stack.js';
-import { createAccount, moBody, type TestAccount } from '../webhooks/support.js';
+import { inbox } from '../../db/schema/index.js';
+import { createInboxWriter } from '../../inbox/ingest/inbox-writer.js';
+import { parseCallback } from '../../inbox/ingest/parse-callback.js';
+import { createAccount, moBody, type TestAccount } from '../api/webhooks/support.js';
+import { createTestDb, type TestDb } from '../support/db.js';
+import { testConfig } from '../support/stack.js';
 
 let db: TestDb;
 let acc: TestAccount;

@@ -3,8 +3,8 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { inbox } from '../../db/schema/index.js';
 import { conversationWorkflowId } from '../../temporal/ids.js';
-import { applyDlr } from './apply-dlr.js';
-import type { MoHandOver } from './hand-over.js';
+import { applyDlr } from '../apply-dlr.js';
+import type { MoHandOver } from '../hand-over/hand-over.js';
 import type { ParsedCallback, ParsedMo } from './parse-callback.js';
 
 export type InboxStatus = 'pending' | 'delivered' | 'held' | 'unroutable' | 'ignored';

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createInboxWriter } from '../../../api/inbox/inbox-writer.js';
-import { parseCallback } from '../../../api/inbox/parse-callback.js';
-import { startInboxRelay } from '../../../api/inbox/relay.js';
-import { sweepUnrecorded } from '../../../api/inbox/sweeper.js';
-import { createLogger } from '../../../lib/logger.js';
-import { metrics } from '../../../lib/metrics.js';
-import { createTestStack, eventually, type TestStack } from '../../support/stack.js';
-import { createAccount, moBody, type TestAccount } from '../webhooks/support.js';
+import { createInboxWriter } from '../../inbox/ingest/inbox-writer.js';
+import { parseCallback } from '../../inbox/ingest/parse-callback.js';
+import { startInboxRelay } from '../../inbox/relay.js';
+import { sweepUnrecorded } from '../../inbox/sweeper.js';
+import { createLogger } from '../../lib/logger.js';
+import { metrics } from '../../lib/metrics.js';
+import { createAccount, moBody, type TestAccount } from '../api/webhooks/support.js';
+import { createTestStack, eventually, type TestStack } from '../support/stack.js';
 
 let s: TestStack;
 let acc: TestAccount;

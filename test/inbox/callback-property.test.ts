@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseCallback, sanitizeForPostgres } from '../../../api/inbox/parse-callback.js';
-import { callbackHeaders, signCallback, verifyCallbackSignature } from '../../../telesign/signature.js';
-import { createTestStack, type TestStack } from '../../support/stack.js';
-import { createAccount, type TestAccount } from './support.js';
+import { parseCallback, sanitizeForPostgres } from '../../inbox/ingest/parse-callback.js';
+import { callbackHeaders, signCallback, verifyCallbackSignature } from '../../telesign/signature.js';
+import { createAccount, type TestAccount } from '../api/webhooks/support.js';
+import { createTestStack, type TestStack } from '../support/stack.js';
 
 const KEY = Buffer.from('property-test-key-0123456789').toString('base64');
 

@@ -40,7 +40,7 @@ const Query = z.object({
 });
 
 /** GET /api/v1/inbox?status= — admins see callbacks that were held, unroutable, ignored or still waiting. */
-export function inboxRoutes(deps: ApiDeps) {
+export function adminInboxRoutes(deps: ApiDeps) {
   const app = createRouter();
   app.openapi(
     protectedRoute({

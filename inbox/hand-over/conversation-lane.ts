@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { inbox } from '../../db/schema/index.js';
 import { conversationWorkflowId } from '../../temporal/ids.js';
+import { parseCallback } from '../ingest/parse-callback.js';
+import { toHandOver } from '../ingest/store-callback.js';
 import { attemptHandOver, type HandedOver, type HandOverDeps, type HandOverPath, markHandedOver } from './hand-over.js';
-import { parseCallback } from './parse-callback.js';
-import { toHandOver } from './store-callback.js';
 
 /**
  * One conversation's MOs are handed to Temporal strictly in inbox order (`inbox.seq`), whichever path (immediate

@@ -1,14 +1,14 @@
 import { inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MoHandOver } from '../../../api/inbox/hand-over.js';
-import { createImmediateHandOver } from '../../../api/inbox/immediate-hand-over.js';
-import { createInboxWriter } from '../../../api/inbox/inbox-writer.js';
-import { parseCallback } from '../../../api/inbox/parse-callback.js';
-import { inbox } from '../../../db/schema/index.js';
-import { createLogger } from '../../../lib/logger.js';
-import { metrics } from '../../../lib/metrics.js';
-import { createTestStack, type TestStack } from '../../support/stack.js';
-import { createAccount, moBody, type TestAccount } from '../webhooks/support.js';
+import { inbox } from '../../db/schema/index.js';
+import type { MoHandOver } from '../../inbox/hand-over/hand-over.js';
+import { createImmediateHandOver } from '../../inbox/hand-over/immediate-hand-over.js';
+import { createInboxWriter } from '../../inbox/ingest/inbox-writer.js';
+import { parseCallback } from '../../inbox/ingest/parse-callback.js';
+import { createLogger } from '../../lib/logger.js';
+import { metrics } from '../../lib/metrics.js';
+import { createAccount, moBody, type TestAccount } from '../api/webhooks/support.js';
+import { createTestStack, type TestStack } from '../support/stack.js';
 
 let s: TestStack;
 let acc: TestAccount;
