@@ -264,3 +264,102 @@ describe('order per customer (workflow side)', () => {
     expect(state.optedOut).toBe(false);
   });
 });
+
+describe('order per customer across workflow runs (consent record)', () => {
+  /**
+   * Commits `texts` to the inbox in this order (as the webhook would) and returns them as the signals the hand-over
+   * sends: the inbox sequence and TeleSign's submit time travel with each.
+   */
+  async function commitToInbox(seed: { accountId: string; supportNumber: string }, customer: string, texts: string[]) {
+    const now = await env.currentTimeMs();
+    const out: InboundSms[] = [];
+    for (const [i, text] of texts.entries()) {
+      const referenceId = crypto.randomUUID().replaceAll('-', '').toUpperCase();
+      const submitted = new Date(now + i * 1000).toISOString();
+      const payload = {
+        reference_id: referenceId,
+        submit_timestamp: submitted,
+        sub_resource: 'mo_sms',
+        errors: [],
+        user_response: { phone_number: customer, sender_id: seed.supportNumber, mo_message: text },
+      };
+      const [row] = await db.sql<{ id: string; seq: string }[]>`
+        insert into inbox (account_id, kind, dedup_key, reference_id, sub_resource, raw_body, payload, status,
+                           conversation_key, delivered_at)
+        values (${seed.accountId}, 'mo_sms', ${`mo:${referenceId}`}, ${referenceId}, 'mo_sms',
+                ${JSON.stringify(payload)}, ${JSON.stringify(payload)}::jsonb, 'delivered',
+                ${conversationWorkflowId(seed.accountId, seed.supportNumber, customer)}, now())
+        returning id, seq::text`;
+      out.push({ inboxId: row!.id, referenceId, text, receivedAt: submitted, inboxSeq: Number(row!.seq) });
+    }
+    return out;
+  }
+
+  async function oneRun(seed: { accountId: string; supportNumber: string }, customer: string, message: InboundSms) {
+    const handle = await env.client.workflow.signalWithStart<typeof conversationWorkflow, [InboundSms]>(
+      'conversationWorkflow',
+      {
+        workflowId: conversationWorkflowId(seed.accountId, seed.supportNumber, customer),
+        taskQueue,
+        args: [{ accountId: seed.accountId, supportNumber: seed.supportNumber, customerNumber: customer }],
+        signal: inboundSignal,
+        signalArgs: [message],
+      },
+    );
+    // A keyword on its own closes its conversation; the run completes after the reopen window (time skipped).
+    await handle.result();
+    return handle.signaledRunId;
+  }
+
+  const consentOf = async (seed: { supportNumber: string }, customer: string) =>
+    (
+      await db.sql<{ opted_out: boolean }[]>`
+      select opted_out from consents where support_number = ${seed.supportNumber} and customer_number = ${customer}`
+    )[0]?.opted_out ?? false;
+  const eventOf = async (referenceId: string) =>
+    (
+      await db.sql<{ opted_out: boolean; applied: boolean }[]>`
+      select opted_out, applied from consent_events where idempotency_key = ${`consent:${referenceId}`}`
+    )[0];
+
+  it('STOP then START, START handed over first and its run completed: the older STOP in a new run is not applied', {
+    timeout: 90_000,
+  }, async () => {
+    const { seed } = await setup({ workstream: { distributionMode: 'pick' } });
+    const customer = newCustomerNumber();
+    const [stop, start] = await commitToInbox(seed, customer, ['STOP', 'START']);
+    // START while opted in changes nothing, so only the inbox knows it is the customer's latest word.
+    const first = await oneRun(seed, customer, start!);
+    const second = await oneRun(seed, customer, stop!);
+    expect(second).not.toBe(first);
+    expect(await consentOf(seed, customer)).toBe(false);
+    expect(await eventOf(stop!.referenceId)).toEqual({ opted_out: true, applied: false });
+  });
+
+  it('opted out, then STOP and START: START applied in one run, the older STOP in the next run does not undo it', {
+    timeout: 90_000,
+  }, async () => {
+    const { seed } = await setup({ workstream: { distributionMode: 'pick' } });
+    const customer = newCustomerNumber();
+    const [earlier] = await commitToInbox(seed, customer, ['STOP']);
+    await oneRun(seed, customer, earlier!);
+    expect(await consentOf(seed, customer)).toBe(true);
+    const [stop, start] = await commitToInbox(seed, customer, ['STOP', 'START']);
+    await oneRun(seed, customer, start!);
+    expect(await consentOf(seed, customer)).toBe(false);
+    expect(await eventOf(start!.referenceId)).toEqual({ opted_out: false, applied: true });
+    await oneRun(seed, customer, stop!);
+    expect(await consentOf(seed, customer)).toBe(false);
+    expect(await eventOf(stop!.referenceId)).toEqual({ opted_out: true, applied: false });
+  });
+
+  it('in order, a later STOP in a new run still opts the customer out', { timeout: 90_000 }, async () => {
+    const { seed } = await setup({ workstream: { distributionMode: 'pick' } });
+    const customer = newCustomerNumber();
+    const [start, stop] = await commitToInbox(seed, customer, ['START', 'STOP']);
+    await oneRun(seed, customer, start!);
+    await oneRun(seed, customer, stop!);
+    expect(await consentOf(seed, customer)).toBe(true);
+    expect(await eventOf(stop!.referenceId)).toEqual({ opted_out: true, applied: true });
+  });
+});
