@@ -67,13 +67,15 @@ async function recorded(refs: string[], timeoutMs: number) {
            count(*) over (partition by m.provider_reference_id)::int as n
     from messages m join conversations c on c.id = m.conversation_id
     where m.provider_reference_id = any(${refs})
-    order by c.customer_number, m.created_at, m.seq`) as unknown as Row[];
+    order by c.customer_number, m.seq`) as unknown as Row[];
   return { at, rows };
 }
 
 /**
  * Order per customer: whenever one text was acknowledged before another of the same customer was posted, the first
- * must come first in the transcript. Returns the pairs that do not.
+ * must have been recorded first. Rows come in recording order (messages.seq), not by created_at: our callbacks carry
+ * millisecond submit times, so sorting by them would pass whatever order the workflow recorded in. Returns the
+ * pairs that are out of order.
  */
 function outOfOrder(sent: Sent[], rows: Row[]): number {
   const position = new Map(rows.map((r, i) => [r.ref, i]));
