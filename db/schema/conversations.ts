@@ -142,6 +142,13 @@ export const consents = pgTable(
     optedOut: boolean().notNull(),
     source: text().notNull(),
     changedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /**
+     * Where the change that set this state sits in the customer's inbox order: the inbox sequence of a STOP/START
+     * (null for admin and DLR changes) and TeleSign's submit time (or the time of the change). An older keyword
+     * delivered later, even to a later workflow run, must not undo it (activities/consent.ts).
+     */
+    fromInboxSeq: bigint({ mode: 'number' }),
+    fromAt: timestamp({ withTimezone: true }),
   },
   (t) => [primaryKey({ columns: [t.supportNumber, t.customerNumber] })],
 );
@@ -156,6 +163,8 @@ export const consentEvents = pgTable(
     source: text().notNull(),
     /** Caller's key (e.g. consent:{referenceId}, dlr:510:{referenceId}): a retried activity appends nothing twice. */
     idempotencyKey: text().unique(),
+    /** False when a newer STOP/START (or admin/DLR change) had already set the consent: recorded, not applied. */
+    applied: boolean().notNull().default(true),
     at: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('consent_events_pair_idx').on(t.supportNumber, t.customerNumber, t.at)],
