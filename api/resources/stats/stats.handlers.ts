@@ -1,92 +1,15 @@
-import { z } from '@hono/zod-openapi';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { conversations, offers, queueMembers, queues, users } from '../../../db/schema/index.js';
-import { ProblemError } from '../../../lib/problem.js';
-import { authenticate, requireRole } from '../../auth.js';
-import type { ApiDeps } from '../../deps.js';
-import { protectedRoute } from '../../route-contract.js';
-import { createRouter } from '../../router.js';
-import { problems } from './schemas.js';
-
-const QueueStatsSchema = z
-  .object({
-    queueId: z.string(),
-    open: z.number().int(),
-    active: z.number().int(),
-    waiting: z.number().int(),
-    wrapUp: z.number().int(),
-    longestWaitSeconds: z
-      .number()
-      .int()
-      .openapi({ description: 'Oldest open, unassigned conversation, counted from the customer’s last message' }),
-    agentsAvailable: z
-      .number()
-      .int()
-      .openapi({ description: 'Members whose presence is available and who have free capacity' }),
-  })
-  .openapi('QueueStats');
-
-const AgentOverviewSchema = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    role: z.enum(['agent', 'supervisor', 'admin']),
-    presence: z.enum(['available', 'busy', 'busy_dnd', 'away', 'offline']),
-    presenceChangedAt: z.string(),
-    capacity: z.object({ total: z.number().int(), used: z.number().int() }),
-    activeConversations: z.number().int(),
-    waitingConversations: z.number().int(),
-    wrapUpConversations: z.number().int(),
-    pendingOffers: z.number().int(),
-    queueIds: z.array(z.string()),
-  })
-  .openapi('AgentOverview');
-
-const queueStats = protectedRoute({
-  method: 'get',
-  path: '/queues/{id}/stats',
-  operationId: 'getQueueStats',
-  tags: ['Supervision'],
-  summary: 'Live counts for one queue (supervisors, admins)',
-  request: { params: z.object({ id: z.uuid() }) },
-  responses: {
-    200: { description: 'Queue stats', content: { 'application/json': { schema: QueueStatsSchema } } },
-    401: problems[401],
-    403: problems[403],
-    404: problems[404],
-    422: problems[422],
-  },
-});
-
-const agentsOverview = protectedRoute({
-  method: 'get',
-  path: '/agents/overview',
-  operationId: 'getAgentsOverview',
-  tags: ['Supervision'],
-  summary: 'Every agent and supervisor with presence, capacity and conversation counts (supervisors, admins)',
-  responses: {
-    200: {
-      description: 'Agents',
-      content: { 'application/json': { schema: z.object({ items: z.array(AgentOverviewSchema) }) } },
-    },
-    401: problems[401],
-    403: problems[403],
-  },
-});
+import { type AppRouteHandler, unknownId } from '../../lib/route-helpers.js';
+import type * as routes from './stats.routes.js';
 
 const count = (cond: ReturnType<typeof sql>) => sql<number>`(count(*) filter (where ${cond}))::int`;
 
-export function statsRoutes(deps: ApiDeps) {
-  const app = createRouter();
-  const staffOnly = [authenticate(deps), requireRole('supervisor', 'admin')] as const;
-  app.use('/queues/:id/stats', ...staffOnly);
-  app.use('/agents/overview', ...staffOnly);
-
-  app.openapi(queueStats, async (c) => {
+export const getQueueStats: AppRouteHandler<typeof routes.getQueueStats> = async (c) => {
+    const deps = c.var.deps;
     const { id } = c.req.valid('param');
     const queue = await deps.db.query.queues.findFirst({ where: eq(queues.id, id), columns: { id: true } });
-    if (!queue)
-      throw new ProblemError(404, `queue ${id} does not exist`, [{ path: 'id', message: `no queue with id ${id}` }]);
+    if (!queue) throw unknownId('queue', id);
     const [[convs], [agents]] = await Promise.all([
       deps.db
         .select({
@@ -122,9 +45,10 @@ export function statsRoutes(deps: ApiDeps) {
       },
       200,
     );
-  });
+  };
 
-  app.openapi(agentsOverview, async (c) => {
+export const getAgentsOverview: AppRouteHandler<typeof routes.getAgentsOverview> = async (c) => {
+    const deps = c.var.deps;
     const people = await deps.db
       .select()
       .from(users)
@@ -170,6 +94,4 @@ export function statsRoutes(deps: ApiDeps) {
       },
       200,
     );
-  });
-  return app;
-}
+  };

@@ -1,0 +1,13 @@
+import { authenticated } from '../../middleware/authenticated.js';
+import { createRouter } from '../../router.js';
+import * as handlers from './me.handlers.js';
+import * as routes from './me.routes.js';
+
+/** /me: the caller, their presence, their conversations and their pick backlog. */
+export const meRouter = createRouter()
+  .use('/me', authenticated)
+  .use('/me/*', authenticated)
+  .openapi(routes.getMe, handlers.getMe)
+  .openapi(routes.setPresence, handlers.setPresence)
+  .openapi(routes.listMyConversations, handlers.listMyConversations)
+  .openapi(routes.listMyBacklog, handlers.listMyBacklog);
