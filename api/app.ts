@@ -4,7 +4,7 @@ import { requestId } from 'hono/request-id';
 import { ProblemError, problemResponse } from '../lib/problem.js';
 import { webRoutes } from '../web/routes.js';
 import { loginLinkApiRoutes, loginLinkPageRoutes } from './auth/login-links-routes.js';
-import type { ApiDeps, AppEnv } from './deps.js';
+import { type ApiDeps, type AppEnv, provideDeps } from './deps.js';
 import { bodyLimits } from './middleware/body-limit.js';
 import { requestLog } from './middleware/request-log.js';
 import { securityHeaders } from './middleware/security-headers.js';
@@ -22,6 +22,7 @@ import { webhookRoutes } from './routes/webhooks.js';
 
 export function createApp(deps: ApiDeps) {
   const app = new Hono<AppEnv>();
+  app.use(provideDeps(deps));
   app.use(requestId());
   app.use(requestTracing());
   app.use(requestLog(deps.logger));
