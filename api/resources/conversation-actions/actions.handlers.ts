@@ -109,7 +109,10 @@ export const sendMessage: AppRouteHandler<typeof routes.sendMessage> = async (c)
   const ack = await runUpdate(deps, conv, (h) => h.executeUpdate(sendUpdate, { args: [actor(user), { text }] }));
   const row = await deps.db.query.messages.findFirst({ where: eq(messages.id, ack.messageId) });
   if (!row) {
-    deps.logger.warn({ conversationId: id, messageId: ack.messageId }, 'send acknowledged but message not in read model');
+    deps.logger.warn(
+      { conversationId: id, messageId: ack.messageId },
+      'send acknowledged but message not in read model',
+    );
     throw new ProblemError(500, 'the message was queued but is not readable yet; see the conversation');
   }
   return c.json(messageView(row), 202);

@@ -1,14 +1,14 @@
 import { requireRole } from '../../auth.js';
-import { authenticated } from '../../middleware/authenticated.js';
-import { createRouter } from '../../router.js';
+import { authenticated, guardedRouter } from '../../middleware/authenticated.js';
 import * as handlers from './actions.handlers.js';
 import * as routes from './actions.routes.js';
 
 /** POST /conversations/{id}/{action}: accept, reject, pick, wait, end, close, transfer, notes, assign, force-close, messages. */
-export const conversationActionsRouter = createRouter()
-  .use('/conversations/:id/*', authenticated)
-  .use('/conversations/:id/assign', requireRole('supervisor', 'admin'))
-  .use('/conversations/:id/force-close', requireRole('supervisor', 'admin'))
+export const conversationActionsRouter = guardedRouter(
+  ['/conversations/:id/*', authenticated],
+  ['/conversations/:id/assign', requireRole('supervisor', 'admin')],
+  ['/conversations/:id/force-close', requireRole('supervisor', 'admin')],
+)
   .openapi(routes.accept, handlers.accept)
   .openapi(routes.reject, handlers.reject)
   .openapi(routes.pick, handlers.pick)

@@ -1,10 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import {
-  CONVERSATION_STATES,
-  MESSAGE_DIRECTIONS,
-  MESSAGE_STATUSES,
-  RESOLUTIONS,
-} from '../../../domain/vocabulary.js';
+import { CONVERSATION_STATES, MESSAGE_DIRECTIONS, MESSAGE_STATUSES, RESOLUTIONS } from '../../../domain/vocabulary.js';
 import { problemResponse } from '../../problem-schema.js';
 
 /** OpenAPI shapes of the agent API's answers (the contract's Conversation and Message, plus additive fields). */

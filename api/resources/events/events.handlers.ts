@@ -38,16 +38,16 @@ export type EventRouteOptions = {
 export function streamEventsHandler(options: EventRouteOptions = {}): AppRouteHandler<typeof streamEvents> {
   const openByUser = new Map<string, number>();
   return async (c) => {
-  const deps = c.var.deps;
-  const heartbeatMs = options.heartbeatMs ?? 15_000;
-  /** Events buffered for one slow client before its stream is cut. */
-  const maxQueued = options.maxQueued ?? 10_000;
-  const maxPerUser = options.maxConnectionsPerUser ?? deps.config.SSE_MAX_CONNECTIONS_PER_USER;
-  const caps: ReplayCaps = {
-    maxEvents: options.replayMaxEvents ?? deps.config.SSE_REPLAY_MAX_EVENTS,
-    maxAgeMs: options.replayMaxAgeMs ?? deps.config.SSE_REPLAY_MAX_AGE_SECONDS * 1000,
-  };
-  const recheckMs = options.authRecheckMs ?? deps.config.SSE_AUTH_RECHECK_SECONDS * 1000;
+    const deps = c.var.deps;
+    const heartbeatMs = options.heartbeatMs ?? 15_000;
+    /** Events buffered for one slow client before its stream is cut. */
+    const maxQueued = options.maxQueued ?? 10_000;
+    const maxPerUser = options.maxConnectionsPerUser ?? deps.config.SSE_MAX_CONNECTIONS_PER_USER;
+    const caps: ReplayCaps = {
+      maxEvents: options.replayMaxEvents ?? deps.config.SSE_REPLAY_MAX_EVENTS,
+      maxAgeMs: options.replayMaxAgeMs ?? deps.config.SSE_REPLAY_MAX_AGE_SECONDS * 1000,
+    };
+    const recheckMs = options.authRecheckMs ?? deps.config.SSE_AUTH_RECHECK_SECONDS * 1000;
     // Each open stream holds a socket and a subscriber; the cap keeps one user (or one leaked token) from holding
     // them by the thousand.
     const user = c.get('user');

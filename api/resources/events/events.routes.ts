@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { problemResponse } from '../../problem-schema.js';
+import { problemResponse, rateLimitedResponse } from '../../problem-schema.js';
 import { protectedRoute } from '../../route-contract.js';
 
 export const streamEvents = protectedRoute({
@@ -18,6 +18,10 @@ export const streamEvents = protectedRoute({
   responses: {
     200: { description: 'An event stream', content: { 'text/event-stream': { schema: z.string() } } },
     401: problemResponse('Missing, unknown or revoked credentials'),
-    429: problemResponse('Too many open streams for this user, or too many requests (Retry-After)'),
+    // The stream cap answers like the rate limits, with Retry-After (the shared 429 is overridden only for the text).
+    429: {
+      ...rateLimitedResponse,
+      description: 'Too many open streams for this user, or too many requests (Retry-After)',
+    },
   },
 });

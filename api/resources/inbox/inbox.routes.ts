@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
+import { allow } from '../../lib/route-helpers.js';
 import { problemResponse } from '../../problem-schema.js';
 import { protectedRoute } from '../../route-contract.js';
-import { allow } from '../../lib/route-helpers.js';
 
 const STATUSES = ['pending', 'delivered', 'held', 'unroutable', 'ignored'] as const;
 

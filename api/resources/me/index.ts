@@ -1,12 +1,9 @@
-import { authenticated } from '../../middleware/authenticated.js';
-import { createRouter } from '../../router.js';
+import { authenticated, guardedRouter } from '../../middleware/authenticated.js';
 import * as handlers from './me.handlers.js';
 import * as routes from './me.routes.js';
 
 /** /me: the caller, their presence, their conversations and their pick backlog. */
-export const meRouter = createRouter()
-  .use('/me', authenticated)
-  .use('/me/*', authenticated)
+export const meRouter = guardedRouter(['/me', authenticated], ['/me/*', authenticated])
   .openapi(routes.getMe, handlers.getMe)
   .openapi(routes.setPresence, handlers.setPresence)
   .openapi(routes.listMyConversations, handlers.listMyConversations)

@@ -37,7 +37,11 @@ export const setPresence: AppRouteHandler<typeof routes.setPresence> = async (c)
   const userId = c.var.user.id;
   const { presence } = c.req.valid('json');
   const changed = await deps.db.transaction(async (tx) => {
-    const [before] = await tx.select({ presence: users.presence }).from(users).where(eq(users.id, userId)).for('update');
+    const [before] = await tx
+      .select({ presence: users.presence })
+      .from(users)
+      .where(eq(users.id, userId))
+      .for('update');
     if (!before) throw new ProblemError(401, 'the bearer token belongs to a deleted user');
     if (before.presence === presence) return false;
     await tx.update(users).set({ presence, presenceChangedAt: sql`now()` }).where(eq(users.id, userId));
@@ -89,7 +93,10 @@ export const listMyBacklog: AppRouteHandler<typeof routes.listMyBacklog> = async
   const q = c.req.valid('query');
   const queueIds = await queueIdsOf(deps.db, userId);
   if (!queueIds.length) return c.json({ items: [], nextCursor: null }, 200);
-  const pickStreams = deps.db.select({ id: workstreams.id }).from(workstreams).where(eq(workstreams.distributionMode, 'pick'));
+  const pickStreams = deps.db
+    .select({ id: workstreams.id })
+    .from(workstreams)
+    .where(eq(workstreams.distributionMode, 'pick'));
   const page = await pageConversations(deps.db, {
     where: and(
       eq(conversations.state, 'open'),

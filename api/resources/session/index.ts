@@ -13,8 +13,7 @@ export type { SignInView } from './sign-in-view.js';
 export function sessionRoutes(view: SignInView) {
   const sameOrigin = csrf({
     origin: (origin, c) =>
-      origin === new URL(c.req.url).origin ||
-      origin === new URL((c.var.deps as ApiDeps).config.PUBLIC_BASE_URL).origin,
+      origin === new URL(c.req.url).origin || origin === new URL((c.var.deps as ApiDeps).config.PUBLIC_BASE_URL).origin,
   });
   return new Hono<AppEnv>().post('/app/login', sameOrigin, signIn(view)).post('/app/logout', sameOrigin, signOut);
 }

@@ -43,7 +43,6 @@ export function signIn(view: SignInView) {
 export async function signOut(c: Context<AppEnv>) {
   const deps = c.var.deps;
   await revokeSession(deps, getCookie(c, SESSION_COOKIE));
-    deleteCookie(c, SESSION_COOKIE, { path: '/', secure });
-    return c.redirect('/app', 303);
-  };
+  deleteCookie(c, SESSION_COOKIE, { path: '/', secure: sessionCookieOptions(deps.config).secure });
+  return c.redirect('/app', 303);
 }
