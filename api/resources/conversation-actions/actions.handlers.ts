@@ -31,8 +31,6 @@ const UPDATE_DEADLINE_MS = 20_000;
 /** Which agents may ask for an action; the workflow re-checks everything against its own state. */
 type Gate = 'owner' | 'offered' | 'owner-or-offered' | 'pick' | 'staff';
 
-type ActionRoute = typeof routes.accept;
-
 /**
  * The one shape every action has: visibility (404), closed (409), the gate (403), then the workflow update, answered
  * with the conversation as it is afterwards.
@@ -52,18 +50,24 @@ async function act(
   return viewOf(deps, id);
 }
 
-const action =
-  (gate: Gate, call: (h: WorkflowHandle, actor: Actor) => Promise<UpdateAck>): AppRouteHandler<ActionRoute> =>
-  async (c) =>
-    c.json(await act(c, c.req.valid('param').id, gate, call), 200);
-
-export const accept = action('offered', (h, a) => h.executeUpdate(acceptUpdate, { args: [a] }));
-export const reject = action('offered', (h, a) => h.executeUpdate(rejectUpdate, { args: [a] }));
-export const pick = action('pick', (h, a) => h.executeUpdate(pickUpdate, { args: [a] }));
-export const wait = action('owner', (h, a) => h.executeUpdate(waitUpdate, { args: [a] }));
-export const end = action('owner', (h, a) => h.executeUpdate(endUpdate, { args: [a] }));
-export const close = action('owner', (h, a) => h.executeUpdate(closeUpdate, { args: [a] }));
-export const forceClose = action('staff', (h, a) => h.executeUpdate(forceCloseUpdate, { args: [a] }));
+// Each handler is typed by its own route (so the app type, and the web client, know every action).
+export const accept: AppRouteHandler<typeof routes.accept> = async (c) =>
+  c.json(await act(c, c.req.valid('param').id, 'offered', (h, a) => h.executeUpdate(acceptUpdate, { args: [a] })), 200);
+export const reject: AppRouteHandler<typeof routes.reject> = async (c) =>
+  c.json(await act(c, c.req.valid('param').id, 'offered', (h, a) => h.executeUpdate(rejectUpdate, { args: [a] })), 200);
+export const pick: AppRouteHandler<typeof routes.pick> = async (c) =>
+  c.json(await act(c, c.req.valid('param').id, 'pick', (h, a) => h.executeUpdate(pickUpdate, { args: [a] })), 200);
+export const wait: AppRouteHandler<typeof routes.wait> = async (c) =>
+  c.json(await act(c, c.req.valid('param').id, 'owner', (h, a) => h.executeUpdate(waitUpdate, { args: [a] })), 200);
+export const end: AppRouteHandler<typeof routes.end> = async (c) =>
+  c.json(await act(c, c.req.valid('param').id, 'owner', (h, a) => h.executeUpdate(endUpdate, { args: [a] })), 200);
+export const close: AppRouteHandler<typeof routes.close> = async (c) =>
+  c.json(await act(c, c.req.valid('param').id, 'owner', (h, a) => h.executeUpdate(closeUpdate, { args: [a] })), 200);
+export const forceClose: AppRouteHandler<typeof routes.forceClose> = async (c) =>
+  c.json(
+    await act(c, c.req.valid('param').id, 'staff', (h, a) => h.executeUpdate(forceCloseUpdate, { args: [a] })),
+    200,
+  );
 
 export const transfer: AppRouteHandler<typeof routes.transfer> = async (c) => {
   const body = c.req.valid('json');
