@@ -1,10 +1,10 @@
 import { createHmac } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
 import { eq } from 'drizzle-orm';
-import { MAX_SMS_CHARACTERS } from '../api/routes/agent/actions.js';
 import type { Config } from '../config/env.js';
 import type { Db } from '../db/client.js';
 import { type BuiltinBotConfig, bots, type WebhookBotConfig } from '../db/schema/index.js';
+import { SMS_MAX_CHARACTERS as MAX_SMS_CHARACTERS } from '../domain/sms-limits.js';
 import { EgressError, postJson } from '../lib/egress-http.js';
 import { decryptSecret, keyringFromConfig } from '../lib/secrets.js';
 import { FailureTypes } from '../workflows/definitions.js';

@@ -1,42 +1,46 @@
+import { SMS_MAX_CHARACTERS as MAX_CHARS } from '../../domain/sms-limits.js';
 import { analyzeSms } from '../../domain/sms-segments.js';
-import { $, ApiError, api, formatDuration, formatTime, h, pageData } from './common.js';
+import { $, ApiError, api, call, client, formatDuration, formatTime, h, type Ok, pageData } from './common.js';
 
 /** Agent workspace: presence, live conversation lists over SSE, the conversation view and the supervisor tables. */
 
-type Role = 'agent' | 'supervisor' | 'admin';
-type Message = {
-  id: string;
-  direction: 'inbound' | 'outbound' | 'automated' | 'bot' | 'note';
-  text: string;
-  status: string;
-  providerStatusCode: number | null;
-  segments: number;
-  encoding: string;
-  error: string | null;
-  createdAt: string;
-};
-type Conversation = {
-  id: string;
-  state: 'open' | 'active' | 'waiting' | 'wrap_up' | 'closed';
-  agentId: string | null;
-  offeredAgentId: string | null;
-  queueId: string | null;
-  customerNumber: string;
-  supportNumber: string;
-  customer: { optedOut: boolean };
-  workflow: { uiUrl: string };
-  lastMessage?: Message | null;
-  messages?: Message[];
-  updatedAt: string;
-  closedAt: string | null;
-};
-type Me = { id: string; role: Role; presence: string; capacity: { total: number; used: number } };
-type Queue = { id: string; name: string };
-type AgentRow = { id: string; name: string; presence: string; capacity: { total: number; used: number } };
-type QueueStats = { open: number; waiting: number; active: number; longestWaitSeconds: number };
+const v1 = client.api.v1;
+const conversationById = v1.conversations[':id'];
 
-const MAX_CHARS = 1600;
-const data = pageData<{ user: { id: string; role: Role }; t: Record<string, string>; staff: boolean }>();
+// Response types come from the API's routes (api/app.ts AppType), never written by hand here.
+type Conversation = Ok<Awaited<ReturnType<typeof conversationById.$get>>>;
+type ConversationSummary = Ok<Awaited<ReturnType<typeof v1.me.conversations.$get>>>['items'][number];
+type Me = Ok<Awaited<ReturnType<typeof v1.me.$get>>>;
+type AgentRow = Ok<Awaited<ReturnType<typeof v1.agents.overview.$get>>>['items'][number];
+type Message = Conversation['messages'][number];
+type Queue = { id: string; name: string };
+type Presence = Me['presence'];
+
+/** Actions without a body, and with one; the API answers each with the updated conversation. */
+type PlainAction = 'accept' | 'reject' | 'pick' | 'wait' | 'end' | 'close' | 'force-close';
+type BodyAction = {
+  transfer: { queueId?: string; agentId?: string };
+  notes: { text: string };
+  assign: { agentId: string };
+};
+
+function runAction(id: string, action: PlainAction): Promise<Conversation>;
+function runAction<A extends keyof BodyAction>(id: string, action: A, body: BodyAction[A]): Promise<Conversation>;
+function runAction(id: string, action: PlainAction | keyof BodyAction, body?: unknown): Promise<Conversation> {
+  const param = { id };
+  switch (action) {
+    case 'transfer':
+      return call(conversationById.transfer.$post({ param, json: body as BodyAction['transfer'] }));
+    case 'notes':
+      return call(conversationById.notes.$post({ param, json: body as BodyAction['notes'] }));
+    case 'assign':
+      return call(conversationById.assign.$post({ param, json: body as BodyAction['assign'] }));
+    default:
+      return call(conversationById[action].$post({ param }));
+  }
+}
+
+const data = pageData<{ user: { id: string; role: Me['role'] }; t: Record<string, string>; staff: boolean }>();
 const t = data.t;
 const staff = data.staff;
 
@@ -49,18 +53,18 @@ let agents: AgentRow[] = [];
 // ---- presence and capacity ----
 const presence = $<HTMLSelectElement>('presence');
 async function loadMe() {
-  me = await api<Me>('GET', '/me');
+  me = await call(v1.me.$get());
   presence.value = me.presence;
   presence.disabled = false;
   $('capacity').textContent = `${me.capacity.used} / ${me.capacity.total}`;
 }
 presence.addEventListener('change', async () => {
-  me = await api<Me>('PUT', '/me/presence', { presence: presence.value });
+  me = await call(v1.me.presence.$put({ json: { presence: presence.value as Presence } }));
   $('capacity').textContent = `${me.capacity.used} / ${me.capacity.total}`;
 });
 
 // ---- lists ----
-function bucket(c: Conversation): 'offered' | 'active' | 'waiting' | 'wrap_up' | null {
+function bucket(c: ConversationSummary): 'offered' | 'active' | 'waiting' | 'wrap_up' | null {
   if (c.state === 'open') return c.offeredAgentId === data.user.id && !c.agentId ? 'offered' : null;
   if (c.state === 'closed') return null;
   return c.state;
@@ -68,11 +72,11 @@ function bucket(c: Conversation): 'offered' | 'active' | 'waiting' | 'wrap_up' |
 
 /** Pick-mode conversations the caller may take ("Open work items" → "Assign to me"). */
 let backlogIds = new Set<string>();
-let mineItems: Conversation[] = [];
-let backlogItems: Conversation[] = [];
-let closedItems: Conversation[] = [];
+let mineItems: ConversationSummary[] = [];
+let backlogItems: ConversationSummary[] = [];
+let closedItems: ConversationSummary[] = [];
 
-function listItem(c: Conversation): HTMLElement {
+function listItem(c: ConversationSummary): HTMLElement {
   return h(
     'li',
     {},
@@ -114,8 +118,8 @@ function renderLists() {
 /** The caller's own and offered conversations: reloaded on every event addressed to them. */
 async function loadLists() {
   const [page, closed] = await Promise.all([
-    api<{ items: Conversation[] }>('GET', '/me/conversations?limit=200'),
-    api<{ items: Conversation[] }>('GET', '/me/conversations?state=closed&limit=50'),
+    call(v1.me.conversations.$get({ query: { limit: '200' } })),
+    call(v1.me.conversations.$get({ query: { state: 'closed', limit: '50' } })),
     loadBacklog(false),
   ]);
   mineItems = page.items;
@@ -126,7 +130,7 @@ async function loadLists() {
 }
 
 async function loadBacklog(render = true) {
-  backlogItems = (await api<{ items: Conversation[] }>('GET', '/me/backlog?limit=100')).items;
+  backlogItems = (await call(v1.me.backlog.$get({ query: { limit: '100' } }))).items;
   backlogIds = new Set(backlogItems.map((c) => c.id));
   if (render) renderLists();
 }
@@ -213,7 +217,7 @@ async function select(id: string) {
 
 async function loadSelected() {
   if (!selectedId) return;
-  selected = await api<Conversation>('GET', `/conversations/${selectedId}`);
+  selected = await call(conversationById.$get({ param: { id: selectedId } }));
   renderConversation(selected);
 }
 
@@ -221,11 +225,11 @@ function showError(err: unknown) {
   $('action-error').textContent = err instanceof ApiError ? err.problem.detail : String(err);
 }
 
-async function act(action: string, body?: unknown) {
+async function act(run: (id: string) => Promise<Conversation>) {
   if (!selectedId) return;
   $('action-error').textContent = '';
   try {
-    selected = await api<Conversation>('POST', `/conversations/${selectedId}/${action}`, body);
+    selected = await run(selectedId);
     renderConversation(selected);
     scheduleRefresh();
   } catch (err) {
@@ -235,9 +239,12 @@ async function act(action: string, body?: unknown) {
 
 for (const btn of Array.from(document.querySelectorAll<HTMLButtonElement>('#conv-actions [data-action]'))) {
   btn.addEventListener('click', () => {
-    const action = btn.dataset.action!;
-    if (action === 'transfer') return act('transfer', { queueId: $<HTMLSelectElement>('transfer-queue').value });
-    return act(action);
+    const action = btn.dataset.action as PlainAction | 'transfer';
+    if (action === 'transfer') {
+      const queueId = $<HTMLSelectElement>('transfer-queue').value;
+      return act((id) => runAction(id, 'transfer', { queueId }));
+    }
+    return act((id) => runAction(id, action));
   });
 }
 
@@ -247,7 +254,7 @@ $('composer').addEventListener('submit', async (e) => {
   const text = reply.value;
   send.disabled = true;
   try {
-    await api('POST', `/conversations/${selectedId}/messages`, { text });
+    await call(conversationById.messages.$post({ param: { id: selectedId }, json: { text } }));
     reply.value = '';
     await loadSelected();
   } catch (err) {
@@ -265,12 +272,14 @@ $('note-form').addEventListener('submit', async (e) => {
   e.preventDefault();
   const note = $<HTMLTextAreaElement>('note');
   if (!note.value.trim()) return;
-  await act('notes', { text: note.value });
+  const text = note.value;
+  await act((id) => runAction(id, 'notes', { text }));
   note.value = '';
   await loadSelected();
 });
 
 async function loadQueues() {
+  // The setup resources join the typed client once their routers are chained (api/resources/queues).
   queues = (await api<{ items: Queue[] }>('GET', '/queues')).items;
   $('transfer-queue').replaceChildren(...queues.map((q) => h('option', { value: q.id }, q.name)));
 }
@@ -279,10 +288,10 @@ async function loadQueues() {
 async function loadSupervisor() {
   if (!staff) return;
   const [stats, overview, ongoing] = await Promise.all([
-    Promise.all(queues.map((q) => api<QueueStats>('GET', `/queues/${q.id}/stats`).then((s) => ({ q, s })))),
-    api<{ items: AgentRow[] }>('GET', '/agents/overview'),
+    Promise.all(queues.map((q) => call(v1.queues[':id'].stats.$get({ param: { id: q.id } })).then((s) => ({ q, s })))),
+    call(v1.agents.overview.$get()),
     // Ongoing only: closed conversations would crowd the page.
-    api<{ items: Conversation[] }>('GET', '/conversations?state=open,active,waiting,wrap_up&limit=200'),
+    call(v1.conversations.$get({ query: { state: 'open,active,waiting,wrap_up', limit: '200' } })),
   ]);
   agents = overview.items;
   $('sup-queues').replaceChildren(
@@ -319,9 +328,9 @@ async function loadSupervisor() {
           { 'aria-label': `${t.assign} +${c.customerNumber}` },
           ...agents.map((a) => h('option', { value: a.id }, a.name)),
         ) as HTMLSelectElement;
-        const superviseAct = async (action: string, body?: unknown) => {
+        const superviseAct = async (run: () => Promise<Conversation>) => {
           try {
-            await api('POST', `/conversations/${c.id}/${action}`, body);
+            await run();
             scheduleRefresh();
           } catch (err) {
             showError(err);
@@ -348,13 +357,17 @@ async function loadSupervisor() {
                   {
                     type: 'button',
                     class: 'secondary',
-                    onclick: () => superviseAct('assign', { agentId: pick.value }),
+                    onclick: () => superviseAct(() => runAction(c.id, 'assign', { agentId: pick.value })),
                   },
                   t.assign,
                 )
               : '',
             ' ',
-            h('button', { type: 'button', class: 'danger', onclick: () => superviseAct('force-close') }, t.forceClose),
+            h(
+              'button',
+              { type: 'button', class: 'danger', onclick: () => superviseAct(() => runAction(c.id, 'force-close')) },
+              t.forceClose,
+            ),
           ),
         );
       }),

@@ -1,3 +1,6 @@
+import { type ClientResponse, hc } from 'hono/client';
+import type { AppType } from '../../api/app.js';
+
 /** Helpers shared by the page scripts: page data, API calls with the CSRF header, DOM building with textContent. */
 
 export type Problem = { status: number; detail: string; errors?: { path: string; message: string }[] };
@@ -12,6 +15,36 @@ export function pageData<T>(): T {
   return JSON.parse(document.body.dataset.page ?? '{}') as T;
 }
 
+/**
+ * The API's typed client, built on the app's route types: a renamed response field or path is a type error here.
+ * Same-origin, authenticated by the session cookie; writes carry the CSRF header the API requires.
+ */
+export const client = hc<AppType>(typeof location === 'undefined' ? 'http://localhost/' : location.origin, {
+  init: { credentials: 'same-origin' },
+  headers: { 'x-smsdesk-csrf': '1' },
+});
+
+/** The body of a route's successful answer (2xx JSON), as its handler declares it. */
+export type Ok<R> =
+  R extends ClientResponse<infer T, infer S, 'json'> ? (S extends 200 | 201 | 202 ? T : never) : never;
+
+/** The JSON body of a typed call's successful answer; a problem answer throws ApiError (401 back to sign-in). */
+export async function call<R extends ClientResponse<unknown, number, string>>(request: Promise<R>): Promise<Ok<R>> {
+  return (await settle(await request)) as Ok<R>;
+}
+
+async function settle(res: Response): Promise<unknown> {
+  if (res.status === 401) {
+    // The session ended (expired, token rotated): back to the sign-in form.
+    location.assign(location.pathname);
+    throw new ApiError({ status: 401, detail: 'signed out' });
+  }
+  if (res.status === 204) return undefined;
+  const json = await res.json().catch(() => ({}));
+  if (!res.ok) throw new ApiError({ status: res.status, detail: json.detail ?? res.statusText, errors: json.errors });
+  return json;
+}
+
 /** Same-origin JSON call authenticated by the session cookie; writes carry the CSRF header the API requires. */
 export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(`/api/v1${path}`, {
@@ -20,15 +53,7 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
     headers: { 'x-smsdesk-csrf': '1', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  if (res.status === 401) {
-    // The session ended (expired, token rotated): back to the sign-in form.
-    location.assign(location.pathname);
-    throw new ApiError({ status: 401, detail: 'signed out' });
-  }
-  if (res.status === 204) return undefined as T;
-  const json = await res.json().catch(() => ({}));
-  if (!res.ok) throw new ApiError({ status: res.status, detail: json.detail ?? res.statusText, errors: json.errors });
-  return json as T;
+  return (await settle(res)) as T;
 }
 
 type Attrs = Record<string, string | number | boolean | undefined | ((e: Event) => void)>;

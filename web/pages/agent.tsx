@@ -1,8 +1,7 @@
-import type { AuthUser } from '../../api/deps.js';
+import { PRESENCES, type Role } from '../../domain/vocabulary.js';
 import type { Dict, Lang } from '../i18n.js';
 import { Layout, TopBar } from './layout.js';
 
-const PRESENCES = ['available', 'busy', 'busy_dnd', 'away', 'offline'] as const;
 const LISTS = ['offered', 'backlog', 'active', 'waiting', 'wrap_up', 'closed'] as const;
 
 type Props = {
@@ -10,7 +9,7 @@ type Props = {
   lang: Lang;
   css: string;
   script: string;
-  user: AuthUser;
+  user: { id: string; name: string; role: Role };
   temporalUiUrl: string;
 };
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession, revokeSession } from '../../../api/auth.js';
 import type { ApiDeps, AppEnv } from '../../../api/deps.js';
 import { stopEventHub } from '../../../api/events/registry.js';
-import { type EventRouteOptions, eventRoutes, replayQuery } from '../../../api/events/routes.js';
+import { type EventRouteOptions, eventRoutes, replayQuery } from '../../../api/resources/events/index.js';
 import { type LiveEvent, publishEvent } from '../../../db/publish-event.js';
 import { createLogger } from '../../../lib/logger.js';
 import { ProblemError, problemResponse } from '../../../lib/problem.js';

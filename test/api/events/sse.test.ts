@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../../api/app.js';
 import type { ApiDeps, AppEnv } from '../../../api/deps.js';
 import { stopEventHub } from '../../../api/events/registry.js';
-import { eventRoutes } from '../../../api/events/routes.js';
+import { eventRoutes } from '../../../api/resources/events/index.js';
 import { createDb, type DbHandle } from '../../../db/client.js';
 import { type LiveEvent, publishEvent } from '../../../db/publish-event.js';
 import { createLogger } from '../../../lib/logger.js';

@@ -1,6 +1,7 @@
-import { Hono } from 'hono';
-import { registry, stateGauges } from '../../lib/metrics.js';
-import type { ApiDeps, AppEnv } from '../deps.js';
+import type { Context } from 'hono';
+import { CONVERSATION_STATES, OFFER_OUTCOMES } from '../../../domain/vocabulary.js';
+import { registry, stateGauges } from '../../../lib/metrics.js';
+import type { ApiDeps, AppEnv } from '../../deps.js';
 
 /** Scrape-time state is cached this long, so several Prometheus servers or a fast scrape interval cost one query set. */
 const STATE_TTL_MS = 5_000;
@@ -12,7 +13,7 @@ type Row = Record<string, unknown>;
  * parts (pending inbox, open conversations) are read whole. Runs in one read-only transaction with a statement
  * timeout so a slow database cannot pile up scrapes.
  */
-async function refreshStateGauges(sql: ApiDeps['sql']): Promise<void> {
+export async function refreshStateGauges(sql: ApiDeps['sql']): Promise<void> {
   const [inbox, messages, conversations, offers] = await sql.begin('read only', async (tx) => {
     await tx`set local statement_timeout = 3000`;
     return Promise.all([
@@ -43,21 +44,23 @@ async function refreshStateGauges(sql: ApiDeps['sql']): Promise<void> {
   }
   // Every state is reported, 0 included, so alerts on a state never see the series vanish.
   stateGauges.conversations.reset();
-  for (const state of ['open', 'active', 'waiting', 'wrap_up', 'closed']) stateGauges.conversations.set({ state }, 0);
+  for (const state of CONVERSATION_STATES) stateGauges.conversations.set({ state }, 0);
   for (const r of conversations) stateGauges.conversations.set({ state: String(r.state) }, Number(r.n));
   stateGauges.offers.reset();
-  for (const outcome of ['pending', 'accepted', 'rejected', 'timed_out', 'withdrawn']) {
+  for (const outcome of OFFER_OUTCOMES) {
     stateGauges.offers.set({ outcome }, 0);
   }
   for (const r of offers) stateGauges.offers.set({ outcome: String(r.outcome) }, Number(r.n));
 }
 
-/** GET /metrics (Prometheus text format): this process's counters plus scrape-time state from Postgres. */
-export function metricsRoutes(deps: ApiDeps) {
-  const app = new Hono<AppEnv>();
+/**
+ * GET /metrics (Prometheus text format): this process's counters plus scrape-time state from Postgres. One scraper
+ * per router: the cached refresh is that router's state.
+ */
+export function scrapeMetrics() {
   let refreshed: { at: number; done: Promise<void> } | undefined;
-
-  app.get('/metrics', async (c) => {
+  return async (c: Context<AppEnv>) => {
+    const deps = c.var.deps;
     if (!deps.config.METRICS_ENABLED) return c.notFound();
     if (!refreshed || Date.now() - refreshed.at > STATE_TTL_MS) {
       refreshed = {
@@ -72,6 +75,5 @@ export function metricsRoutes(deps: ApiDeps) {
     }
     await refreshed.done;
     return c.body(await registry.metrics(), 200, { 'content-type': registry.contentType });
-  });
-  return app;
+  };
 }

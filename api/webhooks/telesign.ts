@@ -1,17 +1,15 @@
-import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { createDb } from '../../db/client.js';
-import { messagingAccounts } from '../../db/schema/index.js';
 import { createImmediateHandOver } from '../../inbox/hand-over/immediate-hand-over.js';
 import { createInboxWriter } from '../../inbox/ingest/inbox-writer.js';
 import { prepareCallback } from '../../inbox/ingest/parse-callback.js';
 import type { StoreResult } from '../../inbox/ingest/store-callback.js';
 import { withDeadline } from '../../lib/deadline.js';
 import { ProblemError } from '../../lib/problem.js';
-import { decryptSecret, keyringFromConfig } from '../../lib/secrets.js';
 import { verifyCallbackSignature } from '../../telesign/signature.js';
 import type { ApiDeps, AppEnv } from '../deps.js';
+import { type AccountCredentials, accountCredentials } from './account-credentials.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -23,20 +21,14 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DB_DEADLINE_MS = 3000;
 const NO_DB_ANSWER = `no answer from PostgreSQL within ${DB_DEADLINE_MS} ms`;
 
-/** Decrypted credentials are cached briefly: decrypting per callback is wasted work at volume. */
-const ACCOUNT_CACHE_MS = 5000;
-type AccountAuth = { enabled: boolean; customerId: string; apiKey: string };
-
 /**
  * POST /webhooks/telesign/{accountId} (contract "TeleSign callbacks"). Order matters: size limit, account, signature
  * on the raw bytes, JSON, then a (group) commit to the durable inbox and `200 {}`. Temporal is never awaited: a new MO
  * is handed over after the answer (bounded, in order per conversation), and by the inbox relay if that fails or is
  * shed. Postgres down → 503 so TeleSign retries.
  */
-export function webhookRoutes(deps: ApiDeps) {
-  const app = new Hono<AppEnv>();
-  const keyring = keyringFromConfig(deps.config);
-  const cache = new Map<string, { at: number; auth: AccountAuth | null }>();
+export function telesignWebhook(deps: ApiDeps) {
+  const accountAuth = accountCredentials(deps);
   // Its own small pool, so a connection that hangs mid-write can be dropped without touching the API's pool.
   const writer = createInboxWriter(deps.db, {
     flushTimeoutMs: DB_DEADLINE_MS - 500,
@@ -45,27 +37,12 @@ export function webhookRoutes(deps: ApiDeps) {
   });
   const immediateHandOver = createImmediateHandOver(deps);
 
-  async function accountAuth(accountId: string): Promise<AccountAuth | null> {
-    const hit = cache.get(accountId);
-    if (hit && Date.now() - hit.at < ACCOUNT_CACHE_MS) return hit.auth;
-    const row = await deps.db.query.messagingAccounts.findFirst({
-      where: eq(messagingAccounts.id, accountId),
-      columns: { enabled: true, customerId: true, apiKeyCiphertext: true },
-    });
-    const auth = row
-      ? { enabled: row.enabled, customerId: row.customerId, apiKey: decryptSecret(row.apiKeyCiphertext, keyring) }
-      : null;
-    if (cache.size > 1000) cache.clear();
-    cache.set(accountId, { at: Date.now(), auth });
-    return auth;
-  }
-
   const unavailable = (err: unknown, what: string) => {
     deps.logger.error({ err }, `webhook: ${what}`);
     return new ProblemError(503, 'the database is unavailable; the callback was not stored, retry later');
   };
 
-  app.post(
+  return new Hono<AppEnv>().post(
     '/telesign/:accountId',
     bodyLimit({
       maxSize: deps.config.WEBHOOK_MAX_BODY_BYTES,
@@ -78,7 +55,7 @@ export function webhookRoutes(deps: ApiDeps) {
       // Built only when needed: an Error per accepted callback costs a stack capture.
       const notFound = () => new ProblemError(404, `messaging account ${accountId} does not exist or is disabled`);
       if (!UUID.test(accountId)) throw notFound();
-      let account: AccountAuth | null;
+      let account: AccountCredentials | null;
       try {
         account = await withDeadline(accountAuth(accountId), DB_DEADLINE_MS, NO_DB_ANSWER);
       } catch (err) {
@@ -127,5 +104,4 @@ export function webhookRoutes(deps: ApiDeps) {
       return c.json({});
     },
   );
-  return app;
 }

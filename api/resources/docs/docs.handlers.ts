@@ -1,13 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { Hono } from 'hono';
-import type { AppEnv } from '../../deps.js';
+import type { Context } from 'hono';
 
 /**
  * The readable API reference at /api/docs: Swagger UI served from the swagger-ui-dist package (no CDN, so it works
  * offline and behind strict egress), reading /api/v1/openapi.json. Public, like the document itself: it describes
  * the API and holds no data; "Authorize" takes a bearer token for "Try it out" and does not persist it.
+ * Not @hono/swagger-ui: its page loads the bundle from a CDN and starts it with an inline script, which the strict
+ * Content-Security-Policy (script-src 'self') refuses; here the starter is a same-origin script (init.js).
  */
 
 const ASSETS: Record<string, string> = {
@@ -46,21 +47,24 @@ const init = (specUrl: string) => `window.ui = SwaggerUIBundle({
 });
 `;
 
-export function apiDocsRoutes(specUrl = '/api/v1/openapi.json') {
-  const app = new Hono<AppEnv>();
-  const cache = new Map<string, Buffer>();
-  app.get('/', (c) => c.html(page(specUrl)));
-  app.get('/init.js', (c) => c.body(init(specUrl), 200, { 'Content-Type': 'text/javascript; charset=utf-8' }));
-  app.get('/assets/:file', async (c) => {
-    const file = c.req.param('file');
-    const type = ASSETS[file];
-    if (!type) return c.notFound();
-    let data = cache.get(file);
-    if (!data) {
-      data = await readFile(join(distDir, file));
-      cache.set(file, data);
-    }
-    return c.body(new Uint8Array(data), 200, { 'Content-Type': type, 'Cache-Control': 'public, max-age=86400' });
-  });
-  return app;
+export const SPEC_URL = '/api/v1/openapi.json';
+
+export const docsPage = (c: Context) => c.html(page(SPEC_URL));
+
+export const docsInit = (c: Context) =>
+  c.body(init(SPEC_URL), 200, { 'Content-Type': 'text/javascript; charset=utf-8' });
+
+const cache = new Map<string, Buffer>();
+
+/** Swagger UI's own files, read once from swagger-ui-dist; anything not listed is 404. */
+export async function docsAsset(c: Context) {
+  const file = c.req.param('file') ?? '';
+  const type = ASSETS[file];
+  if (!type) return c.notFound();
+  let data = cache.get(file);
+  if (!data) {
+    data = await readFile(join(distDir, file));
+    cache.set(file, data);
+  }
+  return c.body(new Uint8Array(data), 200, { 'Content-Type': type, 'Cache-Control': 'public, max-age=86400' });
 }

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { CONVERSATION_STATES, MESSAGE_DIRECTIONS, MESSAGE_STATUSES, RESOLUTIONS } from '../../../domain/vocabulary.js';
 import { problemResponse } from '../../problem-schema.js';
 
 /** OpenAPI shapes of the agent API's answers (the contract's Conversation and Message, plus additive fields). */
@@ -9,9 +10,9 @@ export const MessageSchema = z
   .object({
     id: z.string(),
     conversationId: z.string(),
-    direction: z.enum(['inbound', 'outbound', 'automated', 'bot', 'note']),
+    direction: z.enum(MESSAGE_DIRECTIONS),
     text: z.string(),
-    status: z.enum(['received', 'queued', 'sent', 'delivered', 'failed', 'blocked']),
+    status: z.enum(MESSAGE_STATUSES),
     providerStatusCode: z.number().int().nullable(),
     providerStatusText: z.string().nullable(),
     providerReferenceId: z.string().nullable(),
@@ -27,8 +28,8 @@ export const MessageSchema = z
 
 const conversationFields = {
   id: z.string(),
-  state: z.enum(['open', 'active', 'waiting', 'wrap_up', 'closed']),
-  resolution: z.enum(['resolved', 'auto_closed', 'force_closed']).nullable(),
+  state: z.enum(CONVERSATION_STATES),
+  resolution: z.enum(RESOLUTIONS).nullable(),
   accountId: z.string(),
   workstreamId: z.string().nullable(),
   channelId: z.string().nullable(),
@@ -82,6 +83,9 @@ export const problems = {
   422: problem('Validation failed (the detail names field and rule)'),
   503: problem('Temporal is unreachable; retry later'),
 };
+
+/** A conversation id in the path. */
+export const ConversationIdParam = z.object({ id: z.uuid() });
 
 export const listQuery = {
   cursor: z.string().max(500).optional().openapi({ description: 'nextCursor of the previous page (opaque)' }),

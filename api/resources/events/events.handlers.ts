@@ -1,34 +1,12 @@
-import { z } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
-import { authenticate, credentialStillValid } from '../auth.js';
-import type { ApiDeps, AuthUser } from '../deps.js';
-import { tooManyRequests } from '../middleware/rate-limit.js';
-import { problemResponse } from '../problem-schema.js';
-import { protectedRoute } from '../route-contract.js';
-import { createRouter } from '../router.js';
-import type { HubEvent } from './hub.js';
-import { getEventHub } from './registry.js';
-import { formatResumeToken, parseResumeToken } from './resume-token.js';
-
-const eventsRoute = protectedRoute({
-  method: 'get',
-  path: '/events',
-  operationId: 'streamEvents',
-  tags: ['Live events'],
-  summary: 'Server-Sent Events for the caller',
-  description:
-    'Events: conversation.offered, conversation.updated, message.created, message.status (data: JSON with conversationId), ' +
-    'plus `ready` once on connect and `heartbeat` every 15 s. Agents receive events addressed to them; supervisors and ' +
-    'admins receive all. Reconnect with the `Last-Event-ID` header (or `lastEventId` query) to resume without gaps.',
-  request: {
-    query: z.object({ lastEventId: z.string().max(2000).optional() }),
-  },
-  responses: {
-    200: { description: 'An event stream', content: { 'text/event-stream': { schema: z.string() } } },
-    401: problemResponse('Missing, unknown or revoked credentials'),
-    429: problemResponse('Too many open streams for this user, or too many requests (Retry-After)'),
-  },
-});
+import { credentialStillValid } from '../../auth.js';
+import type { ApiDeps, AuthUser } from '../../deps.js';
+import type { HubEvent } from '../../events/hub.js';
+import { getEventHub } from '../../events/registry.js';
+import { formatResumeToken, parseResumeToken } from '../../events/resume-token.js';
+import type { AppRouteHandler } from '../../lib/route-helpers.js';
+import { tooManyRequests } from '../../middleware/rate-limit.js';
+import type { streamEvents } from './events.routes.js';
 
 type Row = {
   id: string;
@@ -53,24 +31,25 @@ export type EventRouteOptions = {
   authRecheckMs?: number;
 };
 
-export function eventRoutes(deps: ApiDeps, options: EventRouteOptions = {}) {
-  const heartbeatMs = options.heartbeatMs ?? 15_000;
-  /** Events buffered for one slow client before its stream is cut. */
-  const maxQueued = options.maxQueued ?? 10_000;
-  const maxPerUser = options.maxConnectionsPerUser ?? deps.config.SSE_MAX_CONNECTIONS_PER_USER;
-  const caps: ReplayCaps = {
-    maxEvents: options.replayMaxEvents ?? deps.config.SSE_REPLAY_MAX_EVENTS,
-    maxAgeMs: options.replayMaxAgeMs ?? deps.config.SSE_REPLAY_MAX_AGE_SECONDS * 1000,
-  };
-  const recheckMs = options.authRecheckMs ?? deps.config.SSE_AUTH_RECHECK_SECONDS * 1000;
-  /**
-   * Open streams per user on this process. Each holds a socket and a subscriber; the cap keeps one user (or one
-   * leaked token) from holding them by the thousand. Per process: each replica protects its own memory.
-   */
+/**
+ * The stream handler. Each router made from it keeps its own count of open streams per user (per process: each
+ * replica protects its own memory); the settings come from the request's deps unless options override them.
+ */
+export function streamEventsHandler(options: EventRouteOptions = {}): AppRouteHandler<typeof streamEvents> {
   const openByUser = new Map<string, number>();
-  const app = createRouter();
-  app.use('/events', authenticate(deps));
-  app.openapi(eventsRoute, async (c) => {
+  return async (c) => {
+    const deps = c.var.deps;
+    const heartbeatMs = options.heartbeatMs ?? 15_000;
+    /** Events buffered for one slow client before its stream is cut. */
+    const maxQueued = options.maxQueued ?? 10_000;
+    const maxPerUser = options.maxConnectionsPerUser ?? deps.config.SSE_MAX_CONNECTIONS_PER_USER;
+    const caps: ReplayCaps = {
+      maxEvents: options.replayMaxEvents ?? deps.config.SSE_REPLAY_MAX_EVENTS,
+      maxAgeMs: options.replayMaxAgeMs ?? deps.config.SSE_REPLAY_MAX_AGE_SECONDS * 1000,
+    };
+    const recheckMs = options.authRecheckMs ?? deps.config.SSE_AUTH_RECHECK_SECONDS * 1000;
+    // Each open stream holds a socket and a subscriber; the cap keeps one user (or one leaked token) from holding
+    // them by the thousand.
     const user = c.get('user');
     const resume = parseResumeToken(c.req.header('last-event-id') ?? c.req.valid('query').lastEventId);
     const hub = await getEventHub(deps);
@@ -205,8 +184,7 @@ export function eventRoutes(deps: ApiDeps, options: EventRouteOptions = {}) {
         deps.logger.warn({ err, userId: user.id }, 'event stream failed; the client will reconnect and resume');
       },
     );
-  });
-  return app;
+  };
 }
 
 export type ReplayCaps = { maxEvents: number; maxAgeMs: number };

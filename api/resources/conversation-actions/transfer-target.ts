@@ -3,8 +3,8 @@ import type { Db } from '../../../db/client.js';
 import { queueMembers, users, workstreams } from '../../../db/schema/index.js';
 import { ProblemError } from '../../../lib/problem.js';
 import type { AuthUser } from '../../deps.js';
-import type { ConversationRow } from './access.js';
-import { isStaff } from './access.js';
+import type { ConversationRow } from '../conversations/access.js';
+import { isStaff } from '../conversations/access.js';
 
 /** Why an agent may not transfer to the chosen agent; the problem body carries it as `reason`. */
 export type TransferRefusal = 'self' | 'unknown_agent' | 'not_queue_member' | 'presence_not_allowed' | 'no_capacity';

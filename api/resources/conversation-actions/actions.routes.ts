@@ -1,0 +1,129 @@
+import { z } from '@hono/zod-openapi';
+import { SMS_MAX_CHARACTERS, smsLength } from '../../../domain/sms-limits.js';
+import { protectedRoute } from '../../route-contract.js';
+import {
+  ConversationIdParam,
+  ConversationSchema,
+  MessageSchema,
+  problems,
+} from '../conversations/conversations.schemas.js';
+
+/** Agent text: not blank, at most 1,600 characters (code points, as the customer's handset counts them). */
+const smsText = z
+  .string()
+  .superRefine((s, ctx) => {
+    if (!s.trim()) ctx.addIssue({ code: 'custom', message: 'must not be empty' });
+    else if (smsLength(s) > SMS_MAX_CHARACTERS)
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be at most ${SMS_MAX_CHARACTERS} characters (got ${smsLength(s)})`,
+      });
+  })
+  .openapi({ minLength: 1, maxLength: SMS_MAX_CHARACTERS });
+
+export const TextBody = z.object({ text: smsText });
+export const TransferBody = z
+  .object({ queueId: z.uuid().optional(), agentId: z.uuid().optional() })
+  .superRefine((b, ctx) => {
+    if (!b.queueId === !b.agentId)
+      ctx.addIssue({ code: 'custom', path: ['queueId'], message: 'give exactly one of queueId or agentId' });
+  });
+export const AssignBody = z.object({ agentId: z.uuid() });
+
+const jsonBody = <T extends z.ZodType>(schema: T) => ({
+  body: { required: true, content: { 'application/json': { schema } } },
+});
+const errors = {
+  401: problems[401],
+  403: problems[403],
+  404: problems[404],
+  409: problems[409],
+  422: problems[422],
+  503: problems[503],
+};
+
+const conversationAnswer = {
+  200: { description: 'The updated conversation', content: { 'application/json': { schema: ConversationSchema } } },
+  ...errors,
+};
+
+/**
+ * One workflow action on a conversation: POST /conversations/{id}/{action}, answered with the updated conversation.
+ * The operationIds are the public contract (generated clients name methods after them).
+ */
+function actionRoute<const A extends string, const O extends string>(action: A, operationId: O, summary: string) {
+  return protectedRoute({
+    method: 'post',
+    path: `/conversations/{id}/${action}` as `/conversations/{id}/${A}`,
+    tags: ['Conversation actions'],
+    summary,
+    operationId,
+    request: { params: ConversationIdParam },
+    responses: conversationAnswer,
+  });
+}
+
+/** An action that takes a JSON body. */
+function actionRouteWithBody<const A extends string, const O extends string, B extends z.ZodType>(
+  action: A,
+  operationId: O,
+  summary: string,
+  body: B,
+) {
+  return protectedRoute({
+    method: 'post',
+    path: `/conversations/{id}/${action}` as `/conversations/{id}/${A}`,
+    tags: ['Conversation actions'],
+    summary,
+    operationId,
+    request: { params: ConversationIdParam, ...jsonBody(body) },
+    responses: conversationAnswer,
+  });
+}
+
+export const accept = actionRoute('accept', 'acceptConversation', 'Accept an offer (state active)');
+export const reject = actionRoute('reject', 'rejectConversation', 'Reject an offer (counts as a decline)');
+export const pick = actionRoute('pick', 'pickConversation', 'Take an open conversation from the pick-mode backlog');
+export const wait = actionRoute(
+  'wait',
+  'waitConversation',
+  'Release capacity; state waiting until the customer writes again',
+);
+export const end = actionRoute('end', 'endConversation', 'End: state wrap_up, resolution resolved');
+export const close = actionRoute('close', 'closeConversation', 'Close (state closed)');
+export const transfer = actionRouteWithBody(
+  'transfer',
+  'transferConversation',
+  'Transfer to a queue or an agent',
+  TransferBody,
+);
+export const notes = actionRouteWithBody(
+  'notes',
+  'addConversationNote',
+  'Add an internal note (never sent to the customer; visible to agents and supervisors)',
+  TextBody,
+);
+export const assign = actionRouteWithBody(
+  'assign',
+  'assignConversation',
+  'Supervisors: assign to an agent (may exceed capacity)',
+  AssignBody,
+);
+export const forceClose = actionRoute(
+  'force-close',
+  'forceCloseConversation',
+  'Supervisors: close from any state (resolution force_closed)',
+);
+
+export const sendMessage = protectedRoute({
+  method: 'post',
+  path: '/conversations/{id}/messages',
+  operationId: 'sendMessage',
+  tags: ['Conversation actions'],
+  summary: 'Send an SMS to the customer (assigned agent only); answered once the workflow has queued it',
+  request: { params: ConversationIdParam, ...jsonBody(TextBody) },
+  responses: {
+    202: { description: 'The queued message', content: { 'application/json': { schema: MessageSchema } } },
+    ...errors,
+  },
+});

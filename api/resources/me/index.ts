@@ -1,0 +1,10 @@
+import { authenticated, guardedRouter } from '../../middleware/authenticated.js';
+import * as handlers from './me.handlers.js';
+import * as routes from './me.routes.js';
+
+/** /me: the caller, their presence, their conversations and their pick backlog. */
+export const meRouter = guardedRouter(['/me', authenticated], ['/me/*', authenticated])
+  .openapi(routes.getMe, handlers.getMe)
+  .openapi(routes.setPresence, handlers.setPresence)
+  .openapi(routes.listMyConversations, handlers.listMyConversations)
+  .openapi(routes.listMyBacklog, handlers.listMyBacklog);

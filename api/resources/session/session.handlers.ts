@@ -1,0 +1,48 @@
+import { eq } from 'drizzle-orm';
+import type { Context } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { users } from '../../../db/schema/index.js';
+import { fieldsProblem } from '../../../lib/problem.js';
+import { findUnsafeStrings } from '../../../lib/text-safety.js';
+import { createSession, hashToken, revokeSession, SESSION_COOKIE, sessionCookieOptions } from '../../auth.js';
+import type { AppEnv } from '../../deps.js';
+import { recordAuthFailure } from '../../middleware/rate-limit.js';
+import type { SignInView } from './sign-in-view.js';
+
+/** Only our own pages are valid targets after sign-in (no open redirect). */
+export const safeNext = (next: unknown) => (next === '/admin' ? '/admin' : '/app');
+
+/** POST /app/login: trades a token for a session cookie, then back to the page the form came from. */
+export function signIn(view: SignInView) {
+  return async (c: Context<AppEnv>) => {
+    const deps = c.var.deps;
+    const form = await c.req.parseBody();
+    // The same storable-text rule as every API input (lib/text-safety.ts): 422 naming the field.
+    const unsafe = findUnsafeStrings(form, 'form');
+    if (unsafe.length > 0) throw fieldsProblem(unsafe);
+    const token = typeof form.token === 'string' ? form.token.trim() : '';
+    const next = safeNext(form.next);
+    const row = token
+      ? await deps.db.query.users.findFirst({
+          where: eq(users.tokenHash, hashToken(token)),
+          columns: { id: true, tokenHash: true },
+        })
+      : undefined;
+    const lang = view.langOf(typeof form.lang === 'string' ? form.lang : undefined, c.req.header('accept-language'));
+    if (!row) {
+      await recordAuthFailure(deps, c, token);
+      c.header('Cache-Control', 'no-store');
+      return view.refused(c, { next, lang });
+    }
+    setCookie(c, SESSION_COOKIE, await createSession(deps, row), sessionCookieOptions(deps.config));
+    return c.redirect(`${next}?lang=${lang}`, 303);
+  };
+}
+
+/** POST /app/logout: ends the session server-side, so a copy of the cookie stops working too. */
+export async function signOut(c: Context<AppEnv>) {
+  const deps = c.var.deps;
+  await revokeSession(deps, getCookie(c, SESSION_COOKIE));
+  deleteCookie(c, SESSION_COOKIE, { path: '/', secure: sessionCookieOptions(deps.config).secure });
+  return c.redirect('/app', 303);
+}

@@ -1,0 +1,70 @@
+import { z } from '@hono/zod-openapi';
+import { PRESENCES, ROLES } from '../../../domain/vocabulary.js';
+import { protectedRoute } from '../../route-contract.js';
+import { ConversationIdParam, problems } from '../conversations/conversations.schemas.js';
+
+const QueueStatsSchema = z
+  .object({
+    queueId: z.string(),
+    open: z.number().int(),
+    active: z.number().int(),
+    waiting: z.number().int(),
+    wrapUp: z.number().int(),
+    longestWaitSeconds: z
+      .number()
+      .int()
+      .openapi({ description: 'Oldest open, unassigned conversation, counted from the customer’s last message' }),
+    agentsAvailable: z
+      .number()
+      .int()
+      .openapi({ description: 'Members whose presence is available and who have free capacity' }),
+  })
+  .openapi('QueueStats');
+
+const AgentOverviewSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    role: z.enum(ROLES),
+    presence: z.enum(PRESENCES),
+    presenceChangedAt: z.string(),
+    capacity: z.object({ total: z.number().int(), used: z.number().int() }),
+    activeConversations: z.number().int(),
+    waitingConversations: z.number().int(),
+    wrapUpConversations: z.number().int(),
+    pendingOffers: z.number().int(),
+    queueIds: z.array(z.string()),
+  })
+  .openapi('AgentOverview');
+
+export const getQueueStats = protectedRoute({
+  method: 'get',
+  path: '/queues/{id}/stats',
+  operationId: 'getQueueStats',
+  tags: ['Supervision'],
+  summary: 'Live counts for one queue (supervisors, admins)',
+  request: { params: ConversationIdParam },
+  responses: {
+    200: { description: 'Queue stats', content: { 'application/json': { schema: QueueStatsSchema } } },
+    401: problems[401],
+    403: problems[403],
+    404: problems[404],
+    422: problems[422],
+  },
+});
+
+export const getAgentsOverview = protectedRoute({
+  method: 'get',
+  path: '/agents/overview',
+  operationId: 'getAgentsOverview',
+  tags: ['Supervision'],
+  summary: 'Every agent and supervisor with presence, capacity and conversation counts (supervisors, admins)',
+  responses: {
+    200: {
+      description: 'Agents',
+      content: { 'application/json': { schema: z.object({ items: z.array(AgentOverviewSchema) }) } },
+    },
+    401: problems[401],
+    403: problems[403],
+  },
+});
