@@ -3,7 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { ProblemError, problemResponse } from '../lib/problem.js';
 import { webRoutes } from '../web/routes.js';
-import { loginLinkApiRoutes, loginLinkPageRoutes } from './auth/login-links-routes.js';
+import { loginLinkPageRoutes } from './auth/login-links-routes.js';
 import { type ApiDeps, type AppEnv, provideDeps } from './deps.js';
 import { bodyLimits } from './middleware/body-limit.js';
 import { requestLog } from './middleware/request-log.js';
@@ -11,13 +11,13 @@ import { securityHeaders } from './middleware/security-headers.js';
 import { requestTracing } from './middleware/tracing.js';
 import { webhookTiming } from './middleware/webhook-timing.js';
 import { describeApi } from './openapi-document.js';
+import { setupResources } from './resources/index.js';
 import { createRouter } from './router.js';
 import { adminInboxRoutes } from './routes/admin-inbox.js';
 import { agentRoutes } from './routes/agent/index.js';
+import { apiDocsRoutes } from './routes/api-docs.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
-import { apiDocsRoutes } from './routes/setup/api-docs.js';
-import { setupRoutes } from './routes/setup/index.js';
 import { webhookRoutes } from './routes/webhooks.js';
 
 export function createApp(deps: ApiDeps) {
@@ -53,10 +53,10 @@ export function createApp(deps: ApiDeps) {
   app.route('/', loginLinkPageRoutes(deps));
 
   const v1 = createRouter();
-  v1.route('/', setupRoutes(deps));
+  // Agent routes first: their literal paths (/agents/overview) must answer before setup's /agents/{id}.
   v1.route('/', agentRoutes(deps));
   v1.route('/', adminInboxRoutes(deps));
-  v1.route('/', loginLinkApiRoutes(deps));
+  v1.route('/', setupResources);
   describeApi(v1);
   app.route('/api/v1', v1);
   app.route('/api/docs', apiDocsRoutes());

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Hono } from 'hono';
-import type { AppEnv } from '../../deps.js';
+import type { AppEnv } from '../deps.js';
 
 /**
  * The readable API reference at /api/docs: Swagger UI served from the swagger-ui-dist package (no CDN, so it works
