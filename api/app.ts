@@ -4,7 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { ProblemError, problemResponse } from '../lib/problem.js';
 import { signInView, webPages } from '../web/routes.js';
-import { loginLinkApiRoutes, loginLinkPageRoutes } from './auth/login-links-routes.js';
+import { loginLinkPageRoutes } from './auth/login-links-routes.js';
 import { SESSION_COOKIE, userFromSession } from './auth.js';
 import { type ApiDeps, type AppEnv, provideDeps } from './deps.js';
 import { bodyLimits } from './middleware/body-limit.js';
@@ -19,12 +19,12 @@ import { docsRouter } from './resources/docs/index.js';
 import { eventsRouter } from './resources/events/index.js';
 import { healthRouter } from './resources/health/index.js';
 import { inboxRouter } from './resources/inbox/index.js';
+import { setupResources } from './resources/index.js';
 import { meRouter } from './resources/me/index.js';
 import { metricsRouter } from './resources/metrics/index.js';
 import { sessionRoutes } from './resources/session/index.js';
 import { statsRouter } from './resources/stats/index.js';
 import { createRouter } from './router.js';
-import { setupRoutes } from './routes/setup/index.js';
 import { telesignWebhook } from './webhooks/telesign.js';
 
 /**
@@ -34,13 +34,12 @@ import { telesignWebhook } from './webhooks/telesign.js';
 function apiV1(deps: ApiDeps) {
   const v1 = createRouter()
     .route('/', statsRouter)
-    .route('/', setupRoutes(deps))
     .route('/', meRouter)
     .route('/', conversationsRouter)
     .route('/', conversationActionsRouter)
     .route('/', eventsRouter())
     .route('/', inboxRouter)
-    .route('/', loginLinkApiRoutes(deps));
+    .route('/', setupResources);
   describeApi(v1);
   return v1;
 }

@@ -48,19 +48,18 @@ export const IdParam = idParam('id');
  * with `/{id}` so they answer first.
  */
 const UUID_SHAPED = /^[0-9a-fA-F]+-[0-9a-fA-F-]+$/;
-const PATH_IDS = /\{(\w*[iI]d)\}/g;
+const ID_NAME = /^(id|\w+Id)$/;
 
-function idShapeGate(names: string[]) {
-  return createMiddleware<AppEnv>(async (c, next) => {
-    for (const name of names) {
-      const value = c.req.param(name);
-      if (value !== undefined && !UUID_SHAPED.test(value)) {
-        throw new ProblemError(404, `no route for ${c.req.method} ${c.req.path}`);
-      }
+/** Checks every id-named path parameter, including those of the path the resource is mounted at. */
+const idShapeGate = createMiddleware<AppEnv>(async (c, next) => {
+  const params = c.req.param() as Record<string, string>;
+  for (const [name, value] of Object.entries(params)) {
+    if (ID_NAME.test(name) && !UUID_SHAPED.test(value)) {
+      throw new ProblemError(404, `no route for ${c.req.method} ${c.req.path}`);
     }
-    await next();
-  });
-}
+  }
+  await next();
+});
 
 // ---- route definitions --------------------------------------------------------------------------------------------
 
@@ -82,15 +81,14 @@ const limitBody = bodyLimit({
 const middlewareList = (m: RouteConfig['middleware']) => (m === undefined ? [] : Array.isArray(m) ? m : [m]);
 
 /**
- * protectedRoute (bearer security, shared problem answers, operationId required) plus the id-shape gate for every
- * `{…Id}` in the path, the 404/409 answers and a body limit. The body limit runs after the route's guard, so
+ * protectedRoute (bearer security, shared problem answers, operationId required) plus the id-shape gate when the
+ * route has path parameters, the 404/409 answers and a body limit. The body limit runs after the route's guard, so
  * strangers get 401 before anything reads their body.
  */
 export function resourceRoute<const R extends RouteConfig & { operationId: string; summary: string }>(config: R) {
-  const ids = [...config.path.matchAll(PATH_IDS)].map((m) => m[1]!);
   return protectedRoute({
     ...config,
-    middleware: [...(ids.length > 0 ? [idShapeGate(ids)] : []), ...middlewareList(config.middleware), limitBody],
+    middleware: [...(config.request?.params ? [idShapeGate] : []), ...middlewareList(config.middleware), limitBody],
     responses: { ...problemResponses, ...config.responses },
   });
 }

@@ -1,27 +1,44 @@
-import { $, ApiError, api, h, pageData } from './common.js';
+import type { ClientResponse, InferResponseType } from 'hono/client';
+import { hc } from 'hono/client';
+import type { SetupApi } from '../../api/resources/index.js';
+import type { Role } from '../../domain/vocabulary.js';
+import { $, ApiError, h, pageData } from './common.js';
 
 /** Admin setup wizard (account → numbers → callback URL → workstream → SMS channel → summary) and editable lists. */
 
-type Account = {
-  id: string;
-  name: string;
-  customerId: string;
-  apiKeyHint: string;
-  callbackUrl: string;
-  validation: { status: string; reason?: string };
-};
-type Num = { id: string; number: string; type: string };
-type Queue = { id: string; name: string; assignmentMethod: string; agentIds: string[] };
-type Workstream = { id: string; name: string; distributionMode: string; defaultQueueId: string };
-type Channel = { id: string; number: string; language: string };
-type Agent = { id: string; name: string; role: string; capacity: number; queueIds: string[] };
-type Rule = {
-  id: string;
-  name: string;
-  order: number;
-  conditions: { field: string; operator: string; value: string }[];
-  queueId: string;
-};
+// The typed client: paths, bodies and answers come from the API's route definitions (api/resources/), so a renamed
+// field breaks the typecheck instead of the page.
+const client = hc<SetupApi>('/api/v1', {
+  headers: { 'x-smsdesk-csrf': '1' },
+  init: { credentials: 'same-origin' },
+});
+
+type Account = InferResponseType<(typeof client)['messaging-accounts'][':id']['$get'], 200>;
+type Queue = InferResponseType<(typeof client)['queues'][':id']['$get'], 200>;
+type Workstream = InferResponseType<(typeof client)['workstreams'][':id']['$get'], 200>;
+type Num = InferResponseType<(typeof client)['phone-numbers'][':id']['$get'], 200>;
+type Channel = InferResponseType<(typeof client)['workstreams'][':id']['sms-channels'][':channelId']['$get'], 200>;
+
+/** The success body of a call; a problem answer becomes an ApiError, a lost session goes back to sign-in. */
+type Success<R> = R extends ClientResponse<infer T, infer S, string> ? (S extends 200 | 201 ? T : never) : never;
+async function send<R extends ClientResponse<unknown, number, string>>(request: Promise<R>): Promise<Success<R>> {
+  const res = await request;
+  if (res.status === 401) {
+    // The session ended (expired, token rotated): back to the sign-in form.
+    location.assign(location.pathname);
+    throw new ApiError({ status: 401, detail: 'signed out' });
+  }
+  if (res.status === 204) return undefined as Success<R>;
+  const json = (await res.json().catch(() => ({}))) as {
+    detail?: string;
+    errors?: { path: string; message: string }[];
+  };
+  if (!res.ok) throw new ApiError({ status: res.status, detail: json.detail ?? res.statusText, errors: json.errors });
+  return json as Success<R>;
+}
+
+/** The value of a <select> whose options are the API's enum values. */
+const choice = <T extends string>(id: string) => $<HTMLSelectElement>(id).value as T;
 
 const { t } = pageData<{ t: Record<string, string> }>();
 const val = (id: string) => ($(id) as HTMLInputElement).value.trim();
@@ -95,13 +112,17 @@ onSubmit('form-account', async () => {
   clearErrors('account');
   try {
     const restEndpoint = val('account-restEndpoint');
-    state.account = await api<Account>('POST', '/messaging-accounts', {
-      name: val('account-name'),
-      provider: 'telesign',
-      customerId: val('account-customerId'),
-      apiKey: $<HTMLInputElement>('account-apiKey').value,
-      ...(restEndpoint ? { restEndpoint } : {}),
-    });
+    state.account = await send(
+      client['messaging-accounts'].$post({
+        json: {
+          name: val('account-name'),
+          provider: 'telesign',
+          customerId: val('account-customerId'),
+          apiKey: $<HTMLInputElement>('account-apiKey').value,
+          ...(restEndpoint ? { restEndpoint } : {}),
+        },
+      }),
+    );
     // The key is write-only: clear it from the page as soon as the server has it.
     const key = $<HTMLInputElement>('account-apiKey');
     key.value = '';
@@ -122,12 +143,9 @@ $('validate').addEventListener('click', async () => {
   const out = $('validation');
   out.textContent = '…';
   try {
-    const r = await api<{ valid: boolean; reason?: string; detail?: string }>(
-      'POST',
-      `/messaging-accounts/${state.account.id}/validate`,
-    );
+    const r = await send(client['messaging-accounts'][':id'].validate.$post({ param: { id: state.account.id } }));
     out.className = r.valid ? 'ok' : 'error';
-    out.textContent = r.valid ? t.valid! : `${t.invalid}: ${r.reason ?? ''}${r.detail ? ` — ${r.detail}` : ''}`;
+    out.textContent = r.valid ? t.valid! : `${t.invalid}: ${r.reason ?? ''}`;
     out.dataset.valid = String(r.valid);
     state.account.validation = { status: r.valid ? 'valid' : 'invalid', ...(r.reason ? { reason: r.reason } : {}) };
   } catch (err) {
@@ -142,11 +160,16 @@ onSubmit('form-numbers', async () => {
   clearErrors('number');
   try {
     const description = val('number-description');
-    const n = await api<Num>('POST', `/messaging-accounts/${state.account.id}/phone-numbers`, {
-      number: val('number-number'),
-      type: $<HTMLSelectElement>('number-type').value,
-      ...(description ? { description } : {}),
-    });
+    const n = await send(
+      client['messaging-accounts'][':id']['phone-numbers'].$post({
+        param: { id: state.account.id },
+        json: {
+          number: val('number-number'),
+          type: choice('number-type'),
+          ...(description ? { description } : {}),
+        },
+      }),
+    );
     state.numbers.push(n);
     $('numbers-added').append(h('li', {}, `${n.number} (${n.type})`));
     $<HTMLInputElement>('number-number').value = '';
@@ -175,19 +198,27 @@ onSubmit('form-workstream', async () => {
   try {
     let queueId = $<HTMLSelectElement>('workstream-queue').value;
     if (!queueId) {
-      const q = await api<Queue>('POST', '/queues', {
-        name: val('workstream-newQueue'),
-        assignmentMethod: 'highest_capacity',
-        agentIds: [],
-      });
+      const q = await send(
+        client.queues.$post({
+          json: {
+            name: val('workstream-newQueue'),
+            assignmentMethod: 'highest_capacity',
+            agentIds: [],
+          },
+        }),
+      );
       queueId = q.id;
       await loadQueues();
     }
-    state.workstream = await api<Workstream>('POST', '/workstreams', {
-      name: val('workstream-name'),
-      distributionMode: $<HTMLSelectElement>('workstream-mode').value,
-      defaultQueueId: queueId,
-    });
+    state.workstream = await send(
+      client.workstreams.$post({
+        json: {
+          name: val('workstream-name'),
+          distributionMode: choice<'push' | 'pick'>('workstream-mode'),
+          defaultQueueId: queueId,
+        },
+      }),
+    );
     await loadWorkstreams();
     go('channel');
   } catch (err) {
@@ -204,15 +235,20 @@ onSubmit('form-channel', async () => {
     if (ta.value.trim()) automatedMessages[ta.dataset.trigger!] = ta.value;
   }
   try {
-    state.channel = await api<Channel>('POST', `/workstreams/${state.workstream.id}/sms-channels`, {
-      phoneNumberId: $<HTMLSelectElement>('channel-number').value,
-      language: $<HTMLSelectElement>('channel-language').value,
-      attachments: {
-        customersCanSend: checked('channel-customersCanSend'),
-        agentsCanSend: checked('channel-agentsCanSend'),
-      },
-      automatedMessages,
-    });
+    state.channel = await send(
+      client.workstreams[':id']['sms-channels'].$post({
+        param: { id: state.workstream.id },
+        json: {
+          phoneNumberId: $<HTMLSelectElement>('channel-number').value,
+          language: choice('channel-language'),
+          attachments: {
+            customersCanSend: checked('channel-customersCanSend'),
+            agentsCanSend: checked('channel-agentsCanSend'),
+          },
+          automatedMessages,
+        },
+      }),
+    );
     go('summary');
   } catch (err) {
     showProblem(err, 'channel');
@@ -239,7 +275,8 @@ function renderSummary() {
   $('summary').replaceChildren(...rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
 }
 onSubmit('form-summary', async () => {
-  if (state.account) state.account = await api<Account>('GET', `/messaging-accounts/${state.account.id}`);
+  if (state.account)
+    state.account = await send(client['messaging-accounts'][':id'].$get({ param: { id: state.account.id } }));
   renderSummary();
   $('done').hidden = false;
   $<HTMLButtonElement>('finish').disabled = true;
@@ -247,7 +284,7 @@ onSubmit('form-summary', async () => {
 
 // ---- queues ----
 async function loadQueues() {
-  state.queues = (await api<{ items: Queue[] }>('GET', '/queues')).items;
+  state.queues = (await send(client.queues.$get())).items;
   const opts = () => state.queues.map((q) => h('option', { value: q.id }, q.name));
   const wsQueue = $<HTMLSelectElement>('workstream-queue');
   const chosen = wsQueue.value;
@@ -271,7 +308,11 @@ async function loadQueues() {
             {
               type: 'button',
               class: 'secondary',
-              onclick: () => void api('PATCH', `/queues/${q.id}`, { name: name.value }).then(loadQueues, alertProblem),
+              onclick: () =>
+                void send(client.queues[':id'].$patch({ param: { id: q.id }, json: { name: name.value } })).then(
+                  loadQueues,
+                  alertProblem,
+                ),
             },
             t.save,
           ),
@@ -286,11 +327,15 @@ const alertProblem = (err: unknown) => {
 onSubmit('form-queue', async () => {
   clearErrors('queue');
   try {
-    await api('POST', '/queues', {
-      name: val('queue-name'),
-      assignmentMethod: $<HTMLSelectElement>('queue-method').value,
-      agentIds: [],
-    });
+    await send(
+      client.queues.$post({
+        json: {
+          name: val('queue-name'),
+          assignmentMethod: choice<'highest_capacity' | 'round_robin' | 'least_active'>('queue-method'),
+          agentIds: [],
+        },
+      }),
+    );
     $<HTMLInputElement>('queue-name').value = '';
     await loadQueues();
   } catch (err) {
@@ -300,7 +345,7 @@ onSubmit('form-queue', async () => {
 
 // ---- agents ----
 async function loadAgents() {
-  const items = (await api<{ items: Agent[] }>('GET', '/agents')).items;
+  const items = (await send(client.agents.$get({ query: {} }))).items;
   $('agents').replaceChildren(
     ...items.map((a) => {
       const cap = h('input', {
@@ -317,14 +362,14 @@ async function loadAgents() {
       ) as HTMLSelectElement;
       const save = async () => {
         try {
-          await api('PATCH', `/agents/${a.id}`, { capacity: Number(cap.value) });
+          await send(client.agents[':id'].$patch({ param: { id: a.id }, json: { capacity: Number(cap.value) } }));
           // Queue membership lives on the queue: add or remove this agent from each changed queue.
           for (const q of state.queues) {
             const want = Array.from(qs.selectedOptions).some((o) => o.value === q.id);
             const has = q.agentIds.includes(a.id);
             if (want === has) continue;
             const agentIds = want ? [...q.agentIds, a.id] : q.agentIds.filter((x) => x !== a.id);
-            await api('PATCH', `/queues/${q.id}`, { agentIds });
+            await send(client.queues[':id'].$patch({ param: { id: q.id }, json: { agentIds } }));
           }
           await loadQueues();
           await loadAgents();
@@ -347,11 +392,15 @@ async function loadAgents() {
 onSubmit('form-agent', async () => {
   clearErrors('agent');
   try {
-    const a = await api<Agent & { token: string }>('POST', '/agents', {
-      name: val('agent-name'),
-      role: $<HTMLSelectElement>('agent-role').value,
-      capacity: Number(val('agent-capacity')),
-    });
+    const a = await send(
+      client.agents.$post({
+        json: {
+          name: val('agent-name'),
+          role: choice<Role>('agent-role'),
+          capacity: Number(val('agent-capacity')),
+        },
+      }),
+    );
     const box = $('agent-token');
     box.hidden = false;
     box.replaceChildren(`${t.tokenOnce} — ${a.name}: `, h('code', {}, a.token));
@@ -365,7 +414,7 @@ onSubmit('form-agent', async () => {
 // ---- routing rules ----
 let workstreams: Workstream[] = [];
 async function loadWorkstreams() {
-  workstreams = (await api<{ items: Workstream[] }>('GET', '/workstreams')).items;
+  workstreams = (await send(client.workstreams.$get())).items;
   const sel = $<HTMLSelectElement>('rules-workstream');
   const chosen = sel.value || state.workstream?.id || '';
   sel.replaceChildren(...workstreams.map((w) => h('option', { value: w.id }, w.name)));
@@ -375,7 +424,7 @@ async function loadWorkstreams() {
 async function loadRules() {
   const ws = $<HTMLSelectElement>('rules-workstream').value;
   if (!ws) return $('rules').replaceChildren();
-  const rules = (await api<{ items: Rule[] }>('GET', `/workstreams/${ws}/routing-rules`)).items;
+  const rules = (await send(client.workstreams[':id']['routing-rules'].$get({ param: { id: ws } }))).items;
   $('rules').replaceChildren(
     ...rules.map((r) =>
       h(
@@ -394,7 +443,9 @@ async function loadRules() {
               type: 'button',
               class: 'danger',
               onclick: () =>
-                void api('DELETE', `/workstreams/${ws}/routing-rules/${r.id}`).then(loadRules, alertProblem),
+                void send(
+                  client.workstreams[':id']['routing-rules'][':ruleId'].$delete({ param: { id: ws, ruleId: r.id } }),
+                ).then(loadRules, alertProblem),
             },
             t.delete,
           ),
@@ -408,18 +459,23 @@ onSubmit('form-rule', async () => {
   const ws = $<HTMLSelectElement>('rules-workstream').value;
   $('rule-error').textContent = '';
   try {
-    await api('POST', `/workstreams/${ws}/routing-rules`, {
-      name: val('rule-name'),
-      order: Number(val('rule-order')),
-      conditions: [
-        {
-          field: $<HTMLSelectElement>('rule-field').value,
-          operator: $<HTMLSelectElement>('rule-operator').value,
-          value: val('rule-value'),
+    await send(
+      client.workstreams[':id']['routing-rules'].$post({
+        param: { id: ws },
+        json: {
+          name: val('rule-name'),
+          order: Number(val('rule-order')),
+          conditions: [
+            {
+              field: choice('rule-field'),
+              operator: choice('rule-operator'),
+              value: val('rule-value'),
+            },
+          ],
+          queueId: $<HTMLSelectElement>('rule-queue').value,
         },
-      ],
-      queueId: $<HTMLSelectElement>('rule-queue').value,
-    });
+      }),
+    );
     await loadRules();
   } catch (err) {
     $('rule-error').textContent = err instanceof ApiError ? err.problem.detail : String(err);

@@ -1,0 +1,159 @@
+import type { z } from '@hono/zod-openapi';
+import { and, asc, count, eq, ne } from 'drizzle-orm';
+import { auditLog, queueMembers, users } from '../../../db/schema/index.js';
+import { ProblemError } from '../../../lib/problem.js';
+import { generateToken, hashToken } from '../../auth.js';
+import {
+  type AppRouteHandler,
+  conflict,
+  type Executor,
+  isUniqueViolation,
+  unknownId,
+} from '../../lib/route-helpers.js';
+import type * as routes from './agents.routes.js';
+import type { Agent } from './agents.routes.js';
+
+type Row = typeof users.$inferSelect;
+
+const view = (r: Row, queueIds: string[]): z.infer<typeof Agent> => ({
+  id: r.id,
+  name: r.name,
+  email: r.email,
+  role: r.role,
+  capacity: r.capacity,
+  skills: r.skills,
+  presence: r.presence,
+  queueIds,
+  createdAt: r.createdAt.toISOString(),
+  updatedAt: r.updatedAt.toISOString(),
+});
+
+// Supervisors may change an agent's capacity and skills (D365 §2.4); the rest is the admin's.
+const SUPERVISOR_FIELDS = ['capacity', 'skills'];
+
+async function queueIdsOf(db: Executor, userId: string) {
+  const rows = await db
+    .select({ queueId: queueMembers.queueId })
+    .from(queueMembers)
+    .where(eq(queueMembers.userId, userId))
+    .orderBy(asc(queueMembers.addedAt));
+  return rows.map((r) => r.queueId);
+}
+
+async function load(db: Executor, id: string): Promise<Row> {
+  const row = await db.query.users.findFirst({ where: eq(users.id, id) });
+  if (!row) throw unknownId('agent', id);
+  return row;
+}
+
+const emailTaken = (err: unknown, email: string | null | undefined) =>
+  isUniqueViolation(err, 'users_email_unique')
+    ? conflict(`email ${email} is already used by another user`, 'email')
+    : err;
+
+export const createAgent: AppRouteHandler<typeof routes.createAgent> = async (c) => {
+  const deps = c.var.deps;
+  const body = c.req.valid('json');
+  const token = generateToken();
+  try {
+    const [row] = await deps.db
+      .insert(users)
+      .values({ ...body, email: body.email ?? null, tokenHash: hashToken(token) })
+      .returning();
+    await deps.db.insert(auditLog).values({
+      actorId: c.get('user').id,
+      action: 'user.created',
+      targetType: 'user',
+      targetId: row!.id,
+      details: { role: row!.role },
+    });
+    return c.json({ ...view(row!, []), token }, 201);
+  } catch (err) {
+    throw emailTaken(err, body.email);
+  }
+};
+
+export const listAgents: AppRouteHandler<typeof routes.listAgents> = async (c) => {
+  const deps = c.var.deps;
+  const { role } = c.req.valid('query');
+  const rows = await deps.db.query.users.findMany({
+    where: role ? eq(users.role, role) : undefined,
+    orderBy: [asc(users.name), asc(users.id)],
+  });
+  const memberships = await deps.db.select().from(queueMembers).orderBy(asc(queueMembers.addedAt));
+  const byUser = new Map<string, string[]>();
+  for (const m of memberships) byUser.set(m.userId, [...(byUser.get(m.userId) ?? []), m.queueId]);
+  return c.json({ items: rows.map((r) => view(r, byUser.get(r.id) ?? [])) }, 200);
+};
+
+export const getAgent: AppRouteHandler<typeof routes.getAgent> = async (c) => {
+  const { id } = c.req.valid('param');
+  return c.json(view(await load(c.var.deps.db, id), await queueIdsOf(c.var.deps.db, id)), 200);
+};
+
+export const updateAgent: AppRouteHandler<typeof routes.updateAgent> = async (c) => {
+  const deps = c.var.deps;
+  const { id } = c.req.valid('param');
+  const body = c.req.valid('json');
+  const actor = c.get('user');
+  if (actor.role !== 'admin') {
+    const others = Object.keys(body).filter(
+      (k) => !SUPERVISOR_FIELDS.includes(k) && body[k as keyof typeof body] !== undefined,
+    );
+    if (others.length > 0) {
+      throw new ProblemError(
+        403,
+        `supervisors may change only capacity and skills; changing ${others.join(', ')} needs the admin role`,
+        others.map((path) => ({ path, message: 'needs the admin role' })),
+      );
+    }
+  }
+  const current = await load(c.var.deps.db, id);
+  // Never leave the organization without an administrator.
+  if (body.role && body.role !== 'admin' && current.role === 'admin') {
+    const [others] = await deps.db
+      .select({ n: count() })
+      .from(users)
+      .where(and(eq(users.role, 'admin'), ne(users.id, id)));
+    if (!others || others.n === 0)
+      throw conflict(`user ${id} is the last admin; make another user admin first`, 'role');
+  }
+  try {
+    const [row] = await deps.db
+      .update(users)
+      .set({ ...body, updatedAt: new Date() })
+      .where(eq(users.id, id))
+      .returning();
+    if (body.role && body.role !== current.role) {
+      await deps.db.insert(auditLog).values({
+        actorId: actor.id,
+        action: 'user.role_changed',
+        targetType: 'user',
+        targetId: id,
+        details: { from: current.role, to: body.role },
+      });
+    }
+    return c.json(view(row!, await queueIdsOf(c.var.deps.db, id)), 200);
+  } catch (err) {
+    throw emailTaken(err, body.email);
+  }
+};
+
+export const rotateAgentToken: AppRouteHandler<typeof routes.rotateAgentToken> = async (c) => {
+  const deps = c.var.deps;
+  const { id } = c.req.valid('param');
+  await load(c.var.deps.db, id);
+  const token = generateToken();
+  const [row] = await deps.db
+    .update(users)
+    .set({ tokenHash: hashToken(token), updatedAt: new Date() })
+    .where(eq(users.id, id))
+    .returning();
+  await deps.db.insert(auditLog).values({
+    actorId: c.get('user').id,
+    action: 'user.token_rotated',
+    targetType: 'user',
+    targetId: id,
+  });
+  return c.json({ ...view(row!, await queueIdsOf(c.var.deps.db, id)), token }, 200);
+};

@@ -1,0 +1,119 @@
+import type { z } from '@hono/zod-openapi';
+import { and, asc, eq } from 'drizzle-orm';
+import { queues, routingRules } from '../../../db/schema/index.js';
+import { evaluateRouting } from '../../../domain/routing-evaluator.js';
+import {
+  type AppRouteHandler,
+  conflict,
+  type Executor,
+  fieldProblem,
+  isUniqueViolation,
+  unknownId,
+} from '../../lib/route-helpers.js';
+import { loadWorkstream } from '../workstreams/workstreams.handlers.js';
+import type * as routes from './routing-rules.routes.js';
+import type { Rule } from './routing-rules.routes.js';
+
+type Row = typeof routingRules.$inferSelect;
+
+const view = (r: Row): z.infer<typeof Rule> => ({
+  id: r.id,
+  workstreamId: r.workstreamId,
+  name: r.name,
+  order: r.order,
+  conditions: r.conditions,
+  queueId: r.queueId,
+  priority: r.priority,
+  skills: r.skills,
+  createdAt: r.createdAt.toISOString(),
+  updatedAt: r.updatedAt.toISOString(),
+});
+
+async function assertQueue(db: Executor, id: string) {
+  const q = await db.query.queues.findFirst({ where: eq(queues.id, id), columns: { id: true } });
+  if (!q) throw fieldProblem('queueId', `no queue with id ${id}`);
+}
+
+const orderTaken = (err: unknown, order: number | undefined) =>
+  isUniqueViolation(err, 'routing_rules_order_uq')
+    ? conflict(`order ${order} is already used by another routing rule of this workstream`, 'order')
+    : err;
+
+async function loadRule(db: Executor, workstreamId: string, ruleId: string): Promise<Row> {
+  await loadWorkstream(db, workstreamId);
+  const row = await db.query.routingRules.findFirst({
+    where: and(eq(routingRules.id, ruleId), eq(routingRules.workstreamId, workstreamId)),
+  });
+  if (!row) throw unknownId('routing rule', ruleId, 'ruleId');
+  return row;
+}
+
+const listRules = (db: Executor, workstreamId: string) =>
+  db.query.routingRules.findMany({
+    where: eq(routingRules.workstreamId, workstreamId),
+    orderBy: [asc(routingRules.order)],
+  });
+
+export const createRoutingRule: AppRouteHandler<typeof routes.createRoutingRule> = async (c) => {
+  const deps = c.var.deps;
+  const { id } = c.req.valid('param');
+  const body = c.req.valid('json');
+  await loadWorkstream(deps.db, id);
+  await assertQueue(deps.db, body.queueId);
+  try {
+    const [row] = await deps.db
+      .insert(routingRules)
+      .values({ ...body, priority: body.priority ?? null, workstreamId: id })
+      .returning();
+    return c.json(view(row!), 201);
+  } catch (err) {
+    throw orderTaken(err, body.order);
+  }
+};
+
+export const listRoutingRules: AppRouteHandler<typeof routes.listRoutingRules> = async (c) => {
+  const deps = c.var.deps;
+  const { id } = c.req.valid('param');
+  await loadWorkstream(deps.db, id);
+  return c.json({ items: (await listRules(c.var.deps.db, id)).map(view) }, 200);
+};
+
+export const getRoutingRule: AppRouteHandler<typeof routes.getRoutingRule> = async (c) => {
+  const { id, ruleId } = c.req.valid('param');
+  return c.json(view(await loadRule(c.var.deps.db, id, ruleId)), 200);
+};
+
+export const updateRoutingRule: AppRouteHandler<typeof routes.updateRoutingRule> = async (c) => {
+  const deps = c.var.deps;
+  const { id, ruleId } = c.req.valid('param');
+  const body = c.req.valid('json');
+  await loadRule(c.var.deps.db, id, ruleId);
+  if (body.queueId) await assertQueue(deps.db, body.queueId);
+  try {
+    const [row] = await deps.db
+      .update(routingRules)
+      .set({ ...body, updatedAt: new Date() })
+      .where(eq(routingRules.id, ruleId))
+      .returning();
+    return c.json(view(row!), 200);
+  } catch (err) {
+    throw orderTaken(err, body.order);
+  }
+};
+
+export const deleteRoutingRule: AppRouteHandler<typeof routes.deleteRoutingRule> = async (c) => {
+  const deps = c.var.deps;
+  const { id, ruleId } = c.req.valid('param');
+  await loadRule(c.var.deps.db, id, ruleId);
+  await deps.db.delete(routingRules).where(eq(routingRules.id, ruleId));
+  return c.body(null, 204);
+};
+
+export const evaluateRoutingRules: AppRouteHandler<typeof routes.evaluateRoutingRules> = async (c) => {
+  const deps = c.var.deps;
+  const { id } = c.req.valid('param');
+  const body = c.req.valid('json');
+  const ws = await loadWorkstream(deps.db, id);
+  const decision = evaluateRouting(await listRules(c.var.deps.db, id), body, ws.defaultQueueId);
+  return c.json({ ...decision, trace: { ...decision.trace, at: new Date().toISOString() } }, 200);
+};

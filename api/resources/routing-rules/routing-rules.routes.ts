@@ -1,0 +1,176 @@
+import { z } from '@hono/zod-openapi';
+import { isRoutingField, ROUTING_FIELDS, ROUTING_OPERATORS, regexError } from '../../../domain/routing-evaluator.js';
+import { allow, jsonBody, jsonResponse, noContent, resourceRoute } from '../../lib/route-helpers.js';
+
+export const Condition = z
+  .object({
+    field: z
+      .string()
+      .refine(isRoutingField, `must be one of ${ROUTING_FIELDS.join(', ')} or bot.<variable>`)
+      .openapi({ example: 'message.text' }),
+    operator: z.enum(ROUTING_OPERATORS, { error: `must be one of ${ROUTING_OPERATORS.join(', ')}` }),
+    value: z.string().max(500, 'must be at most 500 characters').openapi({
+      description:
+        '`in` takes a comma-separated list; `matches` a case-insensitive RE2 regular expression (linear-time: no backreferences or lookaround)',
+      example: 'billing',
+    }),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.operator === 'matches') {
+      const error = regexError(c.value);
+      if (error)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['value'],
+          message: `is not a valid RE2 regular expression (no backreferences or lookaround): ${error}`,
+        });
+    }
+    if (c.operator === 'in' && c.value.split(',').every((x) => x.trim() === '')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['value'],
+        message: 'must list at least one value for in (comma-separated)',
+      });
+    }
+  })
+  .openapi('RoutingCondition');
+
+export const skills = z.array(z.string().trim().min(1).max(100)).max(20);
+
+export const RuleCreate = z
+  .object({
+    name: z.string().trim().min(1, 'is required').max(200),
+    order: z.number().int().min(0).max(100000).openapi({ description: 'Evaluation order, unique per workstream' }),
+    conditions: z.array(Condition).max(20).openapi({ description: 'All must hold; an empty list always matches' }),
+    queueId: z.uuid(),
+    priority: z.number().int().min(0).max(1000).nullish(),
+    skills: skills.default([]),
+  })
+  .strict()
+  .openapi('RoutingRuleCreate');
+
+export const RuleUpdate = z
+  .object({
+    name: z.string().trim().min(1, 'is required').max(200).optional(),
+    order: z.number().int().min(0).max(100000).optional(),
+    conditions: z.array(Condition).max(20).optional(),
+    queueId: z.uuid().optional(),
+    priority: z.number().int().min(0).max(1000).nullish(),
+    skills: skills.optional(),
+  })
+  .strict()
+  .openapi('RoutingRuleUpdate');
+
+export const Rule = z
+  .object({
+    id: z.uuid(),
+    workstreamId: z.uuid(),
+    name: z.string(),
+    order: z.number().int(),
+    conditions: z.array(z.object({ field: z.string(), operator: z.string(), value: z.string() })),
+    queueId: z.uuid(),
+    priority: z.number().int().nullable(),
+    skills: z.array(z.string()),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('RoutingRule');
+
+export const EvaluateBody = z
+  .object({
+    message: z.object({ text: z.string().max(5000) }),
+    customer: z.object({ number: z.string().max(20), tags: z.array(z.string()).default([]) }),
+    channel: z.object({ number: z.string().max(20), language: z.string().max(20).default('en') }),
+    bot: z.record(z.string(), z.string()).optional(),
+  })
+  .openapi('RoutingEvaluateRequest');
+
+export const WorkstreamParam = z.object({
+  id: z.uuid().openapi({ param: { name: 'id', in: 'path' }, description: 'Workstream id' }),
+});
+
+export const RuleParams = z.object({
+  id: z.uuid().openapi({ param: { name: 'id', in: 'path' }, description: 'Workstream id' }),
+  ruleId: z.uuid().openapi({ param: { name: 'ruleId', in: 'path' } }),
+});
+
+const admin = allow('admin');
+const readers = allow('admin', 'supervisor');
+
+export const createRoutingRule = resourceRoute({
+  method: 'post',
+  path: '/',
+  operationId: 'createRoutingRule',
+  tags: ['Routing rules'],
+  summary: 'Add a route-to-queue rule (first match by order wins)',
+  middleware: admin,
+  request: { params: WorkstreamParam, body: jsonBody(RuleCreate) },
+  responses: { 201: jsonResponse(Rule, 'Created') },
+});
+
+export const listRoutingRules = resourceRoute({
+  method: 'get',
+  path: '/',
+  operationId: 'listRoutingRules',
+  tags: ['Routing rules'],
+  summary: "A workstream's rules in evaluation order",
+  middleware: readers,
+  request: { params: WorkstreamParam },
+  responses: { 200: jsonResponse(z.object({ items: z.array(Rule) }), 'Rules') },
+});
+
+export const getRoutingRule = resourceRoute({
+  method: 'get',
+  path: '/{ruleId}',
+  operationId: 'getRoutingRule',
+  tags: ['Routing rules'],
+  summary: 'One rule',
+  middleware: readers,
+  request: { params: RuleParams },
+  responses: { 200: jsonResponse(Rule, 'The rule') },
+});
+
+export const updateRoutingRule = resourceRoute({
+  method: 'patch',
+  path: '/{ruleId}',
+  operationId: 'updateRoutingRule',
+  tags: ['Routing rules'],
+  summary: 'Change a rule',
+  middleware: admin,
+  request: { params: RuleParams, body: jsonBody(RuleUpdate) },
+  responses: { 200: jsonResponse(Rule, 'Updated') },
+});
+
+export const deleteRoutingRule = resourceRoute({
+  method: 'delete',
+  path: '/{ruleId}',
+  operationId: 'deleteRoutingRule',
+  tags: ['Routing rules'],
+  summary: 'Delete a rule',
+  middleware: admin,
+  request: { params: RuleParams },
+  responses: { 204: noContent },
+});
+
+export const evaluateRoutingRules = resourceRoute({
+  method: 'post',
+  path: '/evaluate',
+  operationId: 'evaluateRoutingRules',
+  tags: ['Routing rules'],
+  summary: "Dry run: which queue would this message go to, and why (the workflow's evaluator)",
+  middleware: readers,
+  request: { params: WorkstreamParam, body: jsonBody(EvaluateBody) },
+  responses: {
+    200: jsonResponse(
+      z.object({
+        queueId: z.uuid(),
+        priority: z.number().int(),
+        skills: z.array(z.string()),
+        matchedRuleId: z.uuid().nullable(),
+        trace: z.object({}).passthrough(),
+      }),
+      'The decision and its trace',
+    ),
+  },
+});

@@ -1,0 +1,137 @@
+import { z } from '@hono/zod-openapi';
+import { AUTOMATED_TRIGGERS, isAutomatedTrigger } from '../../../domain/automated-messages.js';
+import { allow, jsonBody, jsonResponse, noContent, resourceRoute } from '../../lib/route-helpers.js';
+
+export const language = z
+  .string()
+  .regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'must be a language tag such as en, bg, es, fr, de or en-US')
+  .openapi({ description: 'Selects the automated-message texts (en, bg, es, fr, de; others fall back to en)' });
+
+export const Attachments = z
+  .object({ customersCanSend: z.boolean().default(false), agentsCanSend: z.boolean().default(false) })
+  .strict();
+
+// Keys are checked against the known triggers so a typo is a 422, not a silently ignored override.
+export const AutomatedMessages = z
+  .record(z.string(), z.string().max(1600, 'must be at most 1600 characters'))
+  .superRefine((rec, ctx) => {
+    for (const key of Object.keys(rec)) {
+      if (!isAutomatedTrigger(key)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `unknown trigger; known triggers are ${AUTOMATED_TRIGGERS.join(', ')}`,
+        });
+      }
+    }
+  })
+  .openapi({
+    description: 'Per-trigger text overrides; "" deactivates a trigger. Placeholders {AgentName}, {QueueName}, {$Var$}',
+    example: { greeting: 'Hi! An agent will text you back soon.', agent_assigned: '' },
+  });
+
+export const ChannelCreate = z
+  .object({
+    phoneNumberId: z.uuid(),
+    language: language.default('en'),
+    attachments: Attachments.default({ customersCanSend: false, agentsCanSend: false }),
+    automatedMessages: AutomatedMessages.default({}),
+  })
+  .strict()
+  .openapi('SmsChannelCreate');
+
+export const ChannelUpdate = z
+  .object({
+    phoneNumberId: z.uuid().optional(),
+    language: language.optional(),
+    attachments: z
+      .object({ customersCanSend: z.boolean().optional(), agentsCanSend: z.boolean().optional() })
+      .strict()
+      .optional(),
+    automatedMessages: AutomatedMessages.optional().openapi({ description: 'Replaces all overrides' }),
+  })
+  .strict()
+  .openapi('SmsChannelUpdate');
+
+export const Channel = z
+  .object({
+    id: z.uuid(),
+    workstreamId: z.uuid(),
+    phoneNumberId: z.uuid(),
+    number: z.string(),
+    accountId: z.uuid(),
+    callbackUrl: z.string(),
+    language: z.string(),
+    attachments: z.object({ customersCanSend: z.boolean(), agentsCanSend: z.boolean() }),
+    automatedMessages: z.record(z.string(), z.string()),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('SmsChannel');
+
+export const ChannelParams = z.object({
+  id: z.uuid().openapi({ param: { name: 'id', in: 'path' }, description: 'Workstream id' }),
+  channelId: z.uuid().openapi({ param: { name: 'channelId', in: 'path' } }),
+});
+
+export const WorkstreamParam = z.object({
+  id: z.uuid().openapi({ param: { name: 'id', in: 'path' }, description: 'Workstream id' }),
+});
+
+const admin = allow('admin');
+const readers = allow('admin', 'supervisor');
+
+export const createSmsChannel = resourceRoute({
+  method: 'post',
+  path: '/',
+  operationId: 'createSmsChannel',
+  tags: ['SMS channels'],
+  summary: 'Add SMS channel: bind a number to the workstream',
+  middleware: admin,
+  request: { params: WorkstreamParam, body: jsonBody(ChannelCreate) },
+  responses: { 201: jsonResponse(Channel, 'Created') },
+});
+
+export const listSmsChannels = resourceRoute({
+  method: 'get',
+  path: '/',
+  operationId: 'listSmsChannels',
+  tags: ['SMS channels'],
+  summary: "A workstream's SMS channels",
+  middleware: readers,
+  request: { params: WorkstreamParam },
+  responses: { 200: jsonResponse(z.object({ items: z.array(Channel) }), 'Channels') },
+});
+
+export const getSmsChannel = resourceRoute({
+  method: 'get',
+  path: '/{channelId}',
+  operationId: 'getSmsChannel',
+  tags: ['SMS channels'],
+  summary: 'One SMS channel',
+  middleware: readers,
+  request: { params: ChannelParams },
+  responses: { 200: jsonResponse(Channel, 'The channel') },
+});
+
+export const updateSmsChannel = resourceRoute({
+  method: 'patch',
+  path: '/{channelId}',
+  operationId: 'updateSmsChannel',
+  tags: ['SMS channels'],
+  summary: 'Change number, language, attachment toggles or automated-message overrides',
+  middleware: admin,
+  request: { params: ChannelParams, body: jsonBody(ChannelUpdate) },
+  responses: { 200: jsonResponse(Channel, 'Updated') },
+});
+
+export const deleteSmsChannel = resourceRoute({
+  method: 'delete',
+  path: '/{channelId}',
+  operationId: 'deleteSmsChannel',
+  tags: ['SMS channels'],
+  summary: 'Remove an SMS channel (the number becomes unroutable until bound again)',
+  middleware: admin,
+  request: { params: ChannelParams },
+  responses: { 204: noContent },
+});

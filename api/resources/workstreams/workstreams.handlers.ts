@@ -1,0 +1,108 @@
+import type { z } from '@hono/zod-openapi';
+import { asc, count, eq } from 'drizzle-orm';
+import { bots, queues, smsChannels, workstreams } from '../../../db/schema/index.js';
+import { type AppRouteHandler, conflict, type Executor, fieldProblem, unknownId } from '../../lib/route-helpers.js';
+import type * as routes from './workstreams.routes.js';
+import type { Workstream } from './workstreams.routes.js';
+
+type Row = typeof workstreams.$inferSelect;
+
+const view = (r: Row): z.infer<typeof Workstream> => ({
+  id: r.id,
+  name: r.name,
+  channel: 'sms',
+  distributionMode: r.distributionMode,
+  capacityUnits: r.capacityUnits,
+  defaultQueueId: r.defaultQueueId,
+  offerTimeoutSeconds: r.offerTimeoutSeconds,
+  autoAccept: r.autoAccept,
+  keepSameAgent: r.keepSameAgent,
+  blockCapacityForWrapUp: r.blockCapacityForWrapUp,
+  wrapUpMinutes: r.wrapUpMinutes,
+  autoCloseAfterInactivityMinutes: r.autoCloseAfterInactivityMinutes,
+  reopenWindowMinutes: r.reopenWindowMinutes,
+  openTimeoutMinutes: r.openTimeoutMinutes,
+  allowedPresences: r.allowedPresences,
+  skillMatching: r.skillMatching,
+  botId: r.botId,
+  createdAt: r.createdAt.toISOString(),
+  updatedAt: r.updatedAt.toISOString(),
+});
+
+export async function loadWorkstream(db: Executor, id: string): Promise<Row> {
+  const row = await db.query.workstreams.findFirst({ where: eq(workstreams.id, id) });
+  if (!row) throw unknownId('workstream', id);
+  return row;
+}
+
+async function assertQueue(db: Executor, path: string, id: string) {
+  const q = await db.query.queues.findFirst({ where: eq(queues.id, id), columns: { id: true } });
+  if (!q) throw fieldProblem(path, `no queue with id ${id}`);
+}
+
+/** A bot is the first participant of push workstreams only (D365 §3). */
+async function assertBot(db: Executor, botId: string | null | undefined, mode: 'push' | 'pick') {
+  if (!botId) return;
+  const b = await db.query.bots.findFirst({ where: eq(bots.id, botId), columns: { id: true } });
+  if (!b) throw fieldProblem('botId', `no bot with id ${botId}`);
+  if (mode !== 'push') throw fieldProblem('botId', 'a bot can only be attached to a push workstream');
+}
+
+export const createWorkstream: AppRouteHandler<typeof routes.createWorkstream> = async (c) => {
+  const deps = c.var.deps;
+  const body = c.req.valid('json');
+  await assertQueue(deps.db, 'defaultQueueId', body.defaultQueueId);
+  await assertBot(deps.db, body.botId, body.distributionMode);
+  const [row] = await deps.db
+    .insert(workstreams)
+    .values({ ...body, botId: body.botId ?? null })
+    .returning();
+  return c.json(view(row!), 201);
+};
+
+export const listWorkstreams: AppRouteHandler<typeof routes.listWorkstreams> = async (c) => {
+  const deps = c.var.deps;
+  const rows = await deps.db.query.workstreams.findMany({
+    orderBy: [asc(workstreams.createdAt), asc(workstreams.id)],
+  });
+  return c.json({ items: rows.map(view) }, 200);
+};
+
+export const getWorkstream: AppRouteHandler<typeof routes.getWorkstream> = async (c) => {
+  const deps = c.var.deps;
+  return c.json(view(await loadWorkstream(deps.db, c.req.valid('param').id)), 200);
+};
+
+export const updateWorkstream: AppRouteHandler<typeof routes.updateWorkstream> = async (c) => {
+  const deps = c.var.deps;
+  const { id } = c.req.valid('param');
+  const body = c.req.valid('json');
+  const current = await loadWorkstream(deps.db, id);
+  if (body.distributionMode !== undefined && body.distributionMode !== current.distributionMode) {
+    throw conflict(
+      `distributionMode is immutable: workstream ${id} was created as ${current.distributionMode}; create a new workstream for ${body.distributionMode}`,
+      'distributionMode',
+    );
+  }
+  if (body.defaultQueueId) await assertQueue(deps.db, 'defaultQueueId', body.defaultQueueId);
+  if (body.botId !== undefined) await assertBot(deps.db, body.botId, current.distributionMode);
+  const { distributionMode: _immutable, ...changes } = body;
+  const [row] = await deps.db
+    .update(workstreams)
+    .set({ ...changes, updatedAt: new Date() })
+    .where(eq(workstreams.id, id))
+    .returning();
+  return c.json(view(row!), 200);
+};
+
+export const deleteWorkstream: AppRouteHandler<typeof routes.deleteWorkstream> = async (c) => {
+  const deps = c.var.deps;
+  const { id } = c.req.valid('param');
+  await loadWorkstream(deps.db, id);
+  const [channels] = await deps.db.select({ n: count() }).from(smsChannels).where(eq(smsChannels.workstreamId, id));
+  if (channels && channels.n > 0) {
+    throw conflict(`workstream ${id} still has ${channels.n} SMS channel(s); delete them first`);
+  }
+  await deps.db.delete(workstreams).where(eq(workstreams.id, id));
+  return c.body(null, 204);
+};

@@ -1,0 +1,180 @@
+import { z } from '@hono/zod-openapi';
+import { PRESENCES } from '../../../domain/vocabulary.js';
+import { allow, IdParam, jsonBody, jsonResponse, noContent, resourceRoute } from '../../lib/route-helpers.js';
+
+export const DistributionMode = z.enum(['push', 'pick'], { error: 'must be push or pick' });
+
+/** Each field with its D365-like SMS default; the same shapes serve create (with defaults) and update (partial). */
+export const fields = {
+  capacityUnits: z
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .openapi({ description: 'Capacity a conversation costs (default 1)' }),
+  defaultQueueId: z.uuid().openapi({ description: 'Fallback queue when no routing rule matches' }),
+  offerTimeoutSeconds: z
+    .number()
+    .int()
+    .min(10)
+    .max(3600)
+    .openapi({ description: 'How long a push offer waits for accept (default 60; D365 allows 30–300)' }),
+  autoAccept: z.boolean().openapi({ description: 'Assign without an offer (D365 "auto-assign work items")' }),
+  keepSameAgent: z.boolean().openapi({ description: 'Agent affinity when a waiting conversation returns (push only)' }),
+  blockCapacityForWrapUp: z.boolean().openapi({ description: 'Keep capacity while in wrap-up (default false)' }),
+  wrapUpMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(43200)
+    .openapi({ description: 'Wrap-up closes after this (default 1440)' }),
+  autoCloseAfterInactivityMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(525600)
+    .openapi({ description: 'Waiting conversations close after this long without activity (default 1440 = 1 day)' }),
+  reopenWindowMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(525600)
+    .openapi({ description: 'A customer message within this window revives a waiting conversation (default 1440)' }),
+  openTimeoutMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(525600)
+    .openapi({ description: 'Open and active conversations close after this (default 43200 = 30 days)' }),
+  allowedPresences: z
+    .array(z.enum(PRESENCES, { error: `must be one of ${PRESENCES.join(', ')}` }))
+    .min(1, 'must allow at least one presence')
+    .refine((a) => new Set(a).size === a.length, 'must not repeat a presence'),
+  skillMatching: z.enum(['exact', 'none'], { error: 'must be exact or none' }),
+  botId: z.uuid().nullable().openapi({ description: 'Bot that answers first (push workstreams only)' }),
+};
+
+export const WorkstreamCreate = z
+  .object({
+    name: z.string().trim().min(1, 'is required').max(200),
+    distributionMode: DistributionMode.default('push').openapi({ description: 'Immutable after creation' }),
+    capacityUnits: fields.capacityUnits.default(1),
+    defaultQueueId: fields.defaultQueueId,
+    offerTimeoutSeconds: fields.offerTimeoutSeconds.default(60),
+    autoAccept: fields.autoAccept.default(false),
+    keepSameAgent: fields.keepSameAgent.default(true),
+    blockCapacityForWrapUp: fields.blockCapacityForWrapUp.default(false),
+    wrapUpMinutes: fields.wrapUpMinutes.default(1440),
+    autoCloseAfterInactivityMinutes: fields.autoCloseAfterInactivityMinutes.default(1440),
+    reopenWindowMinutes: fields.reopenWindowMinutes.default(1440),
+    openTimeoutMinutes: fields.openTimeoutMinutes.default(43200),
+    allowedPresences: fields.allowedPresences.default(['available', 'busy']),
+    skillMatching: fields.skillMatching.default('exact'),
+    botId: fields.botId.optional(),
+  })
+  .strict()
+  .openapi('WorkstreamCreate');
+
+export const WorkstreamUpdate = z
+  .object({
+    name: z.string().trim().min(1, 'is required').max(200).optional(),
+    distributionMode: DistributionMode.optional().openapi({
+      description: 'Immutable: only the current value is accepted',
+    }),
+    capacityUnits: fields.capacityUnits.optional(),
+    defaultQueueId: fields.defaultQueueId.optional(),
+    offerTimeoutSeconds: fields.offerTimeoutSeconds.optional(),
+    autoAccept: fields.autoAccept.optional(),
+    keepSameAgent: fields.keepSameAgent.optional(),
+    blockCapacityForWrapUp: fields.blockCapacityForWrapUp.optional(),
+    wrapUpMinutes: fields.wrapUpMinutes.optional(),
+    autoCloseAfterInactivityMinutes: fields.autoCloseAfterInactivityMinutes.optional(),
+    reopenWindowMinutes: fields.reopenWindowMinutes.optional(),
+    openTimeoutMinutes: fields.openTimeoutMinutes.optional(),
+    allowedPresences: fields.allowedPresences.optional(),
+    skillMatching: fields.skillMatching.optional(),
+    botId: fields.botId.optional(),
+  })
+  .strict()
+  .openapi('WorkstreamUpdate');
+
+export const Workstream = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    channel: z.literal('sms'),
+    distributionMode: DistributionMode,
+    capacityUnits: z.number().int(),
+    defaultQueueId: z.uuid(),
+    offerTimeoutSeconds: z.number().int(),
+    autoAccept: z.boolean(),
+    keepSameAgent: z.boolean(),
+    blockCapacityForWrapUp: z.boolean(),
+    wrapUpMinutes: z.number().int(),
+    autoCloseAfterInactivityMinutes: z.number().int(),
+    reopenWindowMinutes: z.number().int(),
+    openTimeoutMinutes: z.number().int(),
+    allowedPresences: z.array(z.enum(PRESENCES)),
+    skillMatching: z.enum(['exact', 'none']),
+    botId: z.uuid().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('Workstream');
+
+const admin = allow('admin');
+const readers = allow('admin', 'supervisor');
+
+export const createWorkstream = resourceRoute({
+  method: 'post',
+  path: '/',
+  operationId: 'createWorkstream',
+  tags: ['Workstreams'],
+  summary: 'Create an SMS workstream (defaults follow D365 for SMS)',
+  middleware: admin,
+  request: { body: jsonBody(WorkstreamCreate) },
+  responses: { 201: jsonResponse(Workstream, 'Created') },
+});
+
+export const listWorkstreams = resourceRoute({
+  method: 'get',
+  path: '/',
+  operationId: 'listWorkstreams',
+  tags: ['Workstreams'],
+  summary: 'List workstreams',
+  middleware: readers,
+  responses: { 200: jsonResponse(z.object({ items: z.array(Workstream) }), 'Workstreams') },
+});
+
+export const getWorkstream = resourceRoute({
+  method: 'get',
+  path: '/{id}',
+  operationId: 'getWorkstream',
+  tags: ['Workstreams'],
+  summary: 'One workstream',
+  middleware: readers,
+  request: { params: IdParam },
+  responses: { 200: jsonResponse(Workstream, 'The workstream') },
+});
+
+export const updateWorkstream = resourceRoute({
+  method: 'patch',
+  path: '/{id}',
+  operationId: 'updateWorkstream',
+  tags: ['Workstreams'],
+  summary: 'Change a workstream (distributionMode is immutable: 409)',
+  middleware: admin,
+  request: { params: IdParam, body: jsonBody(WorkstreamUpdate) },
+  responses: { 200: jsonResponse(Workstream, 'Updated') },
+});
+
+export const deleteWorkstream = resourceRoute({
+  method: 'delete',
+  path: '/{id}',
+  operationId: 'deleteWorkstream',
+  tags: ['Workstreams'],
+  summary: 'Delete a workstream and its routing rules (refused while it has SMS channels)',
+  middleware: admin,
+  request: { params: IdParam },
+  responses: { 204: noContent },
+});
