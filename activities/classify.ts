@@ -1,6 +1,6 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { publishEvent } from '../db/publish-event.js';
+import { publishConversationEvent } from '../db/events.js';
 import { conversations, customers, queueMembers, routingRules } from '../db/schema/index.js';
 import { evaluateRouting, type RoutingDecision } from '../domain/routing-evaluator.js';
 
@@ -68,10 +68,10 @@ export function classifyActivity(db: Db) {
             .from(queueMembers)
             .where(eq(queueMembers.queueId, decision.queueId))
         : [];
-      await publishEvent(tx, {
+      await publishConversationEvent(tx, {
         type: 'conversation.updated',
         conversationId: input.conversationId,
-        agentIds: members.map((m) => m.id),
+        also: members.map((m) => m.id),
         data: { conversationId: input.conversationId, queueId: decision.queueId, classified: true },
       });
     });
