@@ -17,13 +17,14 @@ import { conversations, type messages, messagingAccounts, queues, smsChannels, u
 import { renderAutomatedMessage } from '../domain/automated-messages.js';
 import { isHandedOver, type ReportedStatus, statusOnAcceptance, statusOnRefusal } from '../domain/message-status.js';
 import { analyzeSms } from '../domain/sms-segments.js';
+import type { MessageDirection } from '../domain/vocabulary.js';
 import { providerAllowlistFromConfig } from '../lib/egress-allowlist.js';
 import { metrics } from '../lib/metrics.js';
 import { decryptSecret, keyringFromConfig } from '../lib/secrets.js';
 import { createTelesignClient, type TelesignClient, TelesignError } from '../telesign/rest-client.js';
 import { classifyStatus } from '../telesign/status-codes.js';
 import { FailureTypes } from '../workflows/definitions.js';
-export type OutboundDirection = 'outbound' | 'automated' | 'bot';
+export type OutboundDirection = Extract<MessageDirection, 'outbound' | 'automated' | 'bot'>;
 
 export type QueueOutboundInput = {
   messageId: string;

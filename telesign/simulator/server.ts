@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { type Context, Hono } from 'hono';
+import { SMS_MAX_CHARACTERS, smsLength } from '../../domain/sms-limits.js';
 import { analyzeSms } from '../../domain/sms-segments.js';
 import { authenticateRequest, type SimAccount } from './auth.js';
 import { type CallbackRecord, deliverCallback, type RetryPolicy } from './callbacks.js';
@@ -283,7 +284,7 @@ export async function startSimulator(opts: SimulatorOptions = {}) {
     if (!phoneNumber) return tsError(c, 400, 12000, 'Missing required parameter phone_number');
     if (!/^\d{7,15}$/.test(phoneNumber)) return tsError(c, 400, 11000, 'Invalid value for parameter phone_number');
     if (message === null || message === '') return tsError(c, 400, 12009, 'Missing required parameter message');
-    if ([...message].length > 1600) return tsError(c, 400, 11009, 'Invalid value for parameter message');
+    if (smsLength(message) > SMS_MAX_CHARACTERS) return tsError(c, 400, 11009, 'Invalid value for parameter message');
     if (!messageType) return tsError(c, 400, 12017, 'Missing required parameter message_type');
     if (!['OTP', 'ARN', 'MKT'].includes(messageType)) {
       return tsError(c, 400, 11017, 'Invalid value for parameter message_type');
