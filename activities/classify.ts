@@ -18,7 +18,7 @@ export type ClassifyInput = {
 };
 
 /**
- * Work classification + route-to-queue (omnichannel.md §4): evaluates the workstream's ordered rules with the pure
+ * Work classification + route-to-queue (docs/domain.md, "The conversation model"): evaluates the workstream's ordered rules with the pure
  * evaluator and records the decision and its trace on the conversation, for agents and routing diagnostics.
  */
 export function classifyActivity(db: Db) {

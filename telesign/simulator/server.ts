@@ -104,7 +104,7 @@ export const STATUS_TEXT: Record<number, string> = {
 
 const BLOCKED = new Set([229, 230, 233, 237, 238, 510]);
 
-/** TeleSign's own inbound keyword mapping (telesign.md §8), reported in user_response.action. */
+/** TeleSign's own inbound keyword mapping (docs/domain.md, "Inbound keywords"), reported in user_response.action. */
 function keywordAction(text: string): { keyword: string; action: 'stop' | 'start' | 'help' | 'generic' } {
   const k = text.trim().toLowerCase();
   if (['arrêt', 'arret', 'cancel', 'end', 'quit', 'stop', 'unsubscribe'].includes(k))
