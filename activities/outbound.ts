@@ -24,6 +24,7 @@ import { decryptSecret, keyringFromConfig } from '../lib/secrets.js';
 import { createTelesignClient, type TelesignClient, TelesignError } from '../telesign/rest-client.js';
 import { classifyStatus } from '../telesign/status-codes.js';
 import { FailureTypes } from '../workflows/definitions.js';
+
 export type OutboundDirection = Extract<MessageDirection, 'outbound' | 'automated' | 'bot'>;
 
 export type QueueOutboundInput = {
