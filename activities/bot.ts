@@ -4,7 +4,7 @@ import { eq } from 'drizzle-orm';
 import type { Config } from '../config/env.js';
 import type { Db } from '../db/client.js';
 import { type BuiltinBotConfig, bots, type WebhookBotConfig } from '../db/schema/index.js';
-import { SMS_MAX_CHARACTERS as MAX_SMS_CHARACTERS } from '../domain/sms-limits.js';
+import { SMS_MAX_CHARACTERS, smsLength } from '../domain/sms-limits.js';
 import { EgressError, postJson } from '../lib/egress-http.js';
 import { decryptSecret, keyringFromConfig } from '../lib/secrets.js';
 import { FailureTypes } from '../workflows/definitions.js';
@@ -116,8 +116,8 @@ export function botActivity(deps: {
     }
     const text = typeof turn.text === 'string' && turn.text.trim() ? turn.text : undefined;
     // The reply goes out as one SMS text: the same limit as an agent's (code points, as handsets count them).
-    if (text && [...text].length > MAX_SMS_CHARACTERS) {
-      throw failure(`reply is longer than ${MAX_SMS_CHARACTERS} characters`, BotFailureTypes.BadAnswer, true);
+    if (text && smsLength(text) > SMS_MAX_CHARACTERS) {
+      throw failure(`reply is longer than ${SMS_MAX_CHARACTERS} characters`, BotFailureTypes.BadAnswer, true);
     }
     const extra =
       turn.variables && typeof turn.variables === 'object' && !Array.isArray(turn.variables)

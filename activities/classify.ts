@@ -1,6 +1,6 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { publishEvent } from '../db/publish-event.js';
+import { publishConversationEvent } from '../db/events.js';
 import { conversations, customers, queueMembers, routingRules } from '../db/schema/index.js';
 import { evaluateRouting, type RoutingDecision } from '../domain/routing-evaluator.js';
 
@@ -18,7 +18,7 @@ export type ClassifyInput = {
 };
 
 /**
- * Work classification + route-to-queue (omnichannel.md §4): evaluates the workstream's ordered rules with the pure
+ * Work classification + route-to-queue (docs/domain.md, "The conversation model"): evaluates the workstream's ordered rules with the pure
  * evaluator and records the decision and its trace on the conversation, for agents and routing diagnostics.
  */
 export function classifyActivity(db: Db) {
@@ -68,10 +68,10 @@ export function classifyActivity(db: Db) {
             .from(queueMembers)
             .where(eq(queueMembers.queueId, decision.queueId))
         : [];
-      await publishEvent(tx, {
+      await publishConversationEvent(tx, {
         type: 'conversation.updated',
         conversationId: input.conversationId,
-        agentIds: members.map((m) => m.id),
+        also: members.map((m) => m.id),
         data: { conversationId: input.conversationId, queueId: decision.queueId, classified: true },
       });
     });

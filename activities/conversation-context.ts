@@ -1,6 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { bots, consents, phoneNumbers, settings, smsChannels, workstreams } from '../db/schema/index.js';
+import { isOptedOut } from '../db/repositories/consent.js';
+import { bots, phoneNumbers, settings, smsChannels, workstreams } from '../db/schema/index.js';
 
 export type WorkstreamSettings = {
   id: string;
@@ -44,7 +45,7 @@ export function conversationContextActivity(db: Db) {
       .where(and(eq(phoneNumbers.number, input.supportNumber), eq(phoneNumbers.accountId, input.accountId)))
       .limit(1);
     if (!row) return null;
-    const [bot, org, consent] = await Promise.all([
+    const [bot, org, optedOut] = await Promise.all([
       row.workstream.botId
         ? db.query.bots.findFirst({
             where: eq(bots.id, row.workstream.botId),
@@ -52,9 +53,7 @@ export function conversationContextActivity(db: Db) {
           })
         : Promise.resolve(undefined),
       db.query.settings.findFirst({ where: eq(settings.id, 1) }),
-      db.query.consents.findFirst({
-        where: and(eq(consents.supportNumber, input.supportNumber), eq(consents.customerNumber, input.customerNumber)),
-      }),
+      isOptedOut(db, input.supportNumber, input.customerNumber),
     ]);
     const w = row.workstream;
     return {
@@ -86,7 +85,7 @@ export function conversationContextActivity(db: Db) {
           }
         : null,
       declinesAllowed: org?.declinesAllowed ?? 3,
-      optedOut: consent?.optedOut ?? false,
+      optedOut,
     };
   };
 }

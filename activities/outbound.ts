@@ -1,20 +1,31 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Config } from '../config/env.js';
 import type { Db } from '../db/client.js';
-import { publishEvent } from '../db/publish-event.js';
-import { conversations, messages, messagingAccounts, queues, smsChannels, users } from '../db/schema/index.js';
+import { publishConversationEvent } from '../db/events.js';
+import { isOptedOut } from '../db/repositories/consent.js';
+import {
+  countSendAttempt,
+  fillReferenceId,
+  findMessage,
+  insertOutgoing,
+  noteSendError,
+  settleAccepted,
+  settleSend,
+} from '../db/repositories/messages.js';
+import { conversations, type messages, messagingAccounts, queues, smsChannels, users } from '../db/schema/index.js';
 import { renderAutomatedMessage } from '../domain/automated-messages.js';
+import { isHandedOver, type ReportedStatus, statusOnAcceptance, statusOnRefusal } from '../domain/message-status.js';
 import { analyzeSms } from '../domain/sms-segments.js';
+import type { MessageDirection } from '../domain/vocabulary.js';
 import { providerAllowlistFromConfig } from '../lib/egress-allowlist.js';
 import { metrics } from '../lib/metrics.js';
 import { decryptSecret, keyringFromConfig } from '../lib/secrets.js';
 import { createTelesignClient, type TelesignClient, TelesignError } from '../telesign/rest-client.js';
 import { classifyStatus } from '../telesign/status-codes.js';
 import { FailureTypes } from '../workflows/definitions.js';
-import { isOptedOut } from './consent.js';
 
-export type OutboundDirection = 'outbound' | 'automated' | 'bot';
+export type OutboundDirection = Extract<MessageDirection, 'outbound' | 'automated' | 'bot'>;
 
 export type QueueOutboundInput = {
   messageId: string;
@@ -33,7 +44,7 @@ export type DeliverInput = {
   bypassOptOut?: boolean;
 };
 
-export type DeliverResult = { status: 'sent' | 'delivered' | 'failed' | 'blocked'; referenceId: string | null };
+export type DeliverResult = { status: ReportedStatus; referenceId: string | null };
 
 type OutboundDeps = {
   db: Db;
@@ -68,20 +79,6 @@ function acceptedFromHeartbeat(): Accepted | null {
   }
 }
 
-/** Statuses after TeleSign got the message (or it was refused for good): never hand it over again. */
-const HANDED_OVER = ['sent', 'delivered', 'failed', 'blocked'] as const;
-
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
-
-/** Must run on the caller's transaction: a second pool connection inside a transaction can deadlock the pool. */
-async function ownerOf(tx: Tx, conversationId: string): Promise<string[]> {
-  const [c] = await tx
-    .select({ agentId: conversations.agentId })
-    .from(conversations)
-    .where(eq(conversations.id, conversationId));
-  return c?.agentId ? [c.agentId] : [];
-}
-
 /**
  * Outbound SMS in two steps: `queueOutbound` writes the message as queued (so the agent's API call can answer at
  * once), then `deliverOutbound` calls TeleSign under the workflow's retry policy. The message id is the idempotency
@@ -94,26 +91,14 @@ export function outboundActivities(deps: OutboundDeps) {
   // Checked by the client before each send: a host dropped from the allowlist stops receiving the key (final error).
   const allowlist = providerAllowlistFromConfig(deps.config);
 
-  async function setStatus(
-    messageId: string,
-    conversationId: string,
-    patch: Partial<typeof messages.$inferInsert>,
-    onlyFrom?: readonly string[],
-  ) {
+  /** Settles a message still awaiting its send and tells the conversation's audience (db/events.ts). */
+  async function setStatus(messageId: string, conversationId: string, patch: Partial<typeof messages.$inferInsert>) {
     await db.transaction(async (tx) => {
-      const where = onlyFrom
-        ? and(eq(messages.id, messageId), inArray(messages.status, onlyFrom as never[]))
-        : eq(messages.id, messageId);
-      const [row] = await tx
-        .update(messages)
-        .set({ ...patch, updatedAt: sql`now()` })
-        .where(where)
-        .returning({ status: messages.status, code: messages.providerStatusCode });
+      const row = await settleSend(tx, messageId, patch);
       if (!row) return;
-      await publishEvent(tx, {
+      await publishConversationEvent(tx, {
         type: 'message.status',
         conversationId,
-        agentIds: await ownerOf(tx, conversationId),
         data: { conversationId, messageId, status: row.status, providerStatusCode: row.code },
       });
     });
@@ -122,27 +107,22 @@ export function outboundActivities(deps: OutboundDeps) {
   async function queueOutbound(input: QueueOutboundInput): Promise<void> {
     const sms = analyzeSms(input.text);
     await db.transaction(async (tx) => {
-      const inserted = await tx
-        .insert(messages)
-        .values({
-          id: input.messageId,
-          conversationId: input.conversationId,
-          direction: input.direction,
-          text: input.text,
-          // Notes never leave smsdesk: they are recorded, not queued.
-          status: input.direction === 'note' ? 'received' : 'queued',
-          segments: sms.segments,
-          encoding: sms.encoding,
-          agentId: input.agentId,
-        })
-        .onConflictDoNothing({ target: messages.id })
-        .returning({ id: messages.id });
-      if (!inserted.length) return;
+      const inserted = await insertOutgoing(tx, {
+        id: input.messageId,
+        conversationId: input.conversationId,
+        direction: input.direction,
+        text: input.text,
+        // Notes never leave smsdesk: they are recorded, not queued.
+        status: input.direction === 'note' ? 'received' : 'queued',
+        segments: sms.segments,
+        encoding: sms.encoding,
+        agentId: input.agentId,
+      });
+      if (!inserted) return;
       await tx.update(conversations).set({ updatedAt: sql`now()` }).where(eq(conversations.id, input.conversationId));
-      await publishEvent(tx, {
+      await publishConversationEvent(tx, {
         type: 'message.created',
         conversationId: input.conversationId,
-        agentIds: await ownerOf(tx, input.conversationId),
         data: { conversationId: input.conversationId, messageId: input.messageId, direction: input.direction },
       });
     });
@@ -195,29 +175,19 @@ export function outboundActivities(deps: OutboundDeps) {
     for (let attempt = 1; ; attempt++) {
       try {
         await db.transaction(async (tx) => {
-          const [row] = await tx
-            .update(messages)
-            .set({
-              status: cls.status === 'delivered' ? 'delivered' : 'sent',
-              providerStatusCode: a.statusCode,
-              providerStatusText: a.statusDescription,
-              providerReferenceId: sql`coalesce(${messages.providerReferenceId}, ${a.referenceId})`,
-              error: null,
-              updatedAt: sql`now()`,
-            })
-            .where(and(eq(messages.id, messageId), eq(messages.status, 'queued')))
-            .returning({ status: messages.status, code: messages.providerStatusCode });
+          const row = await settleAccepted(tx, messageId, {
+            status: statusOnAcceptance(cls),
+            statusCode: a.statusCode,
+            description: a.statusDescription,
+            referenceId: a.referenceId,
+          });
           if (!row) {
-            await tx
-              .update(messages)
-              .set({ providerReferenceId: a.referenceId })
-              .where(and(eq(messages.id, messageId), sql`${messages.providerReferenceId} is null`));
+            await fillReferenceId(tx, messageId, a.referenceId);
             return;
           }
-          await publishEvent(tx, {
+          await publishConversationEvent(tx, {
             type: 'message.status',
             conversationId,
-            agentIds: await ownerOf(tx, conversationId),
             data: { conversationId, messageId, status: row.status, providerStatusCode: row.code },
           });
         });
@@ -281,14 +251,14 @@ export function outboundActivities(deps: OutboundDeps) {
   }
 
   async function deliverOutbound(input: DeliverInput): Promise<DeliverResult> {
-    const msg = await db.query.messages.findFirst({ where: eq(messages.id, input.messageId) });
+    const msg = await findMessage(db, input.messageId);
     if (!msg) throw ApplicationFailure.nonRetryable(`message ${input.messageId} does not exist`, FailureTypes.Invalid);
-    if ((HANDED_OVER as readonly string[]).includes(msg.status)) {
+    if (isHandedOver(msg.status)) {
       // Already handed to TeleSign by an earlier attempt whose completion was lost: never send twice.
-      return { status: msg.status as DeliverResult['status'], referenceId: msg.providerReferenceId };
+      return { status: msg.status, referenceId: msg.providerReferenceId };
     }
     if (!input.bypassOptOut && (await isOptedOut(db, input.supportNumber, input.customerNumber))) {
-      await setStatus(msg.id, msg.conversationId, { status: 'blocked', error: 'opted_out' }, ['queued']);
+      await setStatus(msg.id, msg.conversationId, { status: 'blocked', error: 'opted_out' });
       metrics.sends.inc({ outcome: 'blocked', code: 'opted_out' });
       throw ApplicationFailure.create({ message: 'opted_out', type: FailureTypes.OptedOut, nonRetryable: true });
     }
@@ -313,10 +283,7 @@ export function outboundActivities(deps: OutboundDeps) {
       return { status: 'sent', referenceId: earlier.referenceId };
     }
     // The durable "send attempt" record, written before the call: a retry knows it must look before sending.
-    await db
-      .update(messages)
-      .set({ attempts: sql`${messages.attempts} + 1` })
-      .where(eq(messages.id, msg.id));
+    await countSendAttempt(db, msg.id);
     try {
       const res = await client.sendSms({
         phoneNumber: input.customerNumber,
@@ -342,20 +309,15 @@ export function outboundActivities(deps: OutboundDeps) {
         code: String(err.statusCode ?? err.httpStatus ?? err.kind),
       });
       if (err.retryable) {
-        await db.update(messages).set({ error: err.message }).where(eq(messages.id, msg.id));
+        await noteSendError(db, msg.id, err.message);
         throw err;
       }
-      await setStatus(
-        msg.id,
-        msg.conversationId,
-        {
-          status: err.kind === 'blocked' ? 'blocked' : 'failed',
-          providerStatusCode: err.statusCode,
-          providerStatusText: err.description,
-          error: err.message,
-        },
-        ['queued'],
-      );
+      await setStatus(msg.id, msg.conversationId, {
+        status: statusOnRefusal(err.kind === 'blocked'),
+        providerStatusCode: err.statusCode,
+        providerStatusText: err.description,
+        error: err.message,
+      });
       throw ApplicationFailure.create({
         message: err.message,
         type: FailureTypes.FinalSendError,
@@ -367,7 +329,7 @@ export function outboundActivities(deps: OutboundDeps) {
 
   /** Retries exhausted (TeleSign kept failing): the failure is final and visible to the agent. */
   async function markSendFailed(input: { messageId: string; conversationId: string; error: string }): Promise<void> {
-    await setStatus(input.messageId, input.conversationId, { status: 'failed', error: input.error }, ['queued']);
+    await setStatus(input.messageId, input.conversationId, { status: 'failed', error: input.error });
   }
 
   return { queueOutbound, queueAutomated, deliverOutbound, markSendFailed };

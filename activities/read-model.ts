@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { publishEvent } from '../db/publish-event.js';
+import { publishConversationEvent } from '../db/events.js';
 import { conversations, offers } from '../db/schema/index.js';
 import type { ConversationState, Resolution } from '../domain/conversation-machine.js';
 
@@ -17,8 +17,6 @@ export type ConversationPatch = {
   withBot?: boolean;
   runId?: string;
 };
-
-const audience = (...ids: (string | null | undefined)[]) => [...new Set(ids.filter((x): x is string => !!x))];
 
 /**
  * Mirrors the workflow's state into the conversations read model and tells live clients. Setting absolute values
@@ -66,10 +64,11 @@ export function readModelActivities(db: Db) {
           state: conversations.state,
         });
       if (!row) return;
-      await publishEvent(tx, {
+      await publishConversationEvent(tx, {
         type: 'conversation.updated',
         conversationId: input.conversationId,
-        agentIds: audience(row.agentId, row.offeredAgentId, ...(input.notify ?? [])),
+        parties: row,
+        also: input.notify,
         data: { conversationId: input.conversationId, state: row.state, agentId: row.agentId },
       });
     });
@@ -101,10 +100,9 @@ export function readModelActivities(db: Db) {
         })
         .where(eq(conversations.id, input.conversationId));
       if (inserted.length) {
-        await publishEvent(tx, {
+        await publishConversationEvent(tx, {
           type: 'conversation.offered',
           conversationId: input.conversationId,
-          agentIds: [input.agentId],
           data: {
             conversationId: input.conversationId,
             agentId: input.agentId,

@@ -1,7 +1,7 @@
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { EVENTS_CHANNEL, publishEvent } from '../db/publish-event.js';
-import { conversations, events, messages } from '../db/schema/index.js';
+import { publishConversationEvent, publishConversationEvents } from '../db/events.js';
+import { conversations, messages } from '../db/schema/index.js';
 import { analyzeSms } from '../domain/sms-segments.js';
 import type { InboundSms } from '../workflows/definitions.js';
 
@@ -71,14 +71,9 @@ export function recordInboundActivity(db: Db) {
           createdAt: receivedAt,
         })
         .returning({ id: messages.id });
-      const [conv] = await tx
-        .select({ agentId: conversations.agentId, offeredAgentId: conversations.offeredAgentId })
-        .from(conversations)
-        .where(eq(conversations.id, input.conversationId));
-      await publishEvent(tx, {
+      await publishConversationEvent(tx, {
         type: 'message.created',
         conversationId: input.conversationId,
-        agentIds: [conv?.agentId, conv?.offeredAgentId].filter((x): x is string => !!x),
         data: { conversationId: input.conversationId, messageId: inserted!.id, direction: 'inbound' },
       });
       return { duplicate: false, messageId: inserted!.id, referenceId: sms.referenceId };
@@ -163,30 +158,14 @@ export function recordInboundBatchActivity(db: Db) {
             .where(inArray(messages.providerReferenceId, missing))
         : [];
       const old = new Map(present.map((r) => [r.ref!, r.id]));
-      if (inserted.length) {
-        const [conv] = await tx
-          .select({ agentId: conversations.agentId, offeredAgentId: conversations.offeredAgentId })
-          .from(conversations)
-          .where(eq(conversations.id, input.conversationId));
-        const agentIds = [conv?.agentId, conv?.offeredAgentId].filter((x): x is string => !!x);
-        const ids = await tx
-          .insert(events)
-          .values(
-            refs
-              .filter((r) => fresh.has(r))
-              .map((r) => ({
-                type: 'message.created',
-                conversationId: input.conversationId,
-                agentIds,
-                data: { conversationId: input.conversationId, messageId: fresh.get(r)!, direction: 'inbound' },
-              })),
-          )
-          .returning({ id: events.id });
-        // NOTIFY is delivered on commit, so listeners never see an event whose message is not yet visible.
-        await tx.execute(
-          sql`select pg_notify(${EVENTS_CHANNEL}, id) from unnest(string_to_array(${ids.map((i) => i.id).join(',')}, ',')) as id`,
-        );
-      }
+      await publishConversationEvents(
+        tx,
+        'message.created',
+        input.conversationId,
+        refs
+          .filter((r) => fresh.has(r))
+          .map((r) => ({ conversationId: input.conversationId, messageId: fresh.get(r)!, direction: 'inbound' })),
+      );
       return refs.map((referenceId) => {
         const id = fresh.get(referenceId);
         if (id) return { referenceId, messageId: id, duplicate: false };

@@ -1,7 +1,7 @@
 /**
  * Opt-out / opt-in / help keywords, matched against the whole message only ("stop sending me that" is not STOP).
  * Pure (no node: imports): the conversation workflow calls it. Case, accents, surrounding whitespace and trailing
- * punctuation are ignored. Languages: en, bg, es, fr, de, plus TeleSign's own mapping (telesign.md §8).
+ * punctuation are ignored. Languages: en, bg, es, fr, de, plus TeleSign's own mapping (docs/domain.md, "Inbound keywords").
  */
 
 export type Keyword = 'stop' | 'start' | 'help';

@@ -1,8 +1,8 @@
-import { and, eq, ne, sql } from 'drizzle-orm';
-import { setConsentIn } from '../activities/consent.js';
 import type { Db } from '../db/client.js';
-import { publishEvent } from '../db/publish-event.js';
-import { conversations, messageStatusEvents, messages } from '../db/schema/index.js';
+import { publishConversationEvent } from '../db/events.js';
+import { setConsentIn } from '../db/repositories/consent.js';
+import { appendStatusEvent, lockReportedMessage, setReportedStatus } from '../db/repositories/messages.js';
+import { statusAfterReport } from '../domain/message-status.js';
 import { metrics } from '../lib/metrics.js';
 import { classifyStatus } from '../telesign/status-codes.js';
 import type { ParsedDlr } from './ingest/parse-callback.js';
@@ -11,36 +11,20 @@ type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 export type DlrOutcome = { outcome: 'applied' | 'stale' | 'unknown'; messageId?: string };
 
-const FINAL = ['delivered', 'failed', 'blocked'] as const;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Applies one delivery report inside the caller's transaction (the one that records it in the inbox): message
  * status, a message_status_events row, the live 'message.status' event, and for 510 the customer's opt-out.
- * The message is found by external_id (our message id, so a DLR that overtakes the send's response still lands),
- * then by reference_id, and only among this account's conversations. An intermediate status never overwrites a
- * final one (DLRs arrive out of order); the history row is kept either way.
+ * The message is found by external_id (our message id), then by reference_id, only among this account's
+ * conversations. Whether the report may change the status (reports arrive out of order) is domain/message-status.ts's
+ * call; the history row is kept either way.
  */
 export async function applyDlr(tx: Tx, accountId: string, dlr: ParsedDlr): Promise<DlrOutcome> {
-  const byId = dlr.externalId && UUID.test(dlr.externalId) ? eq(messages.id, dlr.externalId) : undefined;
-  const find = (cond: ReturnType<typeof eq>) =>
-    tx
-      .select({
-        id: messages.id,
-        status: messages.status,
-        providerReferenceId: messages.providerReferenceId,
-        conversationId: messages.conversationId,
-        agentId: conversations.agentId,
-        supportNumber: conversations.supportNumber,
-        customerNumber: conversations.customerNumber,
-      })
-      .from(messages)
-      .innerJoin(conversations, eq(conversations.id, messages.conversationId))
-      .where(and(cond, eq(conversations.accountId, accountId), ne(messages.direction, 'inbound')))
-      .for('update', { of: messages })
-      .limit(1);
-  let [found] = byId ? await find(byId) : [];
-  if (!found) [found] = await find(eq(messages.providerReferenceId, dlr.referenceId));
+  const found = await lockReportedMessage(tx, accountId, {
+    messageId: dlr.externalId && UUID.test(dlr.externalId) ? dlr.externalId : undefined,
+    referenceId: dlr.referenceId,
+  });
   if (!found) return { outcome: 'unknown' };
 
   const cls = classifyStatus(dlr.statusCode);
@@ -48,34 +32,28 @@ export async function applyDlr(tx: Tx, accountId: string, dlr: ParsedDlr): Promi
   if (cls.final && found.providerReferenceId && found.providerReferenceId !== dlr.referenceId) {
     metrics.sendDuplicates.inc({ kind: 'confirmed' });
   }
-  await tx.insert(messageStatusEvents).values({
+  await appendStatusEvent(tx, {
     messageId: found.id,
     statusCode: dlr.statusCode,
     description: dlr.description,
     providerUpdatedAt: dlr.updatedOn,
   });
-  const isFinal = (FINAL as readonly string[]).includes(found.status);
-  // Stale: an interim report after a final one, or anything after 'delivered' (the strongest evidence we get).
-  const stale = (isFinal && !cls.final) || found.status === 'delivered';
-  if (!stale) {
-    await tx
-      .update(messages)
-      .set({
-        status: cls.status,
-        providerStatusCode: dlr.statusCode,
-        providerStatusText: dlr.description,
-        updatedAt: sql`now()`,
-        ...(found.providerReferenceId ? {} : { providerReferenceId: dlr.referenceId }),
-      })
-      .where(eq(messages.id, found.id));
-    await publishEvent(tx, {
+  const next = statusAfterReport(found.status, cls);
+  if (next) {
+    await setReportedStatus(tx, found, {
+      status: next,
+      statusCode: dlr.statusCode,
+      description: dlr.description,
+      referenceId: dlr.referenceId,
+    });
+    await publishConversationEvent(tx, {
       type: 'message.status',
       conversationId: found.conversationId,
-      agentIds: found.agentId ? [found.agentId] : [],
+      parties: found,
       data: {
         conversationId: found.conversationId,
         messageId: found.id,
-        status: cls.status,
+        status: next,
         providerStatusCode: dlr.statusCode,
       },
     });
@@ -89,5 +67,5 @@ export async function applyDlr(tx: Tx, accountId: string, dlr: ParsedDlr): Promi
       idempotencyKey: `dlr:${dlr.statusCode}:${dlr.referenceId}`,
     });
   }
-  return { outcome: stale ? 'stale' : 'applied', messageId: found.id };
+  return { outcome: next ? 'applied' : 'stale', messageId: found.id };
 }

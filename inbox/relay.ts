@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Config } from '../config/env.js';
 import { withDeadline } from '../lib/deadline.js';
+import { createKeyedQueue } from '../lib/keyed-queue.js';
 import { backfillConversationKeys, drainConversation } from './hand-over/conversation-lane.js';
 import type { HandOverDeps } from './hand-over/hand-over.js';
 import { sweepUnrecorded } from './sweeper.js';
@@ -42,20 +43,20 @@ export function startInboxRelay(deps: RelayDeps, opts: { intervalMs?: number; ba
       where next_attempt_at <= now()
       order by seq
       limit ${batchSize}`);
-    const queue = due.map((r) => r.conversation_key);
-    const picked = queue.length;
+    const picked = due.length;
     let delivered = 0;
     let failed = false;
     // Hand-overs are one Temporal round trip each: different conversations go concurrently, each in its own order.
-    await Promise.all(
-      Array.from({ length: Math.min(RELAY_CONCURRENCY, queue.length) }, async () => {
-        for (let key = queue.shift(); key && !failed; key = queue.shift()) {
-          const r = await drainConversation(deps, key, 'relay');
-          delivered += r.delivered;
-          if (r.state === 'failed') failed = true; // Temporal is down: the rest waits for the next pass.
-        }
-      }),
-    );
+    const lanes = createKeyedQueue({
+      concurrency: RELAY_CONCURRENCY,
+      run: async (key) => {
+        if (failed) return; // Temporal is down: the rest waits for the next pass.
+        const r = await drainConversation(deps, key, 'relay');
+        delivered += r.delivered;
+        if (r.state === 'failed') failed = true;
+      },
+    });
+    await Promise.all(due.map((r) => lanes.push(r.conversation_key)));
     return { delivered, more: picked >= batchSize && !failed };
   }
 

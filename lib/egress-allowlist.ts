@@ -8,7 +8,7 @@
  * origin with its scheme (`http://127.0.0.1:4010`): plain http is allowed only for an origin written out with it.
  */
 
-/** TeleSign's REST hosts (telesign.md §1): enterprise and self-service. */
+/** TeleSign's REST hosts (docs/domain.md, "Hosts"): enterprise and self-service. */
 export const TELESIGN_PUBLISHED_HOSTS = ['rest-ww.telesign.com', 'rest-api.telesign.com'] as const;
 
 export type OriginCheck = { ok: true; origin: string } | { ok: false; reason: string };

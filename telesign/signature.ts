@@ -3,9 +3,9 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 /**
  * TeleSign signatures, both directions:
  * - callbacks TeleSign sends us: base64(HMAC-SHA256(base64decode(apiKey), raw body)) in
- *   `Authorization: TSA {customerId}:{sig}` and/or `X-TS-Authorization: {sig}` (telesign.md §7c);
+ *   `Authorization: TSA {customerId}:{sig}` and/or `X-TS-Authorization: {sig}` (docs/domain.md, "Callbacks");
  * - REST requests we send (Digest / "TSA" scheme): the string-to-sign exactly as telesignsdk's
- *   RestClient.generateTeleSignHeaders builds it (telesign.md §2.2), also used by the simulator to verify.
+ *   RestClient.generateTeleSignHeaders builds it (docs/domain.md, "Authentication of our REST requests"), also used by the simulator to verify.
  */
 
 type HeaderSource = Headers | Record<string, string | string[] | undefined>;

@@ -1,10 +1,10 @@
+import type { StatusReport } from '../domain/message-status.js';
+
 /**
- * TeleSign SMS transaction status codes (telesign.md §5) mapped to our message status. `final` means no further
+ * TeleSign SMS transaction status codes (docs/domain.md, "Message status codes") mapped to our message status. `final` means no further
  * update is expected for this attempt; `retryable` means sending again may succeed (503/505/10000).
  */
-export type StatusClass = {
-  status: 'sent' | 'delivered' | 'failed' | 'blocked';
-  final: boolean;
+export type StatusClass = StatusReport & {
   optOut: boolean;
   retryable: boolean;
 };

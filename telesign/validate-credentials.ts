@@ -30,7 +30,7 @@ export type CredentialsCheck = {
   providerError?: { httpStatus: number | null; statusCode: number | null; description: string };
 };
 
-/** TeleSign's documented codes (telesign.md §6) → reasons. Anything else is provider_error. */
+/** TeleSign's documented codes (docs/domain.md, "Error codes we act on") → reasons. Anything else is provider_error. */
 const CODE_REASONS: Record<number, CredentialsReason> = {
   10015: 'bad_customer_id',
   10022: 'bad_api_key',
@@ -46,7 +46,7 @@ const CODE_REASONS: Record<number, CredentialsReason> = {
 
 /**
  * Live credential check that sends nothing: asks for the status of a reference id that was never issued
- * (telesign.md §6). Recognised credentials get 404 10017 (or 400 11011); bad ones 401 with a code naming the problem.
+ * (docs/domain.md, "Error codes we act on"). Recognised credentials get 404 10017 (or 400 11011); bad ones 401 with a code naming the problem.
  * It authenticates exactly as sends do (Basic, which TeleSign documents for the SMS endpoints), only ever to a host on
  * the allowlist, follows no redirect, and never retries with another method.
  */

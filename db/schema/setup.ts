@@ -14,7 +14,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { PRESENCES, ROLES } from '../../domain/vocabulary.js';
+import { PRESENCES, type Presence, ROLES } from '../../domain/vocabulary.js';
 
 /** Configuration an administrator sets up: people, accounts, numbers, workstreams, queues, rules, bots. */
 
@@ -167,10 +167,7 @@ export const workstreams = pgTable('workstreams', {
   reopenWindowMinutes: integer().notNull().default(1440),
   /** Open and Active conversations close after this long without activity (D365 SMS: 30 days). */
   openTimeoutMinutes: integer().notNull().default(43200),
-  allowedPresences: jsonb()
-    .$type<('available' | 'busy' | 'busy_dnd' | 'away' | 'offline')[]>()
-    .notNull()
-    .default(['available', 'busy']),
+  allowedPresences: jsonb().$type<Presence[]>().notNull().default(['available', 'busy']),
   skillMatching: skillMatchingEnum().notNull().default('exact'),
   botId: uuid().references(() => bots.id, { onDelete: 'set null' }),
   createdAt: createdAt(),

@@ -1,12 +1,11 @@
+import { SMS_MAX_CHARACTERS, smsLength } from '../../domain/sms-limits.js';
 import { replaceUnsafeText } from '../../lib/text-safety.js';
 
 /**
  * Turns a verified TeleSign callback body (already JSON) into what we store and act on. Lenient where TeleSign's
- * own docs disagree (telesign.md §7): dates in RFC 3339 or RFC 1123, numbers as numeric strings, DLRs without
+ * own docs disagree (docs/domain.md, "Callbacks"): dates in RFC 3339 or RFC 1123, numbers as numeric strings, DLRs without
  * sub_resource. Never throws: anything it cannot use becomes `other` with a reason, and is recorded, not lost.
  */
-
-export const MO_TEXT_LIMIT = 1600;
 
 export type ParsedMo = {
   kind: 'mo_sms';
@@ -91,7 +90,7 @@ export function parseCallback(body: unknown): ParsedCallback {
       text,
       submittedAt: parseLenientDate(body.submit_timestamp) ?? parseLenientDate(status?.updated_on),
       ...(action ? { action } : {}),
-      flags: [...text].length > MO_TEXT_LIMIT ? { textOverLimit: true } : {},
+      flags: smsLength(text) > SMS_MAX_CHARACTERS ? { textOverLimit: true } : {},
     };
   }
 

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { inbox } from '../../db/schema/index.js';
+import { inbox, type inboxStatusEnum } from '../../db/schema/index.js';
 import { conversationWorkflowId } from '../../temporal/ids.js';
 import { applyDlr } from '../apply-dlr.js';
 import type { MoHandOver } from '../hand-over/hand-over.js';
 import type { ParsedCallback, ParsedMo } from './parse-callback.js';
 
-export type InboxStatus = 'pending' | 'delivered' | 'held' | 'unroutable' | 'ignored';
+export type InboxStatus = (typeof inboxStatusEnum.enumValues)[number];
 
 export type StoreResult = {
   /** False when the dedup key was already there: a TeleSign retry, acknowledged and otherwise ignored. */

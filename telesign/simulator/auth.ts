@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { requestStringToSign, safeEqual, signRequest } from '../signature.js';
 
-/** How the simulator checks a REST request, with TeleSign's codes (telesign.md §2, §6). */
+/** How the simulator checks a REST request, with TeleSign's codes (docs/domain.md, "Authentication of our REST requests", "Error codes we act on"). */
 
 export type SimAccount = {
   customerId: string;

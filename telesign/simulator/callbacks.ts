@@ -1,7 +1,7 @@
 import { callbackHeaders } from '../signature.js';
 
 /**
- * Delivers a signed callback the way TeleSign's Transaction Callback Service does (telesign.md §7d): JSON POST,
+ * Delivers a signed callback the way TeleSign's Transaction Callback Service does (docs/domain.md, "Callbacks"): JSON POST,
  * a per-attempt timeout, retries after any non-200 with growing waits, then gives up.
  */
 

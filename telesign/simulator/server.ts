@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { type Context, Hono } from 'hono';
+import { SMS_MAX_CHARACTERS, smsLength } from '../../domain/sms-limits.js';
 import { analyzeSms } from '../../domain/sms-segments.js';
 import { authenticateRequest, type SimAccount } from './auth.js';
 import { type CallbackRecord, deliverCallback, type RetryPolicy } from './callbacks.js';
@@ -103,7 +104,7 @@ export const STATUS_TEXT: Record<number, string> = {
 
 const BLOCKED = new Set([229, 230, 233, 237, 238, 510]);
 
-/** TeleSign's own inbound keyword mapping (telesign.md §8), reported in user_response.action. */
+/** TeleSign's own inbound keyword mapping (docs/domain.md, "Inbound keywords"), reported in user_response.action. */
 function keywordAction(text: string): { keyword: string; action: 'stop' | 'start' | 'help' | 'generic' } {
   const k = text.trim().toLowerCase();
   if (['arrêt', 'arret', 'cancel', 'end', 'quit', 'stop', 'unsubscribe'].includes(k))
@@ -283,7 +284,7 @@ export async function startSimulator(opts: SimulatorOptions = {}) {
     if (!phoneNumber) return tsError(c, 400, 12000, 'Missing required parameter phone_number');
     if (!/^\d{7,15}$/.test(phoneNumber)) return tsError(c, 400, 11000, 'Invalid value for parameter phone_number');
     if (message === null || message === '') return tsError(c, 400, 12009, 'Missing required parameter message');
-    if ([...message].length > 1600) return tsError(c, 400, 11009, 'Invalid value for parameter message');
+    if (smsLength(message) > SMS_MAX_CHARACTERS) return tsError(c, 400, 11009, 'Invalid value for parameter message');
     if (!messageType) return tsError(c, 400, 12017, 'Missing required parameter message_type');
     if (!['OTP', 'ARN', 'MKT'].includes(messageType)) {
       return tsError(c, 400, 11017, 'Invalid value for parameter message_type');

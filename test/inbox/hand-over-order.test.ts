@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isOptedOut } from '../../activities/consent.js';
+import { isOptedOut } from '../../db/repositories/consent.js';
 import type { MoHandOver } from '../../inbox/hand-over/hand-over.js';
 import { createImmediateHandOver } from '../../inbox/hand-over/immediate-hand-over.js';
 import { createInboxWriter } from '../../inbox/ingest/inbox-writer.js';

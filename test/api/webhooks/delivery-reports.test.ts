@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isOptedOut } from '../../../activities/consent.js';
+import { isOptedOut } from '../../../db/repositories/consent.js';
 import { consentEvents, conversations, events, messageStatusEvents, messages } from '../../../db/schema/index.js';
 import { createTestStack, type TestStack } from '../../support/stack.js';
 import { createAccount, dlrBody, postCallback, ref, type TestAccount } from './support.js';
