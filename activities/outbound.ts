@@ -203,6 +203,7 @@ export function outboundActivities(deps: OutboundDeps) {
               providerStatusText: a.statusDescription,
               providerReferenceId: sql`coalesce(${messages.providerReferenceId}, ${a.referenceId})`,
               error: null,
+              sendOutcomeUnknown: false,
               updatedAt: sql`now()`,
             })
             .where(and(eq(messages.id, messageId), eq(messages.status, 'queued')))
@@ -237,13 +238,13 @@ export function outboundActivities(deps: OutboundDeps) {
   /**
    * TeleSign's acceptance of an earlier attempt of this message, if there was one: from the heartbeat of the attempt
    * that got the answer, else by asking TeleSign (by reference id when known, otherwise by our external_id). Null when
-   * no attempt reached TeleSign's answer or TeleSign has no such message: send. When TeleSign cannot tell (no
+   * every earlier attempt got a definite answer (`outcomeUnknown` false) or TeleSign has no such message: send. When TeleSign cannot tell (no
    * look-up by external_id), the send goes ahead and is counted as a possible duplicate.
    */
   async function earlierSend(
     client: TelesignClient,
     messageId: string,
-    attempts: number,
+    outcomeUnknown: boolean,
     knownReferenceId: string | null,
   ): Promise<Accepted | null> {
     const fromHeartbeat = acceptedFromHeartbeat();
@@ -251,7 +252,6 @@ export function outboundActivities(deps: OutboundDeps) {
       metrics.sendLookups.inc({ by: 'heartbeat', result: 'found' });
       return fromHeartbeat;
     }
-    if (attempts === 0) return null;
     if (knownReferenceId) {
       // A DLR already told us the reference id: TeleSign has it. Ask for its status; a failed look-up changes nothing.
       const st = await client.getStatus(knownReferenceId).catch(() => null);
@@ -262,6 +262,8 @@ export function outboundActivities(deps: OutboundDeps) {
         statusDescription: st?.statusDescription ?? 'Message in progress',
       };
     }
+    // A refusal (503, 429) is an answer: that attempt did not hand the message over, so there is nothing to find.
+    if (!outcomeUnknown) return null;
     const found = await client.findByExternalId(messageId);
     if (!found.supported) {
       metrics.sendLookups.inc({ by: 'external_id', result: 'unsupported' });
@@ -307,7 +309,7 @@ export function outboundActivities(deps: OutboundDeps) {
     });
     // An earlier attempt reached the call and its outcome is unknown (timeout, worker killed, Postgres failing after
     // TeleSign's answer): find out what TeleSign has before sending again.
-    const earlier = await earlierSend(client, msg.id, msg.attempts, msg.providerReferenceId);
+    const earlier = await earlierSend(client, msg.id, msg.sendOutcomeUnknown, msg.providerReferenceId);
     if (earlier) {
       await recordAccepted(msg.id, msg.conversationId, earlier);
       return { status: 'sent', referenceId: earlier.referenceId };
@@ -315,7 +317,7 @@ export function outboundActivities(deps: OutboundDeps) {
     // The durable "send attempt" record, written before the call: a retry knows it must look before sending.
     await db
       .update(messages)
-      .set({ attempts: sql`${messages.attempts} + 1` })
+      .set({ attempts: sql`${messages.attempts} + 1`, sendOutcomeUnknown: true })
       .where(eq(messages.id, msg.id));
     try {
       const res = await client.sendSms({
@@ -342,7 +344,11 @@ export function outboundActivities(deps: OutboundDeps) {
         code: String(err.statusCode ?? err.httpStatus ?? err.kind),
       });
       if (err.retryable) {
-        await db.update(messages).set({ error: err.message }).where(eq(messages.id, msg.id));
+        // An HTTP answer (503, 429) is a refusal; a timeout or network error leaves the outcome unknown.
+        await db
+          .update(messages)
+          .set({ error: err.message, sendOutcomeUnknown: err.httpStatus === null })
+          .where(eq(messages.id, msg.id));
         throw err;
       }
       await setStatus(
