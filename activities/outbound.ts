@@ -207,13 +207,13 @@ export function outboundActivities(deps: OutboundDeps) {
   /**
    * TeleSign's acceptance of an earlier attempt of this message, if there was one: from the heartbeat of the attempt
    * that got the answer, else by asking TeleSign (by reference id when known, otherwise by our external_id). Null when
-   * no attempt reached TeleSign's answer or TeleSign has no such message: send. When TeleSign cannot tell (no
+   * every earlier attempt got a definite answer (`outcomeUnknown` false) or TeleSign has no such message: send. When TeleSign cannot tell (no
    * look-up by external_id), the send goes ahead and is counted as a possible duplicate.
    */
   async function earlierSend(
     client: TelesignClient,
     messageId: string,
-    attempts: number,
+    outcomeUnknown: boolean,
     knownReferenceId: string | null,
   ): Promise<Accepted | null> {
     const fromHeartbeat = acceptedFromHeartbeat();
@@ -221,7 +221,6 @@ export function outboundActivities(deps: OutboundDeps) {
       metrics.sendLookups.inc({ by: 'heartbeat', result: 'found' });
       return fromHeartbeat;
     }
-    if (attempts === 0) return null;
     if (knownReferenceId) {
       // A DLR already told us the reference id: TeleSign has it. Ask for its status; a failed look-up changes nothing.
       const st = await client.getStatus(knownReferenceId).catch(() => null);
@@ -232,6 +231,8 @@ export function outboundActivities(deps: OutboundDeps) {
         statusDescription: st?.statusDescription ?? 'Message in progress',
       };
     }
+    // A refusal (503, 429) is an answer: that attempt did not hand the message over, so there is nothing to find.
+    if (!outcomeUnknown) return null;
     const found = await client.findByExternalId(messageId);
     if (!found.supported) {
       metrics.sendLookups.inc({ by: 'external_id', result: 'unsupported' });
@@ -277,7 +278,7 @@ export function outboundActivities(deps: OutboundDeps) {
     });
     // An earlier attempt reached the call and its outcome is unknown (timeout, worker killed, Postgres failing after
     // TeleSign's answer): find out what TeleSign has before sending again.
-    const earlier = await earlierSend(client, msg.id, msg.attempts, msg.providerReferenceId);
+    const earlier = await earlierSend(client, msg.id, msg.sendOutcomeUnknown, msg.providerReferenceId);
     if (earlier) {
       await recordAccepted(msg.id, msg.conversationId, earlier);
       return { status: 'sent', referenceId: earlier.referenceId };
@@ -309,7 +310,7 @@ export function outboundActivities(deps: OutboundDeps) {
         code: String(err.statusCode ?? err.httpStatus ?? err.kind),
       });
       if (err.retryable) {
-        await noteSendError(db, msg.id, err.message);
+        await noteSendError(db, msg.id, err.message, err.httpStatus === null);
         throw err;
       }
       await setStatus(msg.id, msg.conversationId, {

@@ -20,6 +20,10 @@ export type RecordInboundInput = {
  * Writes the customer's message and, for a new conversation, its read-model row. Idempotent: TeleSign's reference
  * id is unique across messages, so a retried activity, a re-delivered inbox row or a later run can never add the
  * message twice (`duplicate` tells the workflow to ignore it, and no empty conversation is created for it).
+ *
+ * A row this same conversation already wrote is not a duplicate: the workflow asks only for messages it has not
+ * applied, so that row comes from an attempt whose result never reached the history (a local activity retried, or
+ * a workflow task that timed out or failed after running it) and the workflow must still apply the message.
  */
 export function recordInboundActivity(db: Db) {
   return async function recordInbound(
@@ -29,10 +33,16 @@ export function recordInboundActivity(db: Db) {
     const analysis = analyzeSms(sms.text);
     return db.transaction(async (tx) => {
       const [seen] = await tx
-        .select({ id: messages.id })
+        .select({ id: messages.id, conversationId: messages.conversationId })
         .from(messages)
         .where(eq(messages.providerReferenceId, sms.referenceId));
-      if (seen) return { duplicate: true, messageId: seen.id, referenceId: sms.referenceId };
+      if (seen) {
+        return {
+          duplicate: seen.conversationId !== input.conversationId,
+          messageId: seen.id,
+          referenceId: sms.referenceId,
+        };
+      }
       const receivedAt = new Date(sms.receivedAt);
       await tx
         .insert(conversations)
@@ -90,7 +100,8 @@ export type RecordedInbound = { referenceId: string; messageId: string; duplicat
  * Records a batch of customer messages (the workflow's pending inbound, in inbox order) in one transaction: one
  * multi-row INSERT … ON CONFLICT (provider_reference_id) DO NOTHING, then the ids of those already present, so a
  * flood costs one round of statements per workflow task instead of one transaction per message. Idempotent like
- * recordInbound: a retried or replayed batch reports every message as a duplicate and inserts nothing.
+ * recordInbound: a retried batch inserts nothing, and reports as duplicates only the messages another conversation
+ * recorded (rows of this conversation come from an attempt whose result was lost: the workflow applies them).
  */
 export function recordInboundBatchActivity(db: Db) {
   return async function recordInboundBatch(input: RecordInboundBatchInput): Promise<RecordedInbound[]> {
@@ -153,11 +164,11 @@ export function recordInboundBatchActivity(db: Db) {
       const missing = refs.filter((r) => !fresh.has(r));
       const present = missing.length
         ? await tx
-            .select({ id: messages.id, ref: messages.providerReferenceId })
+            .select({ id: messages.id, ref: messages.providerReferenceId, conversationId: messages.conversationId })
             .from(messages)
             .where(inArray(messages.providerReferenceId, missing))
         : [];
-      const old = new Map(present.map((r) => [r.ref!, r.id]));
+      const old = new Map(present.map((r) => [r.ref!, r]));
       await publishConversationEvents(
         tx,
         'message.created',
@@ -172,7 +183,7 @@ export function recordInboundBatchActivity(db: Db) {
         const prior = old.get(referenceId);
         // Conflict on the unique index but no row: only possible if it was deleted concurrently; retry the batch.
         if (!prior) throw new Error(`recordInboundBatch: ${referenceId} neither inserted nor present`);
-        return { referenceId, messageId: prior, duplicate: true };
+        return { referenceId, messageId: prior.id, duplicate: prior.conversationId !== input.conversationId };
       });
     });
   };

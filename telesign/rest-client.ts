@@ -231,6 +231,17 @@ export type ExternalIdLookup =
 
 export async function findByExternalId(opts: TelesignClientOptions, externalId: string): Promise<ExternalIdLookup> {
   const baseUrl = opts.baseUrl.replace(/\/+$/, '');
+  // The look-up carries the key like every other call: never to a host off the allowlist.
+  const refusal = opts.allowlist.refusal(baseUrl);
+  if (refusal) {
+    throw new TelesignError({
+      httpStatus: null,
+      statusCode: null,
+      description: refusal,
+      retryable: false,
+      kind: 'host_not_allowed',
+    });
+  }
   const timeoutMs = opts.timeoutMs ?? 10_000;
   // Signed over the path only, as TeleSign signs GET resources (the query string is not part of the resource).
   const resource = '/v1/messaging';

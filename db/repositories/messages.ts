@@ -73,6 +73,7 @@ export async function settleAccepted(
     providerStatusText: a.description,
     providerReferenceId: sql`coalesce(${messages.providerReferenceId}, ${a.referenceId})`,
     error: null,
+    sendOutcomeUnknown: false,
   });
 }
 
@@ -88,13 +89,21 @@ export async function fillReferenceId(db: Executor, messageId: string, reference
 export async function countSendAttempt(db: Executor, messageId: string): Promise<void> {
   await db
     .update(messages)
-    .set({ attempts: sql`${messages.attempts} + 1` })
+    .set({ attempts: sql`${messages.attempts} + 1`, sendOutcomeUnknown: true })
     .where(eq(messages.id, messageId));
 }
 
-/** Notes a retryable send error; the status stays as it is. */
-export async function noteSendError(db: Executor, messageId: string, error: string): Promise<void> {
-  await db.update(messages).set({ error }).where(eq(messages.id, messageId));
+/**
+ * Notes a retryable send error; the status stays as it is. An HTTP answer (503, 429) is a refusal; a timeout or
+ * network error leaves the outcome unknown, so the next attempt looks the message up before sending.
+ */
+export async function noteSendError(
+  db: Executor,
+  messageId: string,
+  error: string,
+  outcomeUnknown: boolean,
+): Promise<void> {
+  await db.update(messages).set({ error, sendOutcomeUnknown: outcomeUnknown }).where(eq(messages.id, messageId));
 }
 
 /** An outgoing message a delivery report is about, with what its live event and an opt-out need. */

@@ -102,6 +102,11 @@ export const messages = pgTable(
     agentId: uuid().references(() => users.id, { onDelete: 'set null' }),
     error: text(),
     attempts: integer().notNull().default(0),
+    /**
+     * True from just before a TeleSign send until its answer is written: a retry that finds it set does not know
+     * whether TeleSign took the message (timeout, worker killed) and looks it up before sending again.
+     */
+    sendOutcomeUnknown: boolean().notNull().default(false),
     flags: jsonb().$type<Record<string, boolean>>().notNull().default({}),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),

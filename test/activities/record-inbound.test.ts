@@ -46,11 +46,12 @@ describe('recordInboundBatch', () => {
     expect(events!.n).toBe(50);
   });
 
-  it('reports messages already recorded as duplicates with their own message id, and inserts only the new ones', async () => {
+  it('reports messages another conversation recorded as duplicates with their own message id, and inserts only the new ones', async () => {
     const record = recordInboundBatchActivity(db.db);
+    const earlierConversation = randomUUID();
     const conversationId = randomUUID();
     const first = [sms('a'), sms('b')];
-    const before = await record(batchInput(conversationId, first));
+    const before = await record(batchInput(earlierConversation, first));
     const later = sms('c');
     const again = await record(batchInput(conversationId, [first[1]!, later, first[0]!]));
     expect(again.map((r) => [r.referenceId, r.duplicate])).toEqual([
@@ -60,16 +61,23 @@ describe('recordInboundBatch', () => {
     ]);
     expect(again[0]!.messageId).toBe(before[1]!.messageId);
     expect(again[2]!.messageId).toBe(before[0]!.messageId);
-    const [n] = await db.sql`select count(*)::int as n from messages where conversation_id = ${conversationId}`;
+    const [n] = await db.sql`
+      select count(*)::int as n from messages where conversation_id in (${conversationId}, ${earlierConversation})`;
     expect(n!.n).toBe(3);
   });
 
-  it('a replayed batch inserts nothing', async () => {
+  it('a batch retried after its result was lost inserts nothing and reports its messages as new, to be applied', async () => {
+    // The workflow asks only for messages it has not applied: a row of the same conversation was written by an
+    // attempt whose answer never reached the history (a workflow task that timed out after running the activity).
     const record = recordInboundBatchActivity(db.db);
     const conversationId = randomUUID();
     const batch = [sms('x'), sms('y')];
-    await record(batchInput(conversationId, batch));
+    const lost = await record(batchInput(conversationId, batch));
     const out = await record(batchInput(conversationId, batch));
-    expect(out.every((r) => r.duplicate)).toBe(true);
+    expect(out.map((r) => [r.referenceId, r.messageId, r.duplicate])).toEqual(
+      lost.map((r) => [r.referenceId, r.messageId, false]),
+    );
+    const [n] = await db.sql`select count(*)::int as n from messages where conversation_id = ${conversationId}`;
+    expect(n!.n).toBe(2);
   });
 });

@@ -136,11 +136,33 @@ describe('one send, one SMS', () => {
   it('an attempt that died before TeleSign got anything: the look-up finds nothing and the SMS is sent once', async () => {
     const acts = outboundActivities({ db: db.db, config: config() });
     const id = await queued('never reached TeleSign');
-    await db.db.update(messages).set({ attempts: 1 }).where(eq(messages.id, id));
+    await db.db.update(messages).set({ attempts: 1, sendOutcomeUnknown: true }).where(eq(messages.id, id));
     const notFound = await counter(metrics.sendLookups, { by: 'external_id', result: 'not_found' });
     await new MockActivityEnvironment({ attempt: 2 }).run(acts.deliverOutbound, deliverInput(id));
     expect(sim.messagesWithExternalId(id)).toHaveLength(1);
     expect(await counter(metrics.sendLookups, { by: 'external_id', result: 'not_found' })).toBe(notFound + 1);
+  });
+
+  it('a 503 refusal is an answer: the next attempt sends again without a look-up, even while look-ups are refused', async () => {
+    const acts = outboundActivities({ db: db.db, config: config() });
+    const id = await queued('refused first');
+    sim.faults.set({ rate503: 1 });
+    await expect(new MockActivityEnvironment().run(acts.deliverOutbound, deliverInput(id))).rejects.toThrow(
+      /unavailable/,
+    );
+    // TeleSign still refuses everything (the external_id look-up too): a second refused send, counted as an attempt.
+    await expect(
+      new MockActivityEnvironment({ attempt: 2 }).run(acts.deliverOutbound, deliverInput(id)),
+    ).rejects.toThrow(/unavailable/);
+    const [refused] = await db.db.select().from(messages).where(eq(messages.id, id));
+    expect(refused).toMatchObject({ status: 'queued', attempts: 2, sendOutcomeUnknown: false });
+    sim.faults.reset();
+    const lookups = await counter(metrics.sendLookups, { by: 'external_id', result: 'not_found' });
+    await new MockActivityEnvironment({ attempt: 3 }).run(acts.deliverOutbound, deliverInput(id));
+    expect(sim.messagesWithExternalId(id)).toHaveLength(1);
+    expect(await counter(metrics.sendLookups, { by: 'external_id', result: 'not_found' })).toBe(lookups);
+    const [row] = await db.db.select().from(messages).where(eq(messages.id, id));
+    expect(row).toMatchObject({ status: 'sent', attempts: 3, sendOutcomeUnknown: false });
   });
 
   it('a TeleSign without the external_id look-up: sends again and counts a possible duplicate', async () => {
@@ -148,7 +170,7 @@ describe('one send, one SMS', () => {
     const realFetch = globalThis.fetch;
     const acts = outboundActivities({ db: db.db, config: config() });
     const id = await queued('lookup unsupported');
-    await db.db.update(messages).set({ attempts: 1 }).where(eq(messages.id, id));
+    await db.db.update(messages).set({ attempts: 1, sendOutcomeUnknown: true }).where(eq(messages.id, id));
     const possible = await counter(metrics.sendDuplicates, { kind: 'possible' });
     globalThis.fetch = (async (input: RequestInfo | URL, init?: RequestInit) =>
       String(input).includes('/v1/messaging?')

@@ -184,6 +184,43 @@ describe('the key never reaches a host that is not allowed', () => {
     expect(captured).toHaveLength(0);
   });
 
+  it('the look-up before a resend is not sent to such an endpoint either', async () => {
+    const { id: accountId } = await createAccount(s, { apiKey: KEY });
+    await s.db.db
+      .update(messagingAccounts)
+      .set({ restEndpoint: captureUrl })
+      .where(eq(messagingAccounts.id, accountId));
+    const conversationId = randomUUID();
+    await s.db.db.insert(conversations).values({
+      id: conversationId,
+      workflowId: `conv:${accountId}:14252306549:15551230002`,
+      runId: 'run',
+      accountId,
+      customerNumber: '15551230002',
+      supportNumber: '14252306549',
+    });
+    // An earlier attempt's outcome is unknown, so this one asks TeleSign by external_id before sending.
+    const messageId = randomUUID();
+    await s.db.db.insert(messages).values({
+      id: messageId,
+      conversationId,
+      direction: 'outbound',
+      text: 'hello',
+      status: 'queued',
+      attempts: 1,
+      sendOutcomeUnknown: true,
+    });
+    const { deliverOutbound } = outboundActivities({ db: s.db.db, config: s.config });
+    const err = await deliverOutbound({
+      messageId,
+      accountId,
+      supportNumber: '14252306549',
+      customerNumber: '15551230002',
+    }).catch((e: unknown) => e as Error);
+    expect((err as Error).message).toMatch(/not an allowed TeleSign host/);
+    expect(captured).toHaveLength(0);
+  });
+
   it('a redirect from an allowed host is not followed', async () => {
     const { id } = await createAccount(s, { apiKey: KEY, restEndpoint: redirectorUrl });
     const r = await call(s, 'POST', `/messaging-accounts/${id}/validate`);
