@@ -8,7 +8,6 @@ import {
   offerTimeoutMs,
   onStateTimerExpiry,
   REDISTRIBUTE_FIRST_MS,
-  redistributeTick,
   stateTimer,
 } from '../../domain/timer-policy.js';
 import type { Resolution } from '../../domain/vocabulary.js';
@@ -25,13 +24,15 @@ import { NamedTimers } from '../named-timers.js';
 import { type DbActivities, localDb, remoteDb } from './activity-options.js';
 import * as actions from './conversation-agent-actions.js';
 import * as inbound from './conversation-inbound.js';
+import * as routing from './conversation-routing.js';
 import { Outbox } from './outbox.js';
 
 /*
  * One run is one conversation between a customer number and a support number. This class owns what the run knows
  * (the carried state, the machine, the timers and the loop's flags) and has one method per signal, update and
- * timer; activities do all I/O. The inbound path and the agent actions live in conversation-inbound.ts and
- * conversation-agent-actions.ts (functions of this class) to keep each file to one concern and under ~400 lines.
+ * timer; activities do all I/O. The inbound path, routing and the agent actions live in conversation-inbound.ts,
+ * conversation-routing.ts and conversation-agent-actions.ts (functions of this class), to keep each file to one
+ * concern and under ~400 lines.
  * Versioning rule: any change to the order or kind of commands must be guarded with patched('<change-id>').
  */
 
@@ -295,7 +296,7 @@ export class Conversation {
 
   // ---------- shared steps ----------
 
-  private upsertAttributes(): void {
+  upsertAttributes(): void {
     const d = this.machine.data;
     const key = `${d.state}|${d.queueId}|${d.agentId}`;
     if (key === this.lastAttributes) return;
@@ -402,99 +403,15 @@ export class Conversation {
     this.armStateTimer();
   }
 
-  // ---------- routing and distribution ----------
+  // ---------- routing and distribution (conversation-routing.ts) ----------
 
-  async classifyAndQueue(text: string): Promise<void> {
-    const context = this.context!;
-    const decision = await this.db.classify({
-      conversationId: this.conversationId,
-      workstreamId: context.workstream.id,
-      defaultQueueId: context.workstream.defaultQueueId,
-      text,
-      customerNumber: this.input.customerNumber,
-      supportNumber: this.input.supportNumber,
-      language: context.channel.language,
-      botVariables: this.carried.botVariables,
-      notifyQueueMembers: context.workstream.distributionMode === 'pick',
-    });
-    this.machine.routedTo(decision.queueId);
-    this.carried.skills = decision.skills;
-    await this.sync();
-    this.redistribute = true;
+  classifyAndQueue(text: string): Promise<void> {
+    return routing.classifyAndQueue(this, text);
   }
-
-  async distribute(): Promise<void> {
-    const { context, machine: m, carried: c } = this;
-    const d = m.data;
-    if (!context || m.state !== 'open' || m.offer || d.withBot || !d.queueId) return;
-    if (context.workstream.distributionMode !== 'push') return;
-    const w = context.workstream;
-    const base = {
-      conversationId: c.conversationId,
-      queueId: d.queueId,
-      units: w.capacityUnits,
-      skills: c.skills,
-      skillMatching: w.skillMatching,
-      allowedPresences: w.allowedPresences,
-    };
-    const exhausted = m.exhaustedAgents(context.declinesAllowed);
-    const decliners = Object.keys(d.declines);
-    const key = `${c.conversationId}:${uuid4()}`;
-    let agent: { agentId: string } | null = null;
-    // Keep same agent: back to the previous owner first, but only if present and with capacity (presence-aware).
-    if (w.keepSameAgent && d.previousAgentId && !decliners.includes(d.previousAgentId)) {
-      agent = await this.db.reserveAgent({
-        ...base,
-        reservationKey: key,
-        excludeAgentIds: [],
-        onlyAgentId: d.previousAgentId,
-      });
-    }
-    agent ??= await this.db.reserveAgent({
-      ...base,
-      reservationKey: key,
-      excludeAgentIds: this.skipDecliners ? [...new Set([...exhausted, ...decliners])] : exhausted,
-    });
-    this.skipDecliners = false;
-    if (!agent) {
-      // Nobody eligible: wait in the queue for a presence/capacity signal, with a slow, jittered fallback tick
-      // (the workflow's seeded, replay-safe Math.random).
-      if (!this.timers.isSet('redistribute')) {
-        const tick = redistributeTick(c.redistributeMs, Math.random());
-        this.timers.set('redistribute', tick.delayMs);
-        c.redistributeMs = tick.nextMs;
-      }
-      return;
-    }
-    this.timers.cancel('redistribute');
-    c.redistributeMs = REDISTRIBUTE_FIRST_MS;
-    const offerId = uuid4();
-    m.offerTo({ offerId, agentId: agent.agentId, reservationKey: key });
-    if (w.autoAccept) {
-      m.accept(agent.agentId);
-      await this.sync();
-      this.armStateTimer();
-      return;
-    }
-    await this.db.recordOffer({
-      offerId,
-      conversationId: c.conversationId,
-      agentId: agent.agentId,
-      expiresInSeconds: w.offerTimeoutSeconds,
-    });
-    this.timers.set('offer', offerTimeoutMs(w.offerTimeoutSeconds));
-    this.upsertAttributes();
+  distribute(): Promise<void> {
+    return routing.distribute(this);
   }
-
-  async declineOffer(outcome: 'rejected' | 'timed_out'): Promise<void> {
-    const offer = this.machine.offer;
-    if (!offer) return;
-    this.timers.cancel('offer');
-    await this.db.resolveOffer({ offerId: offer.offerId, conversationId: this.conversationId, outcome });
-    this.machine.decline();
-    await this.db.releaseCapacity({ reservationKey: offer.reservationKey });
-    await this.sync({}, [offer.agentId]);
-    this.skipDecliners = true;
-    this.redistribute = true;
+  declineOffer(outcome: 'rejected' | 'timed_out'): Promise<void> {
+    return routing.declineOffer(this, outcome);
   }
 }
