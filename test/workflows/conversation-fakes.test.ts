@@ -10,7 +10,14 @@ import type { RecordedInbound } from '../../activities/record-inbound.js';
 import { installTemporalRuntime } from '../../lib/temporal-runtime.js';
 import { SEARCH_ATTRIBUTES } from '../../temporal/search-attributes.js';
 import type { conversationWorkflow } from '../../workflows/conversation/workflow.js';
-import { FailureTypes, type InboundSms, inboundSignal, stateQuery } from '../../workflows/definitions.js';
+import {
+  FailureTypes,
+  forceCloseUpdate,
+  type InboundSms,
+  inboundSignal,
+  sendUpdate,
+  stateQuery,
+} from '../../workflows/definitions.js';
 
 /*
  * The workflow's rules on the time-skipping server, with every activity replaced by an in-memory fake: no Postgres,
@@ -72,6 +79,7 @@ function fakeActivities(
     context?: ConversationContext;
     reserveAgent?: (input: { excludeAgentIds: string[] }) => { agentId: string } | null;
     runBot?: () => Promise<never>;
+    queueOutboundMs?: number;
   } = {},
 ) {
   const calls: Call[] = [];
@@ -82,6 +90,8 @@ function fakeActivities(
       return await result(input);
     };
   const recorded = new Set<string>();
+  /** Outbound rows being written right now, and the most ever written at once. */
+  const writing = { now: 0, max: 0 };
   const activities: Partial<Activities> = {
     loadConversationContext: log('loadConversationContext', () => opts.context ?? contextWith()),
     recordInboundBatch: log('recordInboundBatch', (input: { messages: InboundSms[] }): RecordedInbound[] =>
@@ -99,14 +109,18 @@ function fakeActivities(
     releaseCapacity: log('releaseCapacity', () => null),
     nudgeQueues: log('nudgeQueues', () => undefined),
     queueAutomated: log('queueAutomated', () => false),
-    queueOutbound: log('queueOutbound', () => undefined),
+    queueOutbound: log('queueOutbound', async () => {
+      writing.max = Math.max(writing.max, ++writing.now);
+      await new Promise((r) => setTimeout(r, opts.queueOutboundMs ?? 0));
+      writing.now--;
+    }),
     deliverOutbound: log('deliverOutbound', () => undefined),
     markSendFailed: log('markSendFailed', () => undefined),
     setConsent: log('setConsent', () => undefined),
     runBot: log('runBot', () => (opts.runBot ? opts.runBot() : Promise.reject(new Error('no bot in this test')))),
   } as unknown as Partial<Activities>;
   const named = (name: string) => calls.filter((c) => c.name === name).map((c) => c.input);
-  return { activities, calls, named };
+  return { activities, calls, named, writing };
 }
 
 let seq = 0;
@@ -251,6 +265,47 @@ describe('conversation workflow with fake activities (time-skipping server)', ()
       const desc = await handle.describe();
       expect(desc.status.name).toBe('RUNNING');
       await stop(handle);
+    });
+  });
+
+  it('runs updates that arrive together one at a time, each under the conversation lock', async () => {
+    const fake = fakeActivities({
+      context: contextWith({ workstream: workstream({ autoAccept: true }) }),
+      reserveAgent: () => ({ agentId: 'agent-a' }),
+      queueOutboundMs: 700,
+    });
+    await withWorker(fake.activities, async (taskQueue) => {
+      const handle = await env.client.workflow.signalWithStart<typeof conversationWorkflow, [InboundSms]>(
+        'conversationWorkflow',
+        {
+          taskQueue,
+          workflowId: `conv-lock-${randomUUID()}`,
+          args: [input],
+          signal: inboundSignal,
+          signalArgs: [sms('hello')],
+        },
+      );
+      try {
+        await until(async () => ((await handle.query(stateQuery)).state === 'active' ? true : undefined));
+        const agent = { userId: 'agent-a', role: 'agent' as const };
+        const first = handle.executeUpdate(sendUpdate, { args: [agent, { text: 'one' }] });
+        await new Promise((r) => setTimeout(r, 200));
+        const acks = await Promise.all([
+          first,
+          handle.executeUpdate(sendUpdate, { args: [agent, { text: 'two' }] }),
+          handle.executeUpdate(sendUpdate, { args: [agent, { text: 'three' }] }),
+        ]);
+        expect(acks.map((a) => a.state)).toEqual(['active', 'active', 'active']);
+        expect(fake.named('queueOutbound').map((x) => x.text)).toHaveLength(3);
+        expect(fake.writing.max, 'two updates wrote at the same time').toBe(1);
+        // Ends by itself (a run terminated while its updates' sends were in flight held up the test server's time
+        // skipping for the next test).
+        await handle.executeUpdate(forceCloseUpdate, { args: [{ userId: 'supervisor-1', role: 'supervisor' }] });
+        await handle.result();
+      } catch (err) {
+        await stop(handle).catch(() => {});
+        throw err;
+      }
     });
   });
 

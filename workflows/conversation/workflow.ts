@@ -1,5 +1,5 @@
 import type { UpdateDefinition } from '@temporalio/common';
-import { allHandlersFinished, condition, continueAsNew, setHandler, sleep } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, patched, setHandler, sleep } from '@temporalio/workflow';
 import type { Actor } from '../../domain/conversation-machine.js';
 import {
   acceptUpdate,
@@ -18,7 +18,7 @@ import {
   transferUpdate,
   waitUpdate,
 } from '../definitions.js';
-import { Lock } from '../lock.js';
+import { FifoLock, Lock } from '../lock.js';
 import { Conversation } from './conversation.js';
 import { guard, toFailure } from './failures.js';
 
@@ -29,7 +29,8 @@ import { guard, toFailure } from './failures.js';
  */
 export async function conversationWorkflow(input: ConversationInput): Promise<void> {
   const conv = new Conversation(input);
-  const lock = new Lock();
+  // Versioned change: a first-come-first-served mutex. Older runs keep the condition-based lock on replay.
+  const lock = patched('conversation-mutex') ? new FifoLock() : new Lock();
 
   /** An update: validated before it is accepted, validated again under the lock (the state may have moved). */
   const handle = <Args extends unknown[], R>(
