@@ -1,12 +1,14 @@
 /**
- * The conversation's state and every transition it may take (D365 Omnichannel's async/SMS model, omnichannel.md
- * §7, plus the reopen window). Pure: the workflow owns an instance, applies transitions, and turns a
+ * The conversation's state and every transition it may take (D365 Omnichannel's async/SMS model, plus the
+ * reopen window). Pure: the workflow owns an instance, applies transitions, and turns a
  * TransitionError into an ApplicationFailure the API maps to 409 (InvalidTransition) or 403 (NotYours).
  */
 
-export type ConversationState = 'open' | 'active' | 'waiting' | 'wrap_up' | 'closed';
-export type Resolution = 'resolved' | 'auto_closed' | 'force_closed';
-export type Role = 'agent' | 'supervisor' | 'admin';
+import { SMS_MAX_CHARACTERS, smsLength } from './sms-limits.js';
+import type { ConversationState, Resolution, Role } from './vocabulary.js';
+
+export type { ConversationState, Resolution, Role };
+/** The authenticated caller, as the API saw it: transitions check ownership and role with it. */
 export type Actor = { userId: string; role: Role };
 
 export type TransitionErrorKind = 'InvalidTransition' | 'NotYours';
@@ -309,12 +311,10 @@ export class ConversationMachine {
   }
 }
 
-export const MAX_SMS_CHARACTERS = 1600;
-
 export function checkText(text: string) {
   if (text.trim().length === 0) throw new TextError('text must not be empty');
-  if ([...text].length > MAX_SMS_CHARACTERS) {
-    throw new TextError(`text must be at most ${MAX_SMS_CHARACTERS} characters (got ${[...text].length})`);
+  if (smsLength(text) > SMS_MAX_CHARACTERS) {
+    throw new TextError(`text must be at most ${SMS_MAX_CHARACTERS} characters (got ${smsLength(text)})`);
   }
 }
 

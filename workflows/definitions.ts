@@ -1,20 +1,24 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { ConversationContext } from '../activities/conversation-context.js';
+import type { Actor, MachineData } from '../domain/conversation-machine.js';
+import type { ConversationState } from '../domain/vocabulary.js';
+import type { TimerDeadlines } from './named-timers.js';
 
 /**
  * The messages the API exchanges with a conversation workflow. Importing this file is safe outside the workflow
  * sandbox (definitions are plain objects), so the API and tests use the same names and argument types.
  */
 
-export type ConversationState = 'open' | 'active' | 'waiting' | 'wrap_up' | 'closed';
-export type Resolution = 'resolved' | 'auto_closed' | 'force_closed';
-export type Role = 'agent' | 'supervisor' | 'admin';
+// The shared names, re-exported for code that imports them from here.
+export type { ConversationState, Resolution, Role } from '../domain/vocabulary.js';
+export type { Actor };
 
 /** Input of a run. `carried` is set only by continue-as-new. */
 export type ConversationInput = {
   accountId: string;
   supportNumber: string;
   customerNumber: string;
-  carried?: unknown;
+  carried?: CarriedState;
   /** Continue-as-new once history passes this many events even if the server has not suggested it (default 2,000). */
   historyLimit?: number;
 };
@@ -32,8 +36,39 @@ export type InboundSms = {
   action?: string;
 };
 
-/** The authenticated caller, as the API saw it. Workflows check ownership and role with it. */
-export type Actor = { userId: string; role: Role };
+/** A message waiting to be sent, in order: its row is already written as queued. */
+export type OutboxJob = { messageId: string; bypassOptOut: boolean };
+
+/** Where a message sits in the customer's inbox order: the inbox sequence when known, else TeleSign's time. */
+export type InboxPosition = { seq?: number; at: string };
+
+/** Everything continue-as-new carries into the next run. */
+export type CarriedState = {
+  conversationId: string;
+  machine: MachineData;
+  context: ConversationContext | null;
+  contextLoaded: boolean;
+  seen: string[];
+  inbound: InboundSms[];
+  outbox: OutboxJob[];
+  botVariables: Record<string, string>;
+  skills: string[];
+  /** Next fallback distribution delay while nobody is eligible. */
+  redistributeMs: number;
+  /** Timer deadlines (workflow time), so a continued run resumes them. Absent in runs carried by older code. */
+  timers?: TimerDeadlines;
+  /** The STOP/START that set the current consent: an older one delivered later must not undo it. */
+  consentFrom?: InboxPosition;
+};
+
+/** What the `state` query answers: the machine's data plus the run's pending work and which timers are armed. */
+export type ConversationStateView = { conversationId: string } & MachineData & {
+    skills: string[];
+    pendingInbound: number;
+    outbox: number;
+    botVariables: Record<string, string>;
+    timers: { state: boolean; offer: boolean; redistribute: boolean };
+  };
 
 export type UpdateAck = { conversationId: string; state: ConversationState };
 export type SendAck = UpdateAck & { messageId: string };
@@ -54,7 +89,7 @@ export const assignUpdate = defineUpdate<UpdateAck, [Actor, { agentId: string }]
 export const forceCloseUpdate = defineUpdate<UpdateAck, [Actor]>('forceClose');
 export const noteUpdate = defineUpdate<SendAck, [Actor, { text: string }]>('note');
 
-export const stateQuery = defineQuery<unknown>('state');
+export const stateQuery = defineQuery<ConversationStateView>('state');
 
 /**
  * ApplicationFailure types thrown by update validators and handlers; the API maps each to an HTTP status

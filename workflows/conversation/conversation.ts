@@ -1,0 +1,417 @@
+import { patched, upsertSearchAttributes, uuid4, workflowInfo } from '@temporalio/workflow';
+import type { ConversationContext } from '../../activities/conversation-context.js';
+import type { ConversationPatch } from '../../activities/read-model.js';
+import type { AutomatedTrigger } from '../../domain/automated-messages.js';
+import { type Actor, ConversationMachine } from '../../domain/conversation-machine.js';
+import {
+  DEFAULT_OFFER_TIMEOUT_SECONDS,
+  offerTimeoutMs,
+  onStateTimerExpiry,
+  REDISTRIBUTE_FIRST_MS,
+  stateTimer,
+} from '../../domain/timer-policy.js';
+import type { Resolution } from '../../domain/vocabulary.js';
+import { AgentIdKey, ConversationStateKey, QueueIdKey } from '../../temporal/search-attributes.js';
+import type {
+  CarriedState,
+  ConversationInput,
+  ConversationStateView,
+  InboundSms,
+  SendAck,
+  UpdateAck,
+} from '../definitions.js';
+import { NamedTimers } from '../named-timers.js';
+import { type DbActivities, localDb, remoteDb } from './activity-options.js';
+import * as actions from './conversation-agent-actions.js';
+import * as inbound from './conversation-inbound.js';
+import * as routing from './conversation-routing.js';
+import { Outbox } from './outbox.js';
+
+/*
+ * One run is one conversation between a customer number and a support number. This class owns what the run knows
+ * (the carried state, the machine, the timers and the loop's flags) and has one method per signal, update and
+ * timer; activities do all I/O. The inbound path, routing and the agent actions live in conversation-inbound.ts,
+ * conversation-routing.ts and conversation-agent-actions.ts (functions of this class), to keep each file to one
+ * concern and under ~400 lines.
+ * Versioning rule: any change to the order or kind of commands must be guarded with patched('<change-id>').
+ */
+
+const MAX_SEEN_REFERENCES = 1000;
+/** Keeps replay of a long-lived conversation cheap; the server's own suggestion comes much later (~10k events). */
+const DEFAULT_HISTORY_LIMIT = 2000;
+
+export class Conversation {
+  // Versioned change: runs that started with regular activities keep them on replay (their histories say so).
+  readonly db: DbActivities = patched('local-db-activities') ? localDb : remoteDb;
+  /*
+   * Versioned change (#20): inbound messages are recorded in bulk, at most MAX_INBOUND_PER_TASK per workflow task,
+   * in inbox order, and a reference counts as seen only once it is recorded. Older histories keep the per-message
+   * path (recordInbound per message, seen on delivery).
+   */
+  readonly batched = patched('inbound-batch');
+  readonly carried: CarriedState;
+  readonly machine: ConversationMachine;
+  readonly timers = new NamedTimers();
+  readonly outbox: Outbox;
+  /** With `batched`: references recorded in the transcript (dedupe follows durable recording, not delivery). */
+  readonly seen: Set<string>;
+  /** With `batched`: references delivered and waiting in carried.inbound, not yet recorded. */
+  readonly queued: Set<string>;
+  /**
+   * Which reference each recorded message id belongs to, in this run. A local-activity result is matched to its
+   * call by sequence number only; if a result ever lands on another message's call, the same message id shows up
+   * for two references and the task fails loudly (and is retried) instead of dropping a message silently.
+   */
+  private readonly attributed = new Map<string, string>();
+  /** While a batch is applied, read-model syncs and the state timer are coalesced into one at its end. */
+  deferred: { dirty: boolean; notify: Set<string>; arm: boolean } | null = null;
+  /** An agent of the queue became available (signal): try distribution again. */
+  nudged = false;
+  /** Distribution must run at the end of this turn. */
+  redistribute = false;
+  /** Decliners are skipped right after a decline; the next nudge or tick may offer to them again (below the limit). */
+  skipDecliners = false;
+  /** The run is over once what it promised is done (closed for good, or the reopen window ran out). */
+  complete = false;
+  readonly workflowId = workflowInfo().workflowId;
+  private readonly historyLimit: number;
+  private lastAttributes = '';
+
+  constructor(readonly input: ConversationInput) {
+    this.carried = input.carried ?? {
+      conversationId: uuid4(),
+      machine: new ConversationMachine().snapshot(),
+      context: null,
+      contextLoaded: false,
+      seen: [],
+      inbound: [],
+      outbox: [],
+      botVariables: {},
+      skills: [],
+      redistributeMs: REDISTRIBUTE_FIRST_MS,
+    };
+    this.machine = new ConversationMachine(this.carried.machine);
+    this.seen = new Set(this.carried.seen);
+    this.queued = new Set(this.carried.inbound.map((x) => x.referenceId));
+    this.outbox = new Outbox(this.carried, input, this.db);
+    this.historyLimit = input.historyLimit ?? DEFAULT_HISTORY_LIMIT;
+  }
+
+  get context(): ConversationContext | null {
+    return this.carried.context;
+  }
+
+  get conversationId(): string {
+    return this.carried.conversationId;
+  }
+
+  get shouldContinueAsNew(): boolean {
+    return workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > this.historyLimit;
+  }
+
+  /** Something for the main loop to do. */
+  get hasWork(): boolean {
+    return (
+      this.carried.inbound.length > 0 ||
+      this.nudged ||
+      this.redistribute ||
+      this.timers.hasFired ||
+      this.complete ||
+      this.shouldContinueAsNew
+    );
+  }
+
+  attribute(messageId: string, referenceId: string): void {
+    const prior = this.attributed.get(messageId);
+    if (prior !== undefined && prior !== referenceId) {
+      throw new Error(
+        `inbound recording misattributed: message ${messageId} was recorded for ${prior}, now reported for ${referenceId}`,
+      );
+    }
+    this.attributed.set(messageId, referenceId);
+  }
+
+  ack(): UpdateAck {
+    return { conversationId: this.carried.conversationId, state: this.machine.state };
+  }
+
+  distributionMode(): 'push' | 'pick' {
+    return this.context?.workstream.distributionMode ?? 'push';
+  }
+
+  // ---------- signals and query ----------
+
+  onInboundSignal(message: InboundSms): void {
+    // Dedupe on TeleSign's reference id: the relay may hand the same MO over more than once.
+    if (this.batched) {
+      // Recorded or already queued: a no-op. Anything else is queued, even a reference delivered before whose
+      // recording never happened (the inbox sweeper re-delivers those).
+      if (this.seen.has(message.referenceId) || this.queued.has(message.referenceId)) return;
+      this.queued.add(message.referenceId);
+      this.carried.inbound.push(message);
+      return;
+    }
+    if (this.seen.has(message.referenceId)) return;
+    this.seen.add(message.referenceId);
+    this.carried.inbound.push(message);
+  }
+
+  onAgentsAvailable(): void {
+    this.nudged = true;
+  }
+
+  view(): ConversationStateView {
+    const c = this.carried;
+    const t = this.timers;
+    return {
+      conversationId: c.conversationId,
+      ...this.machine.snapshot(),
+      skills: c.skills,
+      pendingInbound: c.inbound.length,
+      outbox: c.outbox.length,
+      botVariables: c.botVariables,
+      timers: { state: t.isSet('state'), offer: t.isSet('offer'), redistribute: t.isSet('redistribute') },
+    };
+  }
+
+  // ---------- the main loop's turn ----------
+
+  /** A run continued from an earlier one picks its timers up where they were. */
+  resumeTimers(): void {
+    const carried = this.input.carried;
+    if (carried?.timers) {
+      // A continued run resumes its timers at their deadlines: continue-as-new never restarts a timer.
+      this.timers.restore(carried.timers);
+      if (!this.machine.offer) this.redistribute = true;
+    } else if (carried) {
+      // Carried by older code (no deadlines): timers start afresh (a little longer, never shorter).
+      this.armStateTimer();
+      if (this.machine.offer) {
+        this.timers.set(
+          'offer',
+          offerTimeoutMs(this.context?.workstream.offerTimeoutSeconds ?? DEFAULT_OFFER_TIMEOUT_SECONDS),
+        );
+      } else this.redistribute = true;
+    }
+  }
+
+  /** One turn under the lock: pending inbound, fired timers, then distribution. */
+  async turn(): Promise<void> {
+    if (this.batched) {
+      if (this.carried.inbound.length > 0) await this.onInboundBatch(this.nextBatch());
+    } else {
+      while (this.carried.inbound.length > 0) await this.onInbound(this.carried.inbound.shift()!);
+    }
+    for (const name of this.timers.take()) await this.onTimer(name);
+    if (this.nudged || this.redistribute) {
+      this.nudged = false;
+      this.redistribute = false;
+      await this.distribute();
+    }
+  }
+
+  /** The state continue-as-new carries into the next run. */
+  carry(): CarriedState {
+    const c = this.carried;
+    c.machine = this.machine.snapshot();
+    c.seen = [...this.seen].slice(-MAX_SEEN_REFERENCES);
+    // Only runs with the batched path carry deadlines: runs carried by them resume the time left.
+    if (this.batched) c.timers = this.timers.deadlines();
+    return c;
+  }
+
+  async onTimer(name: string): Promise<void> {
+    if (name === 'offer') {
+      if (this.machine.offer) await this.declineOffer('timed_out');
+      return;
+    }
+    if (name === 'redistribute') {
+      this.redistribute = true;
+      return;
+    }
+    if (name !== 'state') return;
+    switch (onStateTimerExpiry(this.machine.state)) {
+      case 'auto_close':
+        await this.closeConversation('auto_closed', this.machine.agentId ? [this.machine.agentId] : []);
+        break;
+      case 'close_resolved':
+        await this.closeConversation('resolved');
+        break;
+      case 'complete':
+        this.complete = true;
+        break;
+    }
+  }
+
+  // ---------- inbound (conversation-inbound.ts) ----------
+
+  onInboundBatch(batch: InboundSms[]): Promise<void> {
+    return inbound.onInboundBatch(this, batch);
+  }
+  onInbound(message: InboundSms): Promise<void> {
+    return inbound.onInbound(this, message);
+  }
+  nextBatch(): InboundSms[] {
+    return inbound.nextBatch(this);
+  }
+
+  // ---------- updates (conversation-agent-actions.ts) ----------
+
+  accept(a: Actor): Promise<UpdateAck> {
+    return actions.accept(this, a);
+  }
+  reject(_a: Actor): Promise<UpdateAck> {
+    return actions.reject(this);
+  }
+  pick(a: Actor): Promise<UpdateAck> {
+    return actions.pick(this, a);
+  }
+  checkSend(a: Actor, body: { text: string }): void {
+    actions.checkSend(this, a, body);
+  }
+  send(a: Actor, body: { text: string }): Promise<SendAck> {
+    return actions.send(this, a, body);
+  }
+  wait(_a: Actor): Promise<UpdateAck> {
+    return actions.wait(this);
+  }
+  end(_a: Actor): Promise<UpdateAck> {
+    return actions.end(this);
+  }
+  close(_a: Actor): Promise<UpdateAck> {
+    return actions.close(this);
+  }
+  transfer(a: Actor, target: { queueId?: string; agentId?: string }): Promise<UpdateAck> {
+    return actions.transfer(this, a, target);
+  }
+  assign(_a: Actor, target: { agentId: string }): Promise<UpdateAck> {
+    return actions.assign(this, target);
+  }
+  forceClose(_a: Actor): Promise<UpdateAck> {
+    return actions.forceClose(this);
+  }
+  note(a: Actor, body: { text: string }): Promise<SendAck> {
+    return actions.note(this, a, body);
+  }
+
+  // ---------- shared steps ----------
+
+  upsertAttributes(): void {
+    const d = this.machine.data;
+    const key = `${d.state}|${d.queueId}|${d.agentId}`;
+    if (key === this.lastAttributes) return;
+    this.lastAttributes = key;
+    upsertSearchAttributes([
+      { key: ConversationStateKey, value: d.state },
+      { key: QueueIdKey, value: d.queueId },
+      { key: AgentIdKey, value: d.agentId ?? d.offer?.agentId ?? null },
+    ]);
+  }
+
+  async sync(extra: ConversationPatch = {}, notify: string[] = []): Promise<void> {
+    if (this.deferred) {
+      // The only extra ever passed (withBot) mirrors the machine, which the flush writes anyway.
+      this.deferred.dirty = true;
+      for (const n of notify) this.deferred.notify.add(n);
+      return;
+    }
+    const d = this.machine.data;
+    await this.db.syncConversation({
+      conversationId: this.carried.conversationId,
+      patch: {
+        state: d.state,
+        resolution: d.resolution,
+        agentId: d.agentId,
+        offeredAgentId: d.offer?.agentId ?? null,
+        queueId: d.queueId,
+        withBot: d.withBot,
+        ...extra,
+      },
+      notify,
+    });
+    this.upsertAttributes();
+  }
+
+  armStateTimer(): void {
+    if (this.deferred) {
+      this.deferred.arm = true;
+      return;
+    }
+    const d = this.machine.data;
+    const timer = stateTimer({
+      state: d.state,
+      withBot: d.withBot,
+      resolution: d.resolution,
+      settings: this.context?.workstream,
+    });
+    if ('arm' in timer) {
+      this.timers.set('state', timer.arm);
+    } else {
+      this.timers.cancel('state');
+      this.complete = true;
+    }
+  }
+
+  /** Writes what a batch deferred: one read-model sync and one state timer for the whole batch. */
+  async flushDeferred(): Promise<void> {
+    const d = this.deferred;
+    if (!d) return;
+    this.deferred = null;
+    if (d.dirty) await this.sync({}, [...d.notify]);
+    if (d.arm) this.armStateTimer();
+    this.deferred = { dirty: false, notify: new Set(), arm: false };
+  }
+
+  async releaseHeldCapacity(): Promise<void> {
+    const key = this.machine.data.reservationKey;
+    if (!key) return;
+    const released = await this.db.releaseCapacity({ reservationKey: key });
+    this.machine.capacityReleased();
+    if (released) await remoteDb.nudgeQueues({ queueIds: released.queueIds, limit: 5 });
+  }
+
+  async withdrawOffer(): Promise<void> {
+    const offer = this.machine.offer;
+    if (!offer) return;
+    this.timers.cancel('offer');
+    await this.db.resolveOffer({ offerId: offer.offerId, conversationId: this.conversationId, outcome: 'withdrawn' });
+    this.machine.decline();
+    await this.db.releaseCapacity({ reservationKey: offer.reservationKey });
+  }
+
+  async enqueueAutomated(trigger: AutomatedTrigger, options: { bypassOptOut?: boolean } = {}): Promise<void> {
+    const m = this.machine;
+    if (m.data.optedOut && !options.bypassOptOut) return;
+    const messageId = uuid4();
+    const queued = await this.db.queueAutomated({
+      messageId,
+      conversationId: this.conversationId,
+      trigger,
+      channelId: this.context?.channel.id ?? null,
+      agentId: m.agentId ?? m.data.previousAgentId,
+      queueId: m.data.queueId,
+    });
+    if (queued) this.outbox.push({ messageId, bypassOptOut: options.bypassOptOut ?? false });
+  }
+
+  async closeConversation(resolution: Resolution, notify: string[] = []): Promise<void> {
+    await this.withdrawOffer();
+    await this.releaseHeldCapacity();
+    this.timers.cancel('redistribute');
+    this.machine.close(resolution);
+    await this.sync({}, notify);
+    this.armStateTimer();
+  }
+
+  // ---------- routing and distribution (conversation-routing.ts) ----------
+
+  classifyAndQueue(text: string): Promise<void> {
+    return routing.classifyAndQueue(this, text);
+  }
+  distribute(): Promise<void> {
+    return routing.distribute(this);
+  }
+  declineOffer(outcome: 'rejected' | 'timed_out'): Promise<void> {
+    return routing.declineOffer(this, outcome);
+  }
+}
