@@ -413,6 +413,19 @@ describe('order per customer across workflow runs (consent record)', () => {
     );
   });
 
+  it('the older STOP in a new run sends the customer no opt-out confirmation', { timeout: 90_000 }, async () => {
+    const { seed } = await setup({ workstream: { distributionMode: 'pick' } });
+    const customer = newCustomerNumber();
+    const [stop, start] = await commitToInbox(seed, customer, ['STOP', 'START']);
+    await oneRun(seed, customer, start!);
+    await oneRun(seed, customer, stop!);
+    const automated = await db.sql<{ n: number }[]>`
+      select count(*)::int as n from messages m join conversations c on c.id = m.conversation_id
+      where c.support_number = ${seed.supportNumber} and c.customer_number = ${customer} and m.direction = 'automated'`;
+    expect(automated[0]!.n).toBe(0);
+    expect(await consentOf(seed, customer)).toBe(false);
+  });
+
   it('in order, a later STOP in a new run still opts the customer out', { timeout: 90_000 }, async () => {
     const { seed } = await setup({ workstream: { distributionMode: 'pick' } });
     const customer = newCustomerNumber();

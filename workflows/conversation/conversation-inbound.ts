@@ -63,9 +63,30 @@ async function onKeyword(
   kind: 'stop' | 'start' | 'help',
   isNew: boolean,
   referenceId: string,
+  position?: InboxPosition,
 ): Promise<void> {
   const { machine: m, input, db } = conv;
-  if (kind === 'stop' && !m.data.optedOut) {
+  if (kind !== 'help' && patched('consent-position')) {
+    // Every STOP/START is stored with its inbox position; the store answers the consent that holds, so a keyword
+    // older than the one that set it (possibly in an earlier run) changes nothing and confirms nothing.
+    const r = await db.setConsent({
+      supportNumber: input.supportNumber,
+      customerNumber: input.customerNumber,
+      optedOut: kind === 'stop',
+      source: kind === 'stop' ? 'keyword:STOP' : 'keyword:START',
+      idempotencyKey: `consent:${referenceId}`,
+      referenceId,
+      ...(position
+        ? { position: { at: position.at, ...(position.seq !== undefined ? { inboxSeq: position.seq } : {}) } }
+        : {}),
+    });
+    const changed = r.optedOut !== m.data.optedOut;
+    m.setOptedOut(r.optedOut);
+    if (r.applied && changed) {
+      if (r.optedOut) await conv.enqueueAutomated('opt_out_confirmation', { bypassOptOut: true });
+      else await conv.enqueueAutomated('opt_in_confirmation');
+    }
+  } else if (kind === 'stop' && !m.data.optedOut) {
     await db.setConsent({
       supportNumber: input.supportNumber,
       customerNumber: input.customerNumber,
@@ -125,7 +146,7 @@ export async function onInbound(conv: Conversation, message: InboundSms): Promis
   }
   const keyword = keywordOf(message);
   if (keyword) {
-    await onKeyword(conv, keyword, isNew || reopening, message.referenceId);
+    await onKeyword(conv, keyword, isNew || reopening, message.referenceId, positionOf(message));
     return;
   }
   await afterCustomerText(conv, message, reopening, isNew, context);
@@ -236,7 +257,7 @@ async function applyInbound(conv: Conversation, message: InboundSms, context: Co
       if (c.consentFrom && compareInbox(at, c.consentFrom) < 0) return;
       c.consentFrom = at;
     }
-    await onKeyword(conv, keyword, isNew || reopening, message.referenceId);
+    await onKeyword(conv, keyword, isNew || reopening, message.referenceId, positionOf(message));
     return;
   }
   await afterCustomerText(conv, message, reopening, isNew, context);
