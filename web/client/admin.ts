@@ -1,17 +1,12 @@
 import type { ClientResponse, InferResponseType } from 'hono/client';
-import { hc } from 'hono/client';
-import type { SetupApi } from '../../api/resources/index.js';
 import type { Role } from '../../domain/vocabulary.js';
-import { $, ApiError, h, pageData } from './common.js';
+import { $, ApiError, client as appClient, h, pageData } from './common.js';
 
 /** Admin setup wizard (account → numbers → callback URL → workstream → SMS channel → summary) and editable lists. */
 
 // The typed client: paths, bodies and answers come from the API's route definitions (api/resources/), so a renamed
 // field breaks the typecheck instead of the page.
-const client = hc<SetupApi>('/api/v1', {
-  headers: { 'x-smsdesk-csrf': '1' },
-  init: { credentials: 'same-origin' },
-});
+const client = appClient.api.v1;
 
 type Account = InferResponseType<(typeof client)['messaging-accounts'][':id']['$get'], 200>;
 type Queue = InferResponseType<(typeof client)['queues'][':id']['$get'], 200>;
