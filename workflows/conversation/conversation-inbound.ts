@@ -63,49 +63,28 @@ async function onKeyword(
   kind: 'stop' | 'start' | 'help',
   isNew: boolean,
   referenceId: string,
-  position?: InboxPosition,
 ): Promise<void> {
   const { machine: m, input, db } = conv;
-  if (kind !== 'help' && patched('consent-position')) {
-    // Every STOP/START is stored with its inbox position; the store answers the consent that holds, so a keyword
-    // older than the one that set it (possibly in an earlier run) changes nothing and confirms nothing.
+  if ((kind === 'stop' && !m.data.optedOut) || (kind === 'start' && m.data.optedOut)) {
+    const optedOut = kind === 'stop';
     const r = await db.setConsent({
       supportNumber: input.supportNumber,
       customerNumber: input.customerNumber,
-      optedOut: kind === 'stop',
-      source: kind === 'stop' ? 'keyword:STOP' : 'keyword:START',
+      optedOut,
+      source: optedOut ? 'keyword:STOP' : 'keyword:START',
       idempotencyKey: `consent:${referenceId}`,
+      // The store reads the keyword's place from the inbox (sequence, submit time, later keywords of the customer).
       referenceId,
-      ...(position
-        ? { position: { at: position.at, ...(position.seq !== undefined ? { inboxSeq: position.seq } : {}) } }
-        : {}),
     });
-    const changed = r.optedOut !== m.data.optedOut;
-    m.setOptedOut(r.optedOut);
-    if (r.applied && changed) {
-      if (r.optedOut) await conv.enqueueAutomated('opt_out_confirmation', { bypassOptOut: true });
+    // The store knows the keyword's place in the customer's inbox order, across runs: a STOP older than the START
+    // that set the consent (possibly handled by an earlier run) changes nothing and confirms nothing.
+    const held = patched('consent-position') ? r : { applied: true, optedOut };
+    const changed = held.optedOut !== m.data.optedOut;
+    m.setOptedOut(held.optedOut);
+    if (held.applied && changed) {
+      if (held.optedOut) await conv.enqueueAutomated('opt_out_confirmation', { bypassOptOut: true });
       else await conv.enqueueAutomated('opt_in_confirmation');
     }
-  } else if (kind === 'stop' && !m.data.optedOut) {
-    await db.setConsent({
-      supportNumber: input.supportNumber,
-      customerNumber: input.customerNumber,
-      optedOut: true,
-      source: 'keyword:STOP',
-      idempotencyKey: `consent:${referenceId}`,
-    });
-    m.setOptedOut(true);
-    await conv.enqueueAutomated('opt_out_confirmation', { bypassOptOut: true });
-  } else if (kind === 'start' && m.data.optedOut) {
-    await db.setConsent({
-      supportNumber: input.supportNumber,
-      customerNumber: input.customerNumber,
-      optedOut: false,
-      source: 'keyword:START',
-      idempotencyKey: `consent:${referenceId}`,
-    });
-    m.setOptedOut(false);
-    await conv.enqueueAutomated('opt_in_confirmation');
   } else if (kind === 'help') {
     // HELP is always answered, opted out or not (carrier rules).
     await conv.enqueueAutomated('help', { bypassOptOut: true });
@@ -146,7 +125,7 @@ export async function onInbound(conv: Conversation, message: InboundSms): Promis
   }
   const keyword = keywordOf(message);
   if (keyword) {
-    await onKeyword(conv, keyword, isNew || reopening, message.referenceId, positionOf(message));
+    await onKeyword(conv, keyword, isNew || reopening, message.referenceId);
     return;
   }
   await afterCustomerText(conv, message, reopening, isNew, context);
@@ -257,7 +236,7 @@ async function applyInbound(conv: Conversation, message: InboundSms, context: Co
       if (c.consentFrom && compareInbox(at, c.consentFrom) < 0) return;
       c.consentFrom = at;
     }
-    await onKeyword(conv, keyword, isNew || reopening, message.referenceId, positionOf(message));
+    await onKeyword(conv, keyword, isNew || reopening, message.referenceId);
     return;
   }
   await afterCustomerText(conv, message, reopening, isNew, context);
