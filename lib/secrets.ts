@@ -90,5 +90,7 @@ export function needsReencryption(envelope: string, keyring: Keyring): boolean {
 
 /** What admins may see of a secret: its last 4 characters, and nothing at all of a short one. */
 export function secretHint(plain: string): string {
-  return plain.length >= 12 ? `…${plain.slice(-4)}` : '…';
+  // Code points, not UTF-16 units: cutting a surrogate pair in half would leave text PostgreSQL refuses to store.
+  const chars = [...plain];
+  return chars.length >= 12 ? `…${chars.slice(-4).join('')}` : '…';
 }

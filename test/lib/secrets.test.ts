@@ -83,4 +83,10 @@ describe('secrets (AES-256-GCM envelopes)', () => {
     expect(secretHint(SECRET)).toBe('…eQ==');
     expect(secretHint('short')).toBe('…');
   });
+
+  it('a hint never cuts a surrogate pair in half (PostgreSQL refuses lone surrogates)', () => {
+    const hint = secretHint('abcdefghij\u{1F600}xyz');
+    expect(hint).toBe('…\u{1F600}xyz');
+    expect(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(hint)).toBe(false);
+  });
 });
