@@ -23,3 +23,24 @@ export type Role = (typeof ROLES)[number];
 
 export const PRESENCES = ['available', 'busy', 'busy_dnd', 'away', 'offline'] as const;
 export type Presence = (typeof PRESENCES)[number];
+
+/** Outside operating hours a conversation waits for the opening, or is closed after the out_of_hours message. */
+export const OUT_OF_HOURS_ACTIONS = ['wait', 'close'] as const;
+export type OutOfHoursAction = (typeof OUT_OF_HOURS_ACTIONS)[number];
+
+/** No preferred agent could take it: distribute by the queue's method, or wait for a preferred agent. */
+export const PREFERRED_AGENT_FALLBACKS = ['queue', 'wait'] as const;
+export type PreferredAgentFallback = (typeof PREFERRED_AGENT_FALLBACKS)[number];
+export const MAX_PREFERRED_AGENTS = 3;
+
+/** What queue overflow does: move to another queue, send overflow_end and close, or keep waiting with a message. */
+export const OVERFLOW_ACTIONS = ['transfer', 'end', 'wait_message'] as const;
+export type OverflowAction = (typeof OVERFLOW_ACTIONS)[number];
+/** Per queue: thresholds on waiting work items and on wait time (from the customer's last unanswered message). */
+export type OverflowRule = {
+  maxWaiting?: number | null | undefined;
+  maxWaitMinutes?: number | null | undefined;
+  action: OverflowAction;
+  /** `transfer` only. */
+  targetQueueId?: string | null | undefined;
+};

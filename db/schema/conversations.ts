@@ -40,6 +40,16 @@ export type RoutingTrace = {
   priority: number;
   skills: string[];
   at: string;
+  /** Operating rules applied after classification: hours, overflow, priority (issue #16), in order. */
+  decisions?: RoutingStep[];
+};
+
+export type RoutingStep = {
+  kind: 'hours' | 'overflow' | 'priority';
+  at: string;
+  queueId: string;
+  /** A human sentence: what was checked and what happened. */
+  detail: string;
 };
 
 export const conversations = pgTable(
@@ -72,6 +82,10 @@ export const conversations = pgTable(
     closedAt: timestamp({ withTimezone: true }),
     /** FIFO order for async SMS is the customer's last message (D365 §5.2). */
     lastCustomerMessageAt: timestamp({ withTimezone: true }),
+    /** Outside operating hours: waiting for this opening, not distributed before (issue #16). */
+    heldUntil: timestamp({ withTimezone: true }),
+    /** When overflow handling last acted on the conversation (reports count these). */
+    overflowedAt: timestamp({ withTimezone: true }),
   },
   (t) => [
     index('conversations_queue_state_idx').on(t.queueId, t.state, t.lastCustomerMessageAt),

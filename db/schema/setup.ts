@@ -14,7 +14,15 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { PRESENCES, type Presence, ROLES } from '../../domain/vocabulary.js';
+import { calendars } from './calendars.js';
+import {
+  OUT_OF_HOURS_ACTIONS,
+  type OverflowRule,
+  PREFERRED_AGENT_FALLBACKS,
+  PRESENCES,
+  type Presence,
+  ROLES,
+} from '../../domain/vocabulary.js';
 
 /** Configuration an administrator sets up: people, accounts, numbers, workstreams, queues, rules, bots. */
 
@@ -29,6 +37,8 @@ export const assignmentMethodEnum = pgEnum('assignment_method', ['highest_capaci
 export const distributionModeEnum = pgEnum('distribution_mode', ['push', 'pick']);
 export const botKindEnum = pgEnum('bot_kind', ['builtin', 'webhook']);
 export const skillMatchingEnum = pgEnum('skill_matching', ['exact', 'none']);
+export const outOfHoursActionEnum = pgEnum('out_of_hours_action', OUT_OF_HOURS_ACTIONS);
+export const preferredAgentFallbackEnum = pgEnum('preferred_agent_fallback', PREFERRED_AGENT_FALLBACKS);
 
 /** Agents, supervisors and admins. The bearer token is stored only as its SHA-256. */
 export const users = pgTable('users', {
@@ -113,6 +123,10 @@ export const queues = pgTable('queues', {
   assignmentMethod: assignmentMethodEnum().notNull().default('highest_capacity'),
   /** Smaller number wins, as in D365. */
   priority: integer().notNull().default(100),
+  /** Operating hours (calendars.id; none = open around the clock); a queue's calendar wins over its workstream's. */
+  calendarId: uuid().references(() => calendars.id),
+  /** Overflow thresholds and action (issue #16); null = none. */
+  overflow: jsonb().$type<OverflowRule>(),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
@@ -170,6 +184,11 @@ export const workstreams = pgTable('workstreams', {
   allowedPresences: jsonb().$type<Presence[]>().notNull().default(['available', 'busy']),
   skillMatching: skillMatchingEnum().notNull().default('exact'),
   botId: uuid().references(() => bots.id, { onDelete: 'set null' }),
+  /** Operating hours of the workstream's queues that have none of their own. */
+  calendarId: uuid().references(() => calendars.id),
+  /** Outside hours: the conversation waits for the opening, or closes after the out_of_hours message. */
+  outOfHoursAction: outOfHoursActionEnum().notNull().default('wait'),
+  preferredAgentFallback: preferredAgentFallbackEnum().notNull().default('queue'),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
