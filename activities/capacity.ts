@@ -1,8 +1,10 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { capacityReservations, queueMembers, queues, users } from '../db/schema/index.js';
+import { capacityReservations, conversations, queueMembers, queues, users } from '../db/schema/index.js';
+import { signalConversations } from '../temporal/signal-conversations.js';
 import { FailureTypes } from '../workflows/definitions.js';
+import { aheadOf, type Rank } from './distribution-order.js';
 
 export type ReserveInput = {
   /** Idempotency key from the workflow: a retried activity finds its own reservation instead of booking twice. */
@@ -39,6 +41,17 @@ export function capacityActivities(db: Db) {
     return row ?? null;
   }
 
+  async function rankOf(conversationId: string): Promise<Rank | null> {
+    const [row] = await db
+      .select({
+        priority: conversations.priority,
+        since: sql<string>`coalesce(${conversations.lastCustomerMessageAt}, ${conversations.createdAt})`,
+      })
+      .from(conversations)
+      .where(eq(conversations.id, conversationId));
+    return row ?? null;
+  }
+
   async function reserveAgent(input: ReserveInput): Promise<{ agentId: string } | null> {
     const prior = await existing(input.reservationKey);
     if (prior) return prior;
@@ -59,13 +72,21 @@ export function capacityActivities(db: Db) {
       input.skillMatching === 'exact' && input.skills.length
         ? sql`and u.skills @> ${JSON.stringify(input.skills)}::jsonb`
         : sql``;
-    const freeAgents = () =>
+    // Priority (issue #16): the queue's method picks among agents only those no better-ranked waiting conversation
+    // can take; a targeted reservation (previous or preferred agent) is affinity and skips the line.
+    const me = input.onlyAgentId ? null : await rankOf(input.conversationId);
+    const ignored: string[] = [];
+    const fair = (guarded: boolean) =>
+      guarded && me
+        ? sql`and (${aheadOf(me, input.conversationId, ignored, sql`count(*)`)}) < floor((u.capacity - u.capacity_used) / ${input.units}::numeric)`
+        : sql``;
+    const freeAgents = (guarded = true) =>
       db.execute<{ id: string }>(sql`
       select u.id from users u
       join queue_members qm on qm.user_id = u.id and qm.queue_id = ${input.queueId}
       where u.presence = any(${presences})
         and u.capacity - u.capacity_used >= ${input.units}
-        ${skills} ${excluded} ${only}
+        ${skills} ${excluded} ${only} ${fair(guarded)}
       order by ${ORDER_BY[queue.assignmentMethod]}
       limit 10`);
     const book = (agentId: string) =>
@@ -95,7 +116,23 @@ export function capacityActivities(db: Db) {
     // null while capacity is free would leave the conversation waiting for the fallback tick (minutes).
     for (;;) {
       const candidates = await freeAgents();
-      if (candidates.length === 0) return null;
+      if (candidates.length === 0) {
+        if (!me) return null;
+        // Better-ranked conversations hold the line for every free agent: wake them (they take the agent). One whose
+        // workflow is gone (a stale read-model row) must not hold the line: skip it and look again.
+        const open = await freeAgents(false);
+        if (open.length === 0) return null;
+        const blockers = await db.execute<{ id: string; workflow_id: string }>(sql`
+          select c2.id, c2.workflow_id from users u, lateral (${aheadOf(me, input.conversationId, ignored, sql`c2.id, c2.workflow_id, c2.priority, coalesce(c2.last_customer_message_at, c2.created_at) as since`)} order by 3, 4, 1 limit 5) c2
+          where u.id = any(array[${sql.join(
+            open.map((a) => sql`${a.id}`),
+            sql`, `,
+          )}]::uuid[])`);
+        const gone = await signalConversations([...new Map(blockers.map((b) => [b.id, b.workflow_id])).entries()]);
+        if (gone.length === 0) return null;
+        ignored.push(...gone);
+        continue;
+      }
       for (const candidate of candidates) if (await book(candidate.id)) return { agentId: candidate.id };
     }
   }

@@ -1,7 +1,7 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { publishConversationEvent } from '../db/events.js';
-import { conversations, customers, queueMembers, routingRules } from '../db/schema/index.js';
+import { conversations, customers, queueMembers, queues, routingRules } from '../db/schema/index.js';
 import { evaluateRouting, type RoutingDecision } from '../domain/routing-evaluator.js';
 
 export type ClassifyInput = {
@@ -22,7 +22,7 @@ export type ClassifyInput = {
  * evaluator and records the decision and its trace on the conversation, for agents and routing diagnostics.
  */
 export function classifyActivity(db: Db) {
-  return async function classify(input: ClassifyInput): Promise<RoutingDecision> {
+  return async function classify(input: ClassifyInput): Promise<RoutingDecision & { rulePriority: number | null }> {
     const [rules, customer] = await Promise.all([
       db
         .select()
@@ -51,6 +51,16 @@ export function classifyActivity(db: Db) {
     );
     // The evaluator is pure (it also runs in tests and dry runs), so the decision time is stamped here.
     decision.trace.at = new Date().toISOString();
+    // A conversation's priority is its rule's, else its queue's (smaller is served first, as queue priority).
+    const rulePriority = rules.find((r) => r.id === decision.matchedRuleId)?.priority ?? null;
+    if (rulePriority === null) {
+      const queue = await db.query.queues.findFirst({
+        where: eq(queues.id, decision.queueId),
+        columns: { priority: true },
+      });
+      decision.priority = queue?.priority ?? decision.priority;
+      decision.trace.priority = decision.priority;
+    }
     await db.transaction(async (tx) => {
       await tx
         .update(conversations)
@@ -75,6 +85,6 @@ export function classifyActivity(db: Db) {
         data: { conversationId: input.conversationId, queueId: decision.queueId, classified: true },
       });
     });
-    return decision;
+    return { ...decision, rulePriority };
   };
 }

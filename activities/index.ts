@@ -1,5 +1,6 @@
 import type { Config } from '../config/env.js';
 import type { Db } from '../db/client.js';
+import { admissionActivity } from './admission.js';
 import { botActivity } from './bot.js';
 import { capacityActivities } from './capacity.js';
 import { classifyActivity } from './classify.js';
@@ -34,6 +35,7 @@ export function createActivities(deps: ActivityDeps) {
     recordInbound: recordInboundActivity(deps.db),
     recordInboundBatch: recordInboundBatchActivity(deps.db),
     classify: classifyActivity(deps.db),
+    admitToQueue: admissionActivity(deps.db),
     nudgeQueues: nudgeActivity(deps.db),
     runBot: botActivity(deps),
     ...readModelActivities(deps.db),

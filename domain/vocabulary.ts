@@ -43,4 +43,6 @@ export type OverflowRule = {
   action: OverflowAction;
   /** `transfer` only. */
   targetQueueId?: string | null | undefined;
+  /** `wait_message` only: what the customer is told (a default when absent). */
+  message?: string | null | undefined;
 };

@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
-import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { conversations, workstreams } from '../db/schema/index.js';
 import { agentsAvailableSignal } from '../workflows/definitions.js';
@@ -9,7 +9,7 @@ type Presence = 'available' | 'busy' | 'busy_dnd' | 'away' | 'offline';
 
 /**
  * Capacity or presence freed an agent: signal `agentsAvailable` to the conversations waiting longest in the agent's
- * queues (open, unassigned, not offered, FIFO by the customer's last message, D365 §5.2), at most `limit` of them.
+ * queues (open, unassigned, not offered, not held for hours; by priority, then FIFO by the customer's last message, D365 §5.2), at most `limit` of them.
  * Each workflow then runs its own assignment. Called by the presence route and the capacity-release activity.
  * `presence` (optional) skips workstreams that do not route to agents in that presence.
  */
@@ -33,12 +33,16 @@ export async function nudgeWaitingConversations(input: {
         isNull(conversations.agentId),
         isNull(conversations.offeredAgentId),
         eq(conversations.withBot, false),
+        // Held for operating hours: its own timer wakes it at the opening.
+        or(isNull(conversations.heldUntil), lte(conversations.heldUntil, sql`now()`)),
         presence
           ? sql`coalesce(${workstreams.allowedPresences} @> ${JSON.stringify([presence])}::jsonb, true)`
           : undefined,
       ),
     )
+    // Best-ranked first (activities/distribution-order.ts): priority, then the longest wait since the last message.
     .orderBy(
+      asc(conversations.priority),
       asc(sql`coalesce(${conversations.lastCustomerMessageAt}, ${conversations.createdAt})`),
       asc(conversations.id),
     )

@@ -59,6 +59,23 @@ export type CarriedState = {
   timers?: TimerDeadlines;
   /** The STOP/START that set the current consent: an older one delivered later must not undo it. */
   consentFrom?: InboxPosition;
+  /** Operating rules (hours, overflow, preferred agents), set once a run routes with them (conversation-operating-rules.ts). */
+  operating?: OperatingState;
+};
+
+export type OperatingState = {
+  /** The routing rule's priority, kept for re-admission (else the queue's applies). */
+  rulePriority: number | null;
+  /** Outside operating hours: not distributed until the `hours` timer (the next opening) fires. */
+  held: boolean;
+  /** The closed period (its next opening) the out_of_hours message was sent for: once per closed period. */
+  outOfHoursNotified?: string | undefined;
+  /** The wait (its start) whose wait-time overflow was handled already. */
+  handledWaitFrom?: string | null | undefined;
+  /** The wait the armed `overflow` timer measures. */
+  waitFrom?: string | null | undefined;
+  preferredAgentIds: string[];
+  preferredAgentFallback: 'queue' | 'wait';
 };
 
 /** What the `state` query answers: the machine's data plus the run's pending work and which timers are armed. */

@@ -69,7 +69,8 @@ function crossings(dirs: string[], forbidden: (e: Edge) => boolean): string[] {
 }
 
 /** Packages with no I/O that domain and workflow code may use (validation, a linear-time regex engine). */
-const PURE_PACKAGES = new Set(['zod', 're2js']);
+// luxon: date arithmetic over the Intl time-zone data (operating hours), no I/O.
+const PURE_PACKAGES = new Set(['zod', 're2js', 'luxon']);
 /** Folders whose modules do I/O (or pull it in): never loaded by workflow code. */
 const IO_FOLDERS = new Set(['api', 'web', 'db', 'activities', 'inbox', 'telesign', 'lib', 'config', 'worker', 'dev']);
 

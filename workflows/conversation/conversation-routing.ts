@@ -1,6 +1,7 @@
-import { uuid4 } from '@temporalio/workflow';
+import { patched, uuid4 } from '@temporalio/workflow';
 import { offerTimeoutMs, REDISTRIBUTE_FIRST_MS, redistributeTick } from '../../domain/timer-policy.js';
 import type { Conversation } from './conversation.js';
+import * as rules from './conversation-operating-rules.js';
 
 /*
  * Routing and push distribution: classify a text into a queue, offer the conversation to an eligible agent (or wait
@@ -23,6 +24,11 @@ export async function classifyAndQueue(conv: Conversation, text: string): Promis
   });
   conv.machine.routedTo(decision.queueId);
   conv.carried.skills = decision.skills;
+  // Versioned change (#16): hours, overflow and priority apply once the queue is known.
+  if (patched(rules.OPERATING_RULES_PATCH)) {
+    await rules.admitAfterRouting(conv, decision.rulePriority ?? null);
+    return;
+  }
   await conv.sync();
   conv.redistribute = true;
 }
@@ -32,6 +38,7 @@ export async function distribute(conv: Conversation): Promise<void> {
   const d = m.data;
   if (!context || m.state !== 'open' || m.offer || d.withBot || !d.queueId) return;
   if (context.workstream.distributionMode !== 'push') return;
+  if (rules.isHeld(conv)) return; // outside operating hours: the hours timer wakes it at the opening
   const w = context.workstream;
   const base = {
     conversationId: c.conversationId,
@@ -54,11 +61,23 @@ export async function distribute(conv: Conversation): Promise<void> {
       onlyAgentId: d.previousAgentId,
     });
   }
-  agent ??= await conv.db.reserveAgent({
-    ...base,
-    reservationKey: key,
-    excludeAgentIds: conv.skipDecliners ? [...new Set([...exhausted, ...decliners])] : exhausted,
-  });
+  // Preferred agents (runs routed with operating rules only): in order, before the queue's method.
+  let waitForPreferred = false;
+  if (!agent && c.operating) {
+    const preferred = await rules.tryPreferredAgents(
+      conv,
+      (agentId) => conv.db.reserveAgent({ ...base, reservationKey: key, excludeAgentIds: [], onlyAgentId: agentId }),
+      conv.skipDecliners ? [...new Set([...exhausted, ...decliners])] : exhausted,
+    );
+    if (preferred === 'wait') waitForPreferred = true;
+    else agent = preferred;
+  }
+  if (!waitForPreferred)
+    agent ??= await conv.db.reserveAgent({
+      ...base,
+      reservationKey: key,
+      excludeAgentIds: conv.skipDecliners ? [...new Set([...exhausted, ...decliners])] : exhausted,
+    });
   conv.skipDecliners = false;
   if (!agent) {
     // Nobody eligible: wait in the queue for a presence/capacity signal, with a slow, jittered fallback tick

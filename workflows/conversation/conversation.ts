@@ -24,6 +24,7 @@ import { NamedTimers } from '../named-timers.js';
 import { type DbActivities, localDb, remoteDb } from './activity-options.js';
 import * as actions from './conversation-agent-actions.js';
 import * as inbound from './conversation-inbound.js';
+import * as operatingRules from './conversation-operating-rules.js';
 import * as routing from './conversation-routing.js';
 import { Outbox } from './outbox.js';
 
@@ -221,6 +222,7 @@ export class Conversation {
   }
 
   async onTimer(name: string): Promise<void> {
+    if (await operatingRules.onOperatingTimer(this, name)) return;
     if (name === 'offer') {
       if (this.machine.offer) await this.declineOffer('timed_out');
       return;
