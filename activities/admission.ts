@@ -23,8 +23,10 @@ export type AdmitInput = {
   rulePriority: number | null;
   /** route: just classified; opening: the hours timer fired; wait: the wait-time overflow timer fired. */
   trigger: 'route' | 'opening' | 'wait';
-  /** The wait start whose overflow was already handled (a keep-waiting message is sent once per wait). */
-  handledWaitFrom?: string | null;
+  /** The workflow's time: hours and thresholds are judged at it (replay-safe, and the test server's skipped time). */
+  at: string;
+  /** When the current wait began in workflow time (the customer's text that routed it, or the opening after it). */
+  waitFrom: string;
 };
 
 export type Admission = {
@@ -34,10 +36,8 @@ export type Admission = {
   outOfHoursAction: OutOfHoursAction;
   /** Overflow that acted now (a transfer is already applied: `queueId` is the target). */
   overflow: { action: 'end' } | { action: 'wait_message'; message: string } | null;
-  /** When the wait-time threshold passes for the current wait (arm a timer), if the queue has one. */
-  waitDeadlineAt: string | null;
-  /** The start of the wait the deadline is measured from (the customer's last message, or the opening after it). */
-  waitFrom: string | null;
+  /** The queue's wait-time threshold (the workflow arms a timer from the wait's start), if it has one. */
+  maxWaitMinutes: number | null;
   preferredAgentIds: string[];
   preferredAgentFallback: PreferredAgentFallback;
 };
@@ -81,7 +81,7 @@ export function admissionActivity(db: Db) {
   }
 
   return async function admitToQueue(input: AdmitInput): Promise<Admission> {
-    const now = new Date();
+    const now = new Date(input.at);
     const [ws, conv] = await Promise.all([
       db.query.workstreams.findFirst({ where: eq(workstreams.id, input.workstreamId) }),
       db.query.conversations.findFirst({ where: eq(conversations.id, input.conversationId) }),
@@ -114,12 +114,9 @@ export function admissionActivity(db: Db) {
         const waiting = await waitingIn(queueId, input.conversationId);
         if (waiting >= rule.maxWaiting) reason = `${waiting} waiting ≥ limit ${rule.maxWaiting}`;
       }
-      if (!reason && input.trigger === 'wait' && hop === 0 && rule.maxWaitMinutes != null && conv) {
-        const from = waitStart(conv);
-        const due = from.getTime() + rule.maxWaitMinutes * 60_000;
-        const handled = input.handledWaitFrom === from.toISOString();
-        if (!handled && due <= now.getTime())
-          reason = `waited since ${from.toISOString()} ≥ ${rule.maxWaitMinutes} min`;
+      if (!reason && input.trigger === 'wait' && hop === 0 && rule.maxWaitMinutes != null) {
+        const due = Date.parse(input.waitFrom) + rule.maxWaitMinutes * 60_000;
+        if (due <= now.getTime()) reason = `waited since ${input.waitFrom} ≥ ${rule.maxWaitMinutes} min`;
       }
       if (!reason) break;
       overflowed = true;
@@ -151,23 +148,8 @@ export function admissionActivity(db: Db) {
         ? `priority ${priority} from the routing rule`
         : `priority ${priority} from the queue (smaller is served first)`,
     );
-    const heldUntil = hours.open
-      ? conv?.heldUntil && conv.heldUntil <= now
-        ? conv.heldUntil
-        : null
-      : hours.nextOpeningAt
-        ? new Date(hours.nextOpeningAt)
-        : new Date('9999-12-31');
-    // The wait-time threshold counts from the customer's last message, but never from before the queue opened.
+    const heldUntil = hours.open ? null : hours.nextOpeningAt ? new Date(hours.nextOpeningAt) : new Date('9999-12-31');
     const rule = (queue?.overflow as OverflowRule | null) ?? null;
-    let waitFrom: Date | null = null;
-    let waitDeadlineAt: string | null = null;
-    if (hours.open && !overflow && rule?.maxWaitMinutes != null && conv) {
-      waitFrom = waitStart(conv);
-      if (input.handledWaitFrom !== waitFrom.toISOString()) {
-        waitDeadlineAt = new Date(waitFrom.getTime() + rule.maxWaitMinutes * 60_000).toISOString();
-      }
-    }
     const prefs = await db
       .select({ agentId: preferredAgents.agentId })
       .from(preferredAgents)
@@ -200,17 +182,9 @@ export function admissionActivity(db: Db) {
       hours,
       outOfHoursAction: ws?.outOfHoursAction ?? 'wait',
       overflow,
-      waitDeadlineAt,
-      waitFrom: waitFrom?.toISOString() ?? null,
+      maxWaitMinutes: hours.open && !overflow ? (rule?.maxWaitMinutes ?? null) : null,
       preferredAgentIds: prefs.map((p) => p.agentId),
       preferredAgentFallback: ws?.preferredAgentFallback ?? 'queue',
     };
   };
-}
-
-/** The customer's last message, or the end of an out-of-hours hold that came after it. */
-function waitStart(conv: typeof conversations.$inferSelect): Date {
-  const last = conv.lastCustomerMessageAt ?? conv.createdAt;
-  const held = conv.heldUntil;
-  return held && held > last && held.getTime() <= Date.now() ? held : last;
 }

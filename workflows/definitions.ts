@@ -70,10 +70,8 @@ export type OperatingState = {
   held: boolean;
   /** The closed period (its next opening) the out_of_hours message was sent for: once per closed period. */
   outOfHoursNotified?: string | undefined;
-  /** The wait (its start) whose wait-time overflow was handled already. */
-  handledWaitFrom?: string | null | undefined;
-  /** The wait the armed `overflow` timer measures. */
-  waitFrom?: string | null | undefined;
+  /** When the current wait began (workflow time): the routed customer text, or the opening after it. */
+  waitFrom?: string | undefined;
   preferredAgentIds: string[];
   preferredAgentFallback: 'queue' | 'wait';
 };

@@ -31,7 +31,12 @@ const isQueued = (conv: Conversation) =>
 
 /** Just classified: apply hours and overflow, then (if it may) let distribution run. */
 export async function admitAfterRouting(conv: Conversation, rulePriority: number | null): Promise<void> {
-  conv.carried.operating = { ...(conv.carried.operating ?? initial(rulePriority)), rulePriority };
+  // The wait (for the overflow threshold) starts with the customer's text that routed it, in workflow time.
+  conv.carried.operating = {
+    ...(conv.carried.operating ?? initial(rulePriority)),
+    rulePriority,
+    waitFrom: new Date().toISOString(),
+  };
   await admit(conv, 'route');
 }
 
@@ -44,9 +49,14 @@ async function admit(conv: Conversation, trigger: 'route' | 'opening' | 'wait'):
     workstreamId: conv.context!.workstream.id,
     rulePriority: op.rulePriority,
     trigger,
-    handledWaitFrom: op.handledWaitFrom ?? null,
+    at: new Date().toISOString(),
+    waitFrom: op.waitFrom ?? new Date().toISOString(),
   });
-  if (a.queueId !== m.data.queueId) m.routedTo(a.queueId);
+  if (a.queueId !== m.data.queueId) {
+    // Overflow moved it to another queue: that queue's wait threshold counts from now.
+    m.routedTo(a.queueId);
+    op.waitFrom = new Date().toISOString();
+  }
   op.preferredAgentIds = a.preferredAgentIds;
   op.preferredAgentFallback = a.preferredAgentFallback;
   if (!a.hours.open) {
@@ -78,12 +88,11 @@ async function admit(conv: Conversation, trigger: 'route' | 'opening' | 'wait'):
     return;
   }
   if (a.overflow?.action === 'wait_message') {
-    op.handledWaitFrom = op.waitFrom ?? a.waitFrom ?? new Date().toISOString();
+    // Told once for this wait: no wait-time timer until the customer's next routed text starts a new wait.
+    conv.timers.cancel(OVERFLOW_TIMER);
     await say(conv, a.overflow.message);
-  }
-  if (a.waitDeadlineAt) {
-    op.waitFrom = a.waitFrom;
-    conv.timers.set(OVERFLOW_TIMER, Date.parse(a.waitDeadlineAt) - Date.now());
+  } else if (a.maxWaitMinutes !== null && op.waitFrom) {
+    conv.timers.set(OVERFLOW_TIMER, Date.parse(op.waitFrom) + a.maxWaitMinutes * 60_000 - Date.now());
   } else conv.timers.cancel(OVERFLOW_TIMER);
   await conv.sync();
   conv.redistribute = true;
@@ -107,6 +116,8 @@ export async function onOperatingTimer(conv: Conversation, name: string): Promis
   if (name !== HOURS_TIMER && name !== OVERFLOW_TIMER) return false;
   const op = conv.carried.operating;
   if (!op || !isQueued(conv) || !conv.context) return true;
+  // The queue opened: the wait counts from now, not from the night before.
+  if (name === HOURS_TIMER) op.waitFrom = new Date().toISOString();
   await admit(conv, name === HOURS_TIMER ? 'opening' : 'wait');
   return true;
 }
