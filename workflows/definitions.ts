@@ -2,6 +2,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ConversationContext } from '../activities/conversation-context.js';
 import type { Actor, MachineData } from '../domain/conversation-machine.js';
 import type { ConversationState } from '../domain/vocabulary.js';
+import type { ServiceState } from './conversation/conversation-service-levels.js';
 import type { TimerDeadlines } from './named-timers.js';
 
 /**
@@ -59,6 +60,8 @@ export type CarriedState = {
   timers?: TimerDeadlines;
   /** The STOP/START that set the current consent: an older one delivered later must not undo it. */
   consentFrom?: InboxPosition;
+  /** Automated-message triggers, SLA clocks and the CSAT survey (conversation-service-levels.ts). */
+  service?: ServiceState;
 };
 
 /** What the `state` query answers: the machine's data plus the run's pending work and which timers are armed. */

@@ -72,6 +72,17 @@ export const conversations = pgTable(
     closedAt: timestamp({ withTimezone: true }),
     /** FIFO order for async SMS is the customer's last message (D365 §5.2). */
     lastCustomerMessageAt: timestamp({ withTimezone: true }),
+    /** Service levels (domain/sla.ts): the running clocks' due times, and when each warned or was breached. */
+    firstResponseAt: timestamp({ withTimezone: true }),
+    slaFirstResponseDueAt: timestamp({ withTimezone: true }),
+    slaFirstResponseWarnedAt: timestamp({ withTimezone: true }),
+    slaFirstResponseBreachedAt: timestamp({ withTimezone: true }),
+    slaNextResponseDueAt: timestamp({ withTimezone: true }),
+    slaNextResponseWarnedAt: timestamp({ withTimezone: true }),
+    slaNextResponseBreachedAt: timestamp({ withTimezone: true }),
+    slaResolutionDueAt: timestamp({ withTimezone: true }),
+    slaResolutionWarnedAt: timestamp({ withTimezone: true }),
+    slaResolutionBreachedAt: timestamp({ withTimezone: true }),
   },
   (t) => [
     index('conversations_queue_state_idx').on(t.queueId, t.state, t.lastCustomerMessageAt),

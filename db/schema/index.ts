@@ -3,4 +3,5 @@ export * from './inbox.js';
 export * from './login-links.js';
 
 export * from './security.js';
+export * from './service-levels.js';
 export * from './setup.js';

@@ -192,6 +192,9 @@ export const smsChannels = pgTable('sms_channels', {
     .notNull()
     .default({ customersCanSend: false, agentsCanSend: false }),
   automatedMessages: jsonb().$type<AutomatedMessageOverrides>().notNull().default({}),
+  /** CSAT over SMS: a survey after each resolved conversation; replies within the window are ratings. */
+  csatEnabled: boolean().notNull().default(false),
+  csatWindowMinutes: integer().notNull().default(1440),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });

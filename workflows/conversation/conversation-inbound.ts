@@ -140,6 +140,7 @@ async function afterCustomerText(
   context: ConversationContext,
 ): Promise<void> {
   const m = conv.machine;
+  if (await conv.service.onCustomerText(message)) return; // a survey answer: it reopens nothing
   const mustRoute = m.customerTexted();
   if (reopening || mustRoute) await conv.sync();
   conv.armStateTimer();
