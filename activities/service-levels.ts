@@ -153,10 +153,14 @@ export function serviceLevelActivities(db: Db) {
     const at = new Date(input.at);
     const [row] = await db
       .update(csatSurveys)
-      .set({ rating: input.rating, answer: input.answer, answeredAt: sql`coalesce(${csatSurveys.answeredAt}, ${at})` })
+      .set({
+        rating: input.rating,
+        answer: input.answer,
+        answeredAt: sql`coalesce(${csatSurveys.answeredAt}, ${at.toISOString()}::timestamptz)`,
+      })
       .where(eq(csatSurveys.id, input.surveyId))
-      .returning({ answeredAt: csatSurveys.answeredAt });
-    return { first: row?.answeredAt?.getTime() === at.getTime() };
+      .returning({ first: sql<boolean>`${csatSurveys.answeredAt} = ${at.toISOString()}::timestamptz` });
+    return { first: row?.first === true };
   }
 
   return { loadSlaPolicy, recordSlaEvent, queueStaffing, openCsatSurvey, answerCsat };
