@@ -11,6 +11,7 @@ import { outboundActivities } from './outbound.js';
 import { readModelActivities } from './read-model.js';
 import { recordInboundActivity, recordInboundBatchActivity } from './record-inbound.js';
 import { retentionActivities } from './retention.js';
+import { serviceLevelActivities } from './service-levels.js';
 
 export type ActivityDeps = {
   db: Db;
@@ -43,6 +44,7 @@ export function createActivities(deps: ActivityDeps) {
     ...outboundActivities(deps),
     ...consentActivities(deps.db),
     ...retentionActivities(deps.db),
+    ...serviceLevelActivities(deps.db),
   };
 }
 

@@ -22,6 +22,8 @@ import { inboxRouter } from './resources/inbox/index.js';
 import { setupResources } from './resources/index.js';
 import { meRouter } from './resources/me/index.js';
 import { metricsRouter } from './resources/metrics/index.js';
+import { reportsRouter } from './resources/reports/index.js';
+import { serviceLevels } from './resources/service-levels/index.js';
 import { sessionRoutes } from './resources/session/index.js';
 import { statsRouter } from './resources/stats/index.js';
 import { createRouter } from './router.js';
@@ -39,6 +41,8 @@ function apiV1(deps: ApiDeps) {
     .route('/', conversationActionsRouter)
     .route('/', eventsRouter())
     .route('/', inboxRouter)
+    .route('/', reportsRouter)
+    .route('/', serviceLevels)
     .route('/', setupResources);
   describeApi(v1);
   return v1;

@@ -4,7 +4,12 @@ import { events } from './schema/index.js';
 
 export const EVENTS_CHANNEL = 'smsdesk_events';
 
-export type LiveEventType = 'conversation.offered' | 'conversation.updated' | 'message.created' | 'message.status';
+export type LiveEventType =
+  | 'conversation.offered'
+  | 'conversation.updated'
+  | 'conversation.sla'
+  | 'message.created'
+  | 'message.status';
 
 export type LiveEvent = {
   type: LiveEventType;

@@ -15,6 +15,8 @@ export const AUTOMATED_TRIGGERS = [
   'opt_out_confirmation',
   'opt_in_confirmation',
   'help',
+  'csat_survey',
+  'csat_thanks',
 ] as const;
 export type AutomatedTrigger = (typeof AUTOMATED_TRIGGERS)[number];
 
@@ -34,6 +36,8 @@ export const TRIGGER_DESCRIPTIONS: Record<AutomatedTrigger, string> = {
   opt_out_confirmation: 'The customer sent STOP (or an equivalent keyword).',
   opt_in_confirmation: 'The customer sent START (or an equivalent keyword) after opting out.',
   help: 'The customer sent HELP (or an equivalent keyword).',
+  csat_survey: 'A resolved conversation, when the channel asks for satisfaction (CSAT) by SMS.',
+  csat_thanks: 'The customer answered the satisfaction survey (sent once per survey).',
 };
 
 type Templates = Record<AutomatedTrigger, string>;
@@ -52,6 +56,8 @@ const DEFAULTS: Record<AutomatedLanguage, Templates> = {
     opt_out_confirmation: 'You are unsubscribed and will receive no more messages. Reply START to resubscribe.',
     opt_in_confirmation: 'You are subscribed again. Reply STOP to opt out.',
     help: 'Customer support by SMS. Reply with your question. Reply STOP to opt out. Msg & data rates may apply.',
+    csat_survey: 'How did we do? Reply with a number from 1 (poor) to 5 (excellent).',
+    csat_thanks: 'Thank you for your feedback!',
   },
   bg: {
     greeting: 'Благодарим за съобщението. Служител ще отговори скоро. Отговорете STOP за отписване.',
@@ -65,6 +71,8 @@ const DEFAULTS: Record<AutomatedLanguage, Templates> = {
     opt_out_confirmation: 'Отписахте се и няма да получавате съобщения. Отговорете START за абониране.',
     opt_in_confirmation: 'Абонирахте се отново. Отговорете STOP за отписване.',
     help: 'Поддръжка по SMS. Изпратете въпроса си. Отговорете STOP за отписване.',
+    csat_survey: 'Как се справихме? Отговорете с число от 1 (лошо) до 5 (отлично).',
+    csat_thanks: 'Благодарим за отзива!',
   },
   es: {
     greeting: 'Gracias por su mensaje. Un agente le responderá pronto. Responda STOP para darse de baja.',
@@ -78,6 +86,8 @@ const DEFAULTS: Record<AutomatedLanguage, Templates> = {
     opt_out_confirmation: 'Se ha dado de baja y no recibirá más mensajes. Responda START para volver a suscribirse.',
     opt_in_confirmation: 'Se ha suscrito de nuevo. Responda STOP para darse de baja.',
     help: 'Atención al cliente por SMS. Envíe su pregunta. Responda STOP para darse de baja.',
+    csat_survey: '¿Cómo lo hicimos? Responda con un número del 1 (mal) al 5 (excelente).',
+    csat_thanks: '¡Gracias por su opinión!',
   },
   fr: {
     greeting: 'Merci pour votre message. Un conseiller vous répondra bientôt. Répondez STOP pour vous désinscrire.',
@@ -92,6 +102,8 @@ const DEFAULTS: Record<AutomatedLanguage, Templates> = {
     opt_out_confirmation: 'Vous êtes désinscrit et ne recevrez plus de messages. Répondez START pour vous réinscrire.',
     opt_in_confirmation: 'Vous êtes de nouveau inscrit. Répondez STOP pour vous désinscrire.',
     help: 'Service client par SMS. Envoyez votre question. Répondez STOP pour vous désinscrire.',
+    csat_survey: 'Comment était notre service ? Répondez par un chiffre de 1 (mauvais) à 5 (excellent).',
+    csat_thanks: 'Merci pour votre avis !',
   },
   de: {
     greeting: 'Danke für Ihre Nachricht. Ein Mitarbeiter antwortet in Kürze. Antworten Sie STOP zum Abmelden.',
@@ -105,6 +117,8 @@ const DEFAULTS: Record<AutomatedLanguage, Templates> = {
     opt_out_confirmation: 'Sie sind abgemeldet und erhalten keine Nachrichten mehr. Antworten Sie START zum Anmelden.',
     opt_in_confirmation: 'Sie sind wieder angemeldet. Antworten Sie STOP zum Abmelden.',
     help: 'Kundenservice per SMS. Senden Sie uns Ihre Frage. Antworten Sie STOP zum Abmelden.',
+    csat_survey: 'Wie zufrieden waren Sie? Antworten Sie mit einer Zahl von 1 (schlecht) bis 5 (ausgezeichnet).',
+    csat_thanks: 'Danke für Ihre Bewertung!',
   },
 };
 

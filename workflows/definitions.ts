@@ -2,6 +2,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ConversationContext } from '../activities/conversation-context.js';
 import type { Actor, MachineData } from '../domain/conversation-machine.js';
 import type { ConversationState } from '../domain/vocabulary.js';
+import type { ServiceState } from './conversation/conversation-service-levels.js';
 import type { TimerDeadlines } from './named-timers.js';
 
 /**
@@ -61,6 +62,8 @@ export type CarriedState = {
   consentFrom?: InboxPosition;
   /** Operating rules (hours, overflow, preferred agents), set once a run routes with them (conversation-operating-rules.ts). */
   operating?: OperatingState;
+  /** Automated-message triggers, SLA clocks and the CSAT survey (conversation-service-levels.ts). */
+  service?: ServiceState;
 };
 
 export type OperatingState = {

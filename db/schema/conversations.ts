@@ -86,6 +86,17 @@ export const conversations = pgTable(
     heldUntil: timestamp({ withTimezone: true }),
     /** When overflow handling last acted on the conversation (reports count these). */
     overflowedAt: timestamp({ withTimezone: true }),
+    /** Service levels (domain/sla.ts): the running clocks' due times, and when each warned or was breached. */
+    firstResponseAt: timestamp({ withTimezone: true }),
+    slaFirstResponseDueAt: timestamp({ withTimezone: true }),
+    slaFirstResponseWarnedAt: timestamp({ withTimezone: true }),
+    slaFirstResponseBreachedAt: timestamp({ withTimezone: true }),
+    slaNextResponseDueAt: timestamp({ withTimezone: true }),
+    slaNextResponseWarnedAt: timestamp({ withTimezone: true }),
+    slaNextResponseBreachedAt: timestamp({ withTimezone: true }),
+    slaResolutionDueAt: timestamp({ withTimezone: true }),
+    slaResolutionWarnedAt: timestamp({ withTimezone: true }),
+    slaResolutionBreachedAt: timestamp({ withTimezone: true }),
   },
   (t) => [
     index('conversations_queue_state_idx').on(t.queueId, t.state, t.lastCustomerMessageAt),

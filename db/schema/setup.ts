@@ -14,7 +14,6 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { calendars } from './calendars.js';
 import {
   OUT_OF_HOURS_ACTIONS,
   type OverflowRule,
@@ -23,6 +22,7 @@ import {
   type Presence,
   ROLES,
 } from '../../domain/vocabulary.js';
+import { calendars } from './calendars.js';
 
 /** Configuration an administrator sets up: people, accounts, numbers, workstreams, queues, rules, bots. */
 
@@ -211,6 +211,9 @@ export const smsChannels = pgTable('sms_channels', {
     .notNull()
     .default({ customersCanSend: false, agentsCanSend: false }),
   automatedMessages: jsonb().$type<AutomatedMessageOverrides>().notNull().default({}),
+  /** CSAT over SMS: a survey after each resolved conversation; replies within the window are ratings. */
+  csatEnabled: boolean().notNull().default(false),
+  csatWindowMinutes: integer().notNull().default(1440),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });

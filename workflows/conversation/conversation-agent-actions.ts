@@ -88,6 +88,7 @@ export async function send(conv: Conversation, a: Actor, body: { text: string })
     agentId: a.userId,
   });
   conv.outbox.push({ messageId, bypassOptOut: false });
+  await conv.service.onAgentReply(a.userId);
   if (conv.machine.state === 'active') conv.armStateTimer();
   return { ...conv.ack(), messageId };
 }
@@ -168,6 +169,7 @@ export async function transfer(
   const m = conv.machine;
   const previous = m.agentId;
   const units = conv.context?.workstream.capacityUnits ?? 1;
+  conv.service.transferStarted();
   // Agents transfer by offer, to a member of the conversation's queue in an allowed presence with free capacity;
   // supervisors (below) still assign directly. Runs that started before this change keep the direct booking.
   if (target.agentId && a.role === 'agent' && patched('transfer-agent-offer')) {

@@ -89,8 +89,10 @@ async function onKeyword(
     // HELP is always answered, opted out or not (carrier rules).
     await conv.enqueueAutomated('help', { bypassOptOut: true });
   }
-  // A keyword on its own is not a customer-service request: it starts no work for agents.
-  if (isNew) await conv.closeConversation('auto_closed');
+  // A keyword on its own is not a customer-service request: it starts no work for agents. A keyword to a conversation
+  // that is already closed leaves it closed (closing it again threw, and the task failed for good: HELP then STOP).
+  const alreadyClosed = m.state === 'closed' && patched('keyword-on-closed');
+  if (isNew && !alreadyClosed) await conv.closeConversation('auto_closed');
   else await conv.sync();
 }
 
@@ -140,6 +142,7 @@ async function afterCustomerText(
   context: ConversationContext,
 ): Promise<void> {
   const m = conv.machine;
+  if (await conv.service.onCustomerText(message)) return; // a survey answer: it reopens nothing
   const mustRoute = m.customerTexted();
   if (reopening || mustRoute) await conv.sync();
   conv.armStateTimer();

@@ -26,6 +26,7 @@ import * as actions from './conversation-agent-actions.js';
 import * as inbound from './conversation-inbound.js';
 import * as operatingRules from './conversation-operating-rules.js';
 import * as routing from './conversation-routing.js';
+import { ServiceLevels } from './conversation-service-levels.js';
 import { Outbox } from './outbox.js';
 
 /*
@@ -54,6 +55,8 @@ export class Conversation {
   readonly machine: ConversationMachine;
   readonly timers = new NamedTimers();
   readonly outbox: Outbox;
+  /** Automated-message triggers, SLA clocks and CSAT (conversation-service-levels.ts). */
+  readonly service: ServiceLevels;
   /** With `batched`: references recorded in the transcript (dedupe follows durable recording, not delivery). */
   readonly seen: Set<string>;
   /** With `batched`: references delivered and waiting in carried.inbound, not yet recorded. */
@@ -72,8 +75,15 @@ export class Conversation {
   redistribute = false;
   /** Decliners are skipped right after a decline; the next nudge or tick may offer to them again (below the limit). */
   skipDecliners = false;
-  /** The run is over once what it promised is done (closed for good, or the reopen window ran out). */
-  complete = false;
+  /** The run is over once what it promised is done (closed for good, or the reopen window ran out)… */
+  private done = false;
+  /** …and no survey window holds it open. */
+  get complete(): boolean {
+    return this.done && !this.service.holdsRun;
+  }
+  set complete(value: boolean) {
+    this.done = value;
+  }
   readonly workflowId = workflowInfo().workflowId;
   private readonly historyLimit: number;
   private lastAttributes = '';
@@ -96,6 +106,7 @@ export class Conversation {
     this.queued = new Set(this.carried.inbound.map((x) => x.referenceId));
     this.outbox = new Outbox(this.carried, input, this.db);
     this.historyLimit = input.historyLimit ?? DEFAULT_HISTORY_LIMIT;
+    this.service = new ServiceLevels(this);
   }
 
   get context(): ConversationContext | null {
@@ -231,6 +242,7 @@ export class Conversation {
       this.redistribute = true;
       return;
     }
+    if (await this.service.onTimer(name)) return;
     if (name !== 'state') return;
     switch (onStateTimerExpiry(this.machine.state)) {
       case 'auto_close':
@@ -317,6 +329,7 @@ export class Conversation {
       for (const n of notify) this.deferred.notify.add(n);
       return;
     }
+    await this.service.observe();
     const d = this.machine.data;
     await this.db.syncConversation({
       conversationId: this.carried.conversationId,
@@ -384,6 +397,7 @@ export class Conversation {
   async enqueueAutomated(trigger: AutomatedTrigger, options: { bypassOptOut?: boolean } = {}): Promise<void> {
     const m = this.machine;
     if (m.data.optedOut && !options.bypassOptOut) return;
+    this.service.noteAutomated(trigger);
     const messageId = uuid4();
     const queued = await this.db.queueAutomated({
       messageId,

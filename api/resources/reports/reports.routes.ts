@@ -1,0 +1,90 @@
+import { z } from '@hono/zod-openapi';
+import { allow, resourceRoute } from '../../lib/route-helpers.js';
+
+export const REPORT_MAX_DAYS = 366;
+
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+  .refine(
+    (s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s),
+    'must be a real calendar date',
+  );
+
+export const ReportQuery = z
+  .object({
+    from: day.optional().openapi({ description: 'First day (UTC), inclusive; default 13 days before `to`' }),
+    to: day.optional().openapi({ description: 'Last day (UTC), inclusive; default today' }),
+    format: z
+      .enum(['json', 'csv'], { error: 'must be json or csv' })
+      .optional()
+      .openapi({ description: 'csv is the same as sending Accept: text/csv' }),
+  })
+  .openapi('ReportQuery');
+
+const Percentiles = z
+  .object({
+    count: z.number().int(),
+    p50Seconds: z.number().nullable(),
+    p90Seconds: z.number().nullable(),
+  })
+  .openapi('ResponsePercentiles');
+
+const ReportRowFields = {
+  day: z.string().openapi({ description: 'YYYY-MM-DD (UTC)' }),
+  conversations: z.number().int().openapi({ description: 'Conversations created that day' }),
+  resolved: z.number().int().openapi({ description: 'Of those, resolved by an agent or the bot' }),
+  firstResponse: Percentiles,
+  nextResponse: Percentiles,
+  resolution: Percentiles,
+  slaMeasured: z.number().int().openapi({ description: 'Responses and resolutions measured against a target' }),
+  slaMet: z.number().int(),
+  slaAttainment: z.number().nullable().openapi({ description: 'slaMet / slaMeasured (0–1); null without targets' }),
+  csatCount: z.number().int(),
+  csatAverage: z.number().nullable(),
+  overflowed: z.number().int().openapi({ description: 'Conversations overflow handling acted on that day' }),
+};
+
+export const QueueReportRow = z
+  .object({ queueId: z.uuid(), queueName: z.string(), ...ReportRowFields })
+  .openapi('QueueReportRow');
+export const AgentReportRow = z
+  .object({ agentId: z.uuid(), agentName: z.string(), ...ReportRowFields })
+  .openapi('AgentReportRow');
+
+const report = <T extends z.ZodType>(row: T, name: string) =>
+  z.object({ from: z.string(), to: z.string(), items: z.array(row) }).openapi(name);
+
+const csv = { 'text/csv': { schema: z.string().openapi({ description: 'One line per row, with a header line' }) } };
+
+export const queueReport = resourceRoute({
+  method: 'get',
+  path: '/reports/queues',
+  operationId: 'getQueueReport',
+  tags: ['Reports'],
+  summary: 'Per queue and day: volumes, response and resolution percentiles, SLA attainment, CSAT, overflow',
+  middleware: allow('admin', 'supervisor'),
+  request: { query: ReportQuery },
+  responses: {
+    200: {
+      description: 'One row per queue and day',
+      content: { 'application/json': { schema: report(QueueReportRow, 'QueueReport') }, ...csv },
+    },
+  },
+});
+
+export const agentReport = resourceRoute({
+  method: 'get',
+  path: '/reports/agents',
+  operationId: 'getAgentReport',
+  tags: ['Reports'],
+  summary: 'Per agent and day: conversations, response and resolution percentiles, SLA attainment, CSAT',
+  middleware: allow('admin', 'supervisor'),
+  request: { query: ReportQuery },
+  responses: {
+    200: {
+      description: 'One row per agent and day',
+      content: { 'application/json': { schema: report(AgentReportRow, 'AgentReport') }, ...csv },
+    },
+  },
+});
