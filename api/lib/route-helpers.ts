@@ -139,6 +139,22 @@ export async function loadOr404<T>(
   return row;
 }
 
+/**
+ * 403 when someone other than an admin changes a field beyond `allowed` (supervisors may change some fields of a
+ * resource); `rule` says what they may change.
+ */
+export function onlyAdminBeyond(user: AuthUser, body: object, allowed: readonly string[], rule: string) {
+  if (user.role === 'admin') return;
+  const fields = body as Record<string, unknown>;
+  const others = Object.keys(fields).filter((k) => !allowed.includes(k) && fields[k] !== undefined);
+  if (others.length === 0) return;
+  throw new ProblemError(
+    403,
+    `${rule}; changing ${others.join(', ')} needs the admin role`,
+    others.map((path) => ({ path, message: 'needs the admin role' })),
+  );
+}
+
 // ---- database errors ----------------------------------------------------------------------------------------------
 
 type PgError = { code?: string; constraint_name?: string; constraint?: string; detail?: string };

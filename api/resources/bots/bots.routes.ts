@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import { allow, IdParam, jsonBody, jsonResponse, noContent, resourceRoute } from '../../lib/route-helpers.js';
+import { crudRoutes } from '../../lib/crud-routes.js';
+import { allow } from '../../lib/route-helpers.js';
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
 
@@ -80,59 +81,17 @@ export const Bot = z
   })
   .openapi('Bot');
 
-const admin = allow('admin');
-const readers = allow('admin', 'supervisor');
-
-export const createBot = resourceRoute({
-  method: 'post',
-  path: '/',
-  operationId: 'createBot',
-  tags: ['Bots'],
-  summary: 'Create a bot: builtin (keyword answers) or webhook (your HTTPS endpoint)',
-  middleware: admin,
-  request: { body: jsonBody(BotCreate) },
-  responses: { 201: jsonResponse(Bot, 'Created') },
-});
-
-export const listBots = resourceRoute({
-  method: 'get',
-  path: '/',
-  operationId: 'listBots',
-  tags: ['Bots'],
-  summary: 'List bots',
-  middleware: readers,
-  responses: { 200: jsonResponse(z.object({ items: z.array(Bot) }), 'Bots') },
-});
-
-export const getBot = resourceRoute({
-  method: 'get',
-  path: '/{id}',
-  operationId: 'getBot',
-  tags: ['Bots'],
-  summary: 'One bot',
-  middleware: readers,
-  request: { params: IdParam },
-  responses: { 200: jsonResponse(Bot, 'The bot') },
-});
-
-export const updateBot = resourceRoute({
-  method: 'patch',
-  path: '/{id}',
-  operationId: 'updateBot',
-  tags: ['Bots'],
-  summary: "Rename, change a builtin bot's config, or a webhook bot's url, timeout or secret",
-  middleware: admin,
-  request: { params: IdParam, body: jsonBody(BotUpdate) },
-  responses: { 200: jsonResponse(Bot, 'Updated') },
-});
-
-export const deleteBot = resourceRoute({
-  method: 'delete',
-  path: '/{id}',
-  operationId: 'deleteBot',
-  tags: ['Bots'],
-  summary: 'Delete a bot (workstreams using it continue without a bot)',
-  middleware: admin,
-  request: { params: IdParam },
-  responses: { 204: noContent },
+export const botRoutes = crudRoutes({
+  tag: 'Bots',
+  name: 'Bot',
+  one: 'bot',
+  entity: Bot,
+  create: BotCreate,
+  update: BotUpdate,
+  guards: { read: allow('admin', 'supervisor'), write: allow('admin') },
+  summaries: {
+    create: 'Create a bot: builtin (keyword answers) or webhook (your HTTPS endpoint)',
+    update: "Rename, change a builtin bot's config, or a webhook bot's url, timeout or secret",
+    remove: 'Delete a bot (workstreams using it continue without a bot)',
+  },
 });

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { PRESENCES } from '../../../domain/vocabulary.js';
-import { allow, IdParam, jsonBody, jsonResponse, noContent, resourceRoute } from '../../lib/route-helpers.js';
+import { crudRoutes } from '../../lib/crud-routes.js';
+import { allow } from '../../lib/route-helpers.js';
 
 export const DistributionMode = z.enum(['push', 'pick'], { error: 'must be push or pick' });
 
@@ -122,59 +123,17 @@ export const Workstream = z
   })
   .openapi('Workstream');
 
-const admin = allow('admin');
-const readers = allow('admin', 'supervisor');
-
-export const createWorkstream = resourceRoute({
-  method: 'post',
-  path: '/',
-  operationId: 'createWorkstream',
-  tags: ['Workstreams'],
-  summary: 'Create an SMS workstream (defaults follow D365 for SMS)',
-  middleware: admin,
-  request: { body: jsonBody(WorkstreamCreate) },
-  responses: { 201: jsonResponse(Workstream, 'Created') },
-});
-
-export const listWorkstreams = resourceRoute({
-  method: 'get',
-  path: '/',
-  operationId: 'listWorkstreams',
-  tags: ['Workstreams'],
-  summary: 'List workstreams',
-  middleware: readers,
-  responses: { 200: jsonResponse(z.object({ items: z.array(Workstream) }), 'Workstreams') },
-});
-
-export const getWorkstream = resourceRoute({
-  method: 'get',
-  path: '/{id}',
-  operationId: 'getWorkstream',
-  tags: ['Workstreams'],
-  summary: 'One workstream',
-  middleware: readers,
-  request: { params: IdParam },
-  responses: { 200: jsonResponse(Workstream, 'The workstream') },
-});
-
-export const updateWorkstream = resourceRoute({
-  method: 'patch',
-  path: '/{id}',
-  operationId: 'updateWorkstream',
-  tags: ['Workstreams'],
-  summary: 'Change a workstream (distributionMode is immutable: 409)',
-  middleware: admin,
-  request: { params: IdParam, body: jsonBody(WorkstreamUpdate) },
-  responses: { 200: jsonResponse(Workstream, 'Updated') },
-});
-
-export const deleteWorkstream = resourceRoute({
-  method: 'delete',
-  path: '/{id}',
-  operationId: 'deleteWorkstream',
-  tags: ['Workstreams'],
-  summary: 'Delete a workstream and its routing rules (refused while it has SMS channels)',
-  middleware: admin,
-  request: { params: IdParam },
-  responses: { 204: noContent },
+export const workstreamRoutes = crudRoutes({
+  tag: 'Workstreams',
+  name: 'Workstream',
+  one: 'workstream',
+  entity: Workstream,
+  create: WorkstreamCreate,
+  update: WorkstreamUpdate,
+  guards: { read: allow('admin', 'supervisor'), write: allow('admin') },
+  summaries: {
+    create: 'Create an SMS workstream (defaults follow D365 for SMS)',
+    update: 'Change a workstream (distributionMode is immutable: 409)',
+    remove: 'Delete a workstream and its routing rules (refused while it has SMS channels)',
+  },
 });
