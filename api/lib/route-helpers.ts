@@ -107,6 +107,10 @@ export const jsonResponse = <T extends z.ZodType>(schema: T, description: string
 
 export const noContent = { description: 'Deleted' };
 
+/** An enum from one of the vocabulary's arrays (domain/vocabulary.ts); a bad value's 422 lists the allowed ones. */
+export const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, { error: `must be one of ${values.join(', ')}` });
+
 /** `{ items: [...] }`, the list envelope every collection answers with. */
 export const itemsOf = <T extends z.ZodType>(schema: T) => z.object({ items: z.array(schema) });
 

@@ -1,9 +1,9 @@
 import { z } from '@hono/zod-openapi';
 import { ROLES } from '../../auth.js';
 import { crudRoutes } from '../../lib/crud-routes.js';
-import { allow, IdParam, jsonResponse, resourceRoute } from '../../lib/route-helpers.js';
+import { allow, IdParam, jsonResponse, oneOf, resourceRoute } from '../../lib/route-helpers.js';
 
-export const Role = z.enum(ROLES, { error: 'must be one of agent, supervisor, admin' });
+export const Role = oneOf(ROLES);
 
 export const skills = z
   .array(z.string().trim().min(1).max(100))

@@ -1,20 +1,27 @@
 import { z } from '@hono/zod-openapi';
+import { SMS_MAX_CHARACTERS } from '../../../domain/sms-limits.js';
+import { BOT_KINDS } from '../../../domain/vocabulary.js';
 import { crudRoutes } from '../../lib/crud-routes.js';
-import { allow } from '../../lib/route-helpers.js';
+import { allow, oneOf } from '../../lib/route-helpers.js';
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
 
 export const BuiltinConfig = z
   .object({
-    greeting: text(1600).optional(),
+    greeting: text(SMS_MAX_CHARACTERS).optional(),
     answers: z
       .array(
-        z.object({ keywords: z.array(text(100)).min(1, 'needs at least one keyword'), reply: text(1600) }).strict(),
+        z
+          .object({
+            keywords: z.array(text(100)).min(1, 'needs at least one keyword'),
+            reply: text(SMS_MAX_CHARACTERS),
+          })
+          .strict(),
       )
       .max(200)
       .default([]),
     escalationPhrases: z.array(text(200)).max(100).default([]),
-    fallbackReply: text(1600).optional(),
+    fallbackReply: text(SMS_MAX_CHARACTERS).optional(),
   })
   .strict()
   .openapi('BuiltinBotConfig');
@@ -58,7 +65,7 @@ export const BotCreate = z
 export const BotUpdate = z
   .object({
     name: text(200).optional(),
-    kind: z.enum(['builtin', 'webhook']).optional().openapi({ description: 'Immutable: only the current value' }),
+    kind: oneOf(BOT_KINDS).optional().openapi({ description: 'Immutable: only the current value' }),
     config: BuiltinConfig.optional().openapi({ description: 'builtin bots: replaces the whole config' }),
     url: webhookFields.url.optional(),
     secret: webhookFields.secret.optional().openapi({ description: 'webhook bots: rotate the secret' }),
@@ -71,7 +78,7 @@ export const Bot = z
   .object({
     id: z.uuid(),
     name: z.string(),
-    kind: z.enum(['builtin', 'webhook']),
+    kind: z.enum(BOT_KINDS),
     config: z.record(z.string(), z.unknown()).optional(),
     url: z.string().optional(),
     timeoutMs: z.number().int().optional(),

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { VALIDATION_STATUSES } from '../../../domain/vocabulary.js';
 import { parseOrigin } from '../../../lib/egress-allowlist.js';
 import { CREDENTIALS_REASONS } from '../../../telesign/validate-credentials.js';
 import { crudRoutes } from '../../lib/crud-routes.js';
@@ -72,7 +73,7 @@ export const Account = z
     callbackUrl: z.string().openapi({ description: 'Give this URL to TeleSign support as the inbound/DLR callback' }),
     enabled: z.boolean(),
     validation: z.object({
-      status: z.enum(['unvalidated', 'valid', 'invalid']),
+      status: z.enum(VALIDATION_STATUSES),
       reason: z.string().optional(),
       checkedAt: z.string().optional(),
     }),

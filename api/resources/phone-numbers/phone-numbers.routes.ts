@@ -1,10 +1,9 @@
 import { z } from '@hono/zod-openapi';
+import { NUMBER_TYPES } from '../../../domain/vocabulary.js';
 import { crudRoutes } from '../../lib/crud-routes.js';
-import { allow, IdParam } from '../../lib/route-helpers.js';
+import { allow, IdParam, oneOf } from '../../lib/route-helpers.js';
 
-export const NumberType = z.enum(['geo', 'short_code', 'toll_free'], {
-  error: 'must be one of geo, short_code, toll_free',
-});
+export const NumberType = oneOf(NUMBER_TYPES);
 
 export const PhoneNumberCreate = z
   .object({

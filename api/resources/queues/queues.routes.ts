@@ -1,10 +1,9 @@
 import { z } from '@hono/zod-openapi';
+import { ASSIGNMENT_METHODS } from '../../../domain/vocabulary.js';
 import { crudRoutes } from '../../lib/crud-routes.js';
-import { allow } from '../../lib/route-helpers.js';
+import { allow, oneOf } from '../../lib/route-helpers.js';
 
-export const AssignmentMethod = z.enum(['highest_capacity', 'round_robin', 'least_active'], {
-  error: 'must be one of highest_capacity, round_robin, least_active',
-});
+export const AssignmentMethod = oneOf(ASSIGNMENT_METHODS);
 
 export const agentIds = z
   .array(z.uuid())

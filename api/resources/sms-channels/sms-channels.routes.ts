@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { AUTOMATED_TRIGGERS, isAutomatedTrigger } from '../../../domain/automated-messages.js';
+import { SMS_MAX_CHARACTERS } from '../../../domain/sms-limits.js';
 import { crudRoutes } from '../../lib/crud-routes.js';
 import { allow } from '../../lib/route-helpers.js';
 
@@ -14,7 +15,7 @@ export const Attachments = z
 
 // Keys are checked against the known triggers so a typo is a 422, not a silently ignored override.
 export const AutomatedMessages = z
-  .record(z.string(), z.string().max(1600, 'must be at most 1600 characters'))
+  .record(z.string(), z.string().max(SMS_MAX_CHARACTERS, `must be at most ${SMS_MAX_CHARACTERS} characters`))
   .superRefine((rec, ctx) => {
     for (const key of Object.keys(rec)) {
       if (!isAutomatedTrigger(key)) {

@@ -1,9 +1,9 @@
 import { z } from '@hono/zod-openapi';
-import { PRESENCES } from '../../../domain/vocabulary.js';
+import { DISTRIBUTION_MODES, PRESENCES, SKILL_MATCHINGS } from '../../../domain/vocabulary.js';
 import { crudRoutes } from '../../lib/crud-routes.js';
-import { allow } from '../../lib/route-helpers.js';
+import { allow, oneOf } from '../../lib/route-helpers.js';
 
-export const DistributionMode = z.enum(['push', 'pick'], { error: 'must be push or pick' });
+export const DistributionMode = oneOf(DISTRIBUTION_MODES);
 
 /** Each field with its D365-like SMS default; the same shapes serve create (with defaults) and update (partial). */
 export const fields = {
@@ -51,7 +51,7 @@ export const fields = {
     .array(z.enum(PRESENCES, { error: `must be one of ${PRESENCES.join(', ')}` }))
     .min(1, 'must allow at least one presence')
     .refine((a) => new Set(a).size === a.length, 'must not repeat a presence'),
-  skillMatching: z.enum(['exact', 'none'], { error: 'must be exact or none' }),
+  skillMatching: oneOf(SKILL_MATCHINGS),
   botId: z.uuid().nullable().openapi({ description: 'Bot that answers first (push workstreams only)' }),
 };
 
@@ -116,7 +116,7 @@ export const Workstream = z
     reopenWindowMinutes: z.number().int(),
     openTimeoutMinutes: z.number().int(),
     allowedPresences: z.array(z.enum(PRESENCES)),
-    skillMatching: z.enum(['exact', 'none']),
+    skillMatching: z.enum(SKILL_MATCHINGS),
     botId: z.uuid().nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),
