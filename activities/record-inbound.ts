@@ -1,4 +1,4 @@
-import { eq, inArray, sql } from 'drizzle-orm';
+import { eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { publishConversationEvent, publishConversationEvents } from '../db/events.js';
 import { conversations, messages } from '../db/schema/index.js';
@@ -16,6 +16,55 @@ export type RecordInboundInput = {
   channel: { workstreamId: string; channelId: string; language: string } | null;
 };
 
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+type ConversationKey = Omit<RecordInboundInput, 'sms'>;
+
+/**
+ * Creates the conversation's read-model row on its first message; later messages move its last customer message
+ * time (to `lastSeen`) and its run id.
+ */
+function upsertConversation(tx: Tx, input: ConversationKey, receivedAt: Date, lastSeen: Date | SQL) {
+  return tx
+    .insert(conversations)
+    .values({
+      id: input.conversationId,
+      workflowId: input.workflowId,
+      runId: input.runId,
+      accountId: input.accountId,
+      customerNumber: input.customerNumber,
+      supportNumber: input.supportNumber,
+      lastCustomerMessageAt: receivedAt,
+      ...(input.channel
+        ? {
+            workstreamId: input.channel.workstreamId,
+            channelId: input.channel.channelId,
+            language: input.channel.language,
+          }
+        : {}),
+    })
+    .onConflictDoUpdate({
+      target: conversations.id,
+      set: { lastCustomerMessageAt: lastSeen, updatedAt: sql`now()`, runId: input.runId },
+    });
+}
+
+/** The transcript row of one customer message, stamped with the time TeleSign received it. */
+function inboundMessage(conversationId: string, sms: InboundSms) {
+  const analysis = analyzeSms(sms.text);
+  return {
+    id: sql`gen_random_uuid()`,
+    conversationId,
+    direction: 'inbound' as const,
+    text: sms.text,
+    status: 'received' as const,
+    providerReferenceId: sms.referenceId,
+    segments: analysis.segments,
+    encoding: analysis.encoding,
+    flags: sms.flags ?? {},
+    createdAt: new Date(sms.receivedAt),
+  };
+}
+
 /**
  * Writes the customer's message and, for a new conversation, its read-model row. Idempotent: TeleSign's reference
  * id is unique across messages, so a retried activity, a re-delivered inbox row or a later run can never add the
@@ -30,7 +79,6 @@ export function recordInboundActivity(db: Db) {
     input: RecordInboundInput,
   ): Promise<{ duplicate: boolean; messageId: string; referenceId: string }> {
     const { sms } = input;
-    const analysis = analyzeSms(sms.text);
     return db.transaction(async (tx) => {
       const [seen] = await tx
         .select({ id: messages.id, conversationId: messages.conversationId })
@@ -44,42 +92,10 @@ export function recordInboundActivity(db: Db) {
         };
       }
       const receivedAt = new Date(sms.receivedAt);
-      await tx
-        .insert(conversations)
-        .values({
-          id: input.conversationId,
-          workflowId: input.workflowId,
-          runId: input.runId,
-          accountId: input.accountId,
-          customerNumber: input.customerNumber,
-          supportNumber: input.supportNumber,
-          lastCustomerMessageAt: receivedAt,
-          ...(input.channel
-            ? {
-                workstreamId: input.channel.workstreamId,
-                channelId: input.channel.channelId,
-                language: input.channel.language,
-              }
-            : {}),
-        })
-        .onConflictDoUpdate({
-          target: conversations.id,
-          set: { lastCustomerMessageAt: receivedAt, updatedAt: sql`now()`, runId: input.runId },
-        });
+      await upsertConversation(tx, input, receivedAt, receivedAt);
       const [inserted] = await tx
         .insert(messages)
-        .values({
-          id: sql`gen_random_uuid()`,
-          conversationId: input.conversationId,
-          direction: 'inbound',
-          text: sms.text,
-          status: 'received',
-          providerReferenceId: sms.referenceId,
-          segments: analysis.segments,
-          encoding: analysis.encoding,
-          flags: sms.flags ?? {},
-          createdAt: receivedAt,
-        })
+        .values(inboundMessage(input.conversationId, sms))
         .returning({ id: messages.id });
       await publishConversationEvent(tx, {
         type: 'message.created',
@@ -112,52 +128,13 @@ export function recordInboundBatchActivity(db: Db) {
     const latest = Math.max(...batch.map((m) => Date.parse(m.receivedAt)));
     return db.transaction(async (tx) => {
       const receivedAt = new Date(latest);
-      await tx
-        .insert(conversations)
-        .values({
-          id: input.conversationId,
-          workflowId: input.workflowId,
-          runId: input.runId,
-          accountId: input.accountId,
-          customerNumber: input.customerNumber,
-          supportNumber: input.supportNumber,
-          lastCustomerMessageAt: receivedAt,
-          ...(input.channel
-            ? {
-                workstreamId: input.channel.workstreamId,
-                channelId: input.channel.channelId,
-                language: input.channel.language,
-              }
-            : {}),
-        })
-        .onConflictDoUpdate({
-          target: conversations.id,
-          set: {
-            lastCustomerMessageAt: sql`greatest(${conversations.lastCustomerMessageAt}, ${receivedAt.toISOString()}::timestamptz)`,
-            updatedAt: sql`now()`,
-            runId: input.runId,
-          },
-        });
+      // A batch may be older than a message already recorded: the latest customer message time only moves forward.
+      const latestSeen = sql`greatest(${conversations.lastCustomerMessageAt}, ${receivedAt.toISOString()}::timestamptz)`;
+      await upsertConversation(tx, input, receivedAt, latestSeen);
       // Rows are inserted in the order given, so `seq` follows inbox order.
       const inserted = await tx
         .insert(messages)
-        .values(
-          batch.map((sms) => {
-            const analysis = analyzeSms(sms.text);
-            return {
-              id: sql`gen_random_uuid()`,
-              conversationId: input.conversationId,
-              direction: 'inbound' as const,
-              text: sms.text,
-              status: 'received' as const,
-              providerReferenceId: sms.referenceId,
-              segments: analysis.segments,
-              encoding: analysis.encoding,
-              flags: sms.flags ?? {},
-              createdAt: new Date(sms.receivedAt),
-            };
-          }),
-        )
+        .values(batch.map((sms) => inboundMessage(input.conversationId, sms)))
         .onConflictDoNothing({ target: messages.providerReferenceId })
         .returning({ id: messages.id, ref: messages.providerReferenceId });
       const fresh = new Map(inserted.map((r) => [r.ref!, r.id]));

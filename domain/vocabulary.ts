@@ -46,3 +46,29 @@ export type OverflowRule = {
   /** `wait_message` only: what the customer is told (a default when absent). */
   message?: string | null | undefined;
 };
+
+// ---- setup (db/schema/setup.ts) -----------------------------------------------------------------------------------
+
+export const VALIDATION_STATUSES = ['unvalidated', 'valid', 'invalid'] as const;
+export type ValidationStatus = (typeof VALIDATION_STATUSES)[number];
+
+export const NUMBER_TYPES = ['geo', 'short_code', 'toll_free'] as const;
+export type NumberType = (typeof NUMBER_TYPES)[number];
+
+export const ASSIGNMENT_METHODS = ['highest_capacity', 'round_robin', 'least_active'] as const;
+export type AssignmentMethod = (typeof ASSIGNMENT_METHODS)[number];
+
+export const DISTRIBUTION_MODES = ['push', 'pick'] as const;
+export type DistributionMode = (typeof DISTRIBUTION_MODES)[number];
+
+export const BOT_KINDS = ['builtin', 'webhook'] as const;
+export type BotKind = (typeof BOT_KINDS)[number];
+
+export const SKILL_MATCHINGS = ['exact', 'none'] as const;
+export type SkillMatching = (typeof SKILL_MATCHINGS)[number];
+
+// ---- inbox (db/schema/inbox.ts) -----------------------------------------------------------------------------------
+
+/** What a stored callback is: an inbound SMS, a delivery report, or anything else TeleSign sent. */
+export const INBOX_KINDS = ['mo_sms', 'dlr', 'other'] as const;
+export type InboxKind = (typeof INBOX_KINDS)[number];

@@ -107,6 +107,10 @@ export const jsonResponse = <T extends z.ZodType>(schema: T, description: string
 
 export const noContent = { description: 'Deleted' };
 
+/** An enum from one of the vocabulary's arrays (domain/vocabulary.ts); a bad value's 422 lists the allowed ones. */
+export const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, { error: `must be one of ${values.join(', ')}` });
+
 /** `{ items: [...] }`, the list envelope every collection answers with. */
 export const itemsOf = <T extends z.ZodType>(schema: T) => z.object({ items: z.array(schema) });
 
@@ -137,6 +141,22 @@ export async function loadOr404<T>(
   const row = await lookup;
   if (row === undefined || row === null) throw unknownId(what, id, path);
   return row;
+}
+
+/**
+ * 403 when someone other than an admin changes a field beyond `allowed` (supervisors may change some fields of a
+ * resource); `rule` says what they may change.
+ */
+export function onlyAdminBeyond(user: AuthUser, body: object, allowed: readonly string[], rule: string) {
+  if (user.role === 'admin') return;
+  const fields = body as Record<string, unknown>;
+  const others = Object.keys(fields).filter((k) => !allowed.includes(k) && fields[k] !== undefined);
+  if (others.length === 0) return;
+  throw new ProblemError(
+    403,
+    `${rule}; changing ${others.join(', ')} needs the admin role`,
+    others.map((path) => ({ path, message: 'needs the admin role' })),
+  );
 }
 
 // ---- database errors ----------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { INBOX_KINDS } from '../../domain/vocabulary.js';
 
 /**
  * The durable inbox: every callback TeleSign sent us that we answered 200, exactly as received. A row is committed
@@ -18,7 +19,7 @@ import {
  * TeleSign's retries harmless.
  */
 
-export const inboxKindEnum = pgEnum('inbox_kind', ['mo_sms', 'dlr', 'other']);
+export const inboxKindEnum = pgEnum('inbox_kind', INBOX_KINDS);
 export const inboxStatusEnum = pgEnum('inbox_status', [
   /** Waiting to be handed over (or retried by the relay). */
   'pending',

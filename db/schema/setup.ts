@@ -15,12 +15,18 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import {
+  ASSIGNMENT_METHODS,
+  BOT_KINDS,
+  DISTRIBUTION_MODES,
+  NUMBER_TYPES,
   OUT_OF_HOURS_ACTIONS,
   type OverflowRule,
   PREFERRED_AGENT_FALLBACKS,
   PRESENCES,
   type Presence,
   ROLES,
+  SKILL_MATCHINGS,
+  VALIDATION_STATUSES,
 } from '../../domain/vocabulary.js';
 import { calendars } from './calendars.js';
 
@@ -31,12 +37,12 @@ const updatedAt = () => timestamp({ withTimezone: true }).notNull().defaultNow()
 
 export const roleEnum = pgEnum('role', ROLES);
 export const presenceEnum = pgEnum('presence', PRESENCES);
-export const validationStatusEnum = pgEnum('validation_status', ['unvalidated', 'valid', 'invalid']);
-export const numberTypeEnum = pgEnum('number_type', ['geo', 'short_code', 'toll_free']);
-export const assignmentMethodEnum = pgEnum('assignment_method', ['highest_capacity', 'round_robin', 'least_active']);
-export const distributionModeEnum = pgEnum('distribution_mode', ['push', 'pick']);
-export const botKindEnum = pgEnum('bot_kind', ['builtin', 'webhook']);
-export const skillMatchingEnum = pgEnum('skill_matching', ['exact', 'none']);
+export const validationStatusEnum = pgEnum('validation_status', VALIDATION_STATUSES);
+export const numberTypeEnum = pgEnum('number_type', NUMBER_TYPES);
+export const assignmentMethodEnum = pgEnum('assignment_method', ASSIGNMENT_METHODS);
+export const distributionModeEnum = pgEnum('distribution_mode', DISTRIBUTION_MODES);
+export const botKindEnum = pgEnum('bot_kind', BOT_KINDS);
+export const skillMatchingEnum = pgEnum('skill_matching', SKILL_MATCHINGS);
 export const outOfHoursActionEnum = pgEnum('out_of_hours_action', OUT_OF_HOURS_ACTIONS);
 export const preferredAgentFallbackEnum = pgEnum('preferred_agent_fallback', PREFERRED_AGENT_FALLBACKS);
 

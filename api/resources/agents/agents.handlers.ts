@@ -1,17 +1,19 @@
 import type { z } from '@hono/zod-openapi';
 import { and, asc, count, eq, ne } from 'drizzle-orm';
 import { auditLog, queueMembers, users } from '../../../db/schema/index.js';
-import { ProblemError } from '../../../lib/problem.js';
 import { generateToken, hashToken } from '../../auth.js';
+import type { CrudHandlers } from '../../lib/crud-routes.js';
 import {
   type AppRouteHandler,
   conflict,
   type Executor,
-  isUniqueViolation,
-  unknownId,
+  loadOr404,
+  onlyAdminBeyond,
+  uniqueOr409,
 } from '../../lib/route-helpers.js';
-import type * as routes from './agents.routes.js';
-import type { Agent } from './agents.routes.js';
+import type { Agent, agentRoutes, rotateAgentToken as rotateRoute } from './agents.routes.js';
+
+type Handlers = CrudHandlers<typeof agentRoutes>;
 
 type Row = typeof users.$inferSelect;
 
@@ -40,40 +42,34 @@ async function queueIdsOf(db: Executor, userId: string) {
   return rows.map((r) => r.queueId);
 }
 
-async function load(db: Executor, id: string): Promise<Row> {
-  const row = await db.query.users.findFirst({ where: eq(users.id, id) });
-  if (!row) throw unknownId('agent', id);
-  return row;
-}
+const load = (db: Executor, id: string) =>
+  loadOr404(db.query.users.findFirst({ where: eq(users.id, id) }), 'agent', id);
 
-const emailTaken = (err: unknown, email: string | null | undefined) =>
-  isUniqueViolation(err, 'users_email_unique')
-    ? conflict(`email ${email} is already used by another user`, 'email')
-    : err;
+/** Writes that may set the email: a taken one is a 409 naming it. */
+const emailUnique = <T>(email: string | null | undefined, write: () => Promise<T>) =>
+  uniqueOr409(write, () => conflict(`email ${email} is already used by another user`, 'email'), 'users_email_unique');
 
-export const createAgent: AppRouteHandler<typeof routes.createAgent> = async (c) => {
+const create: Handlers['create'] = async (c) => {
   const deps = c.var.deps;
   const body = c.req.valid('json');
   const token = generateToken();
-  try {
-    const [row] = await deps.db
+  const [row] = await emailUnique(body.email, () =>
+    deps.db
       .insert(users)
       .values({ ...body, email: body.email ?? null, tokenHash: hashToken(token) })
-      .returning();
-    await deps.db.insert(auditLog).values({
-      actorId: c.get('user').id,
-      action: 'user.created',
-      targetType: 'user',
-      targetId: row!.id,
-      details: { role: row!.role },
-    });
-    return c.json({ ...view(row!, []), token }, 201);
-  } catch (err) {
-    throw emailTaken(err, body.email);
-  }
+      .returning(),
+  );
+  await deps.db.insert(auditLog).values({
+    actorId: c.get('user').id,
+    action: 'user.created',
+    targetType: 'user',
+    targetId: row!.id,
+    details: { role: row!.role },
+  });
+  return c.json({ ...view(row!, []), token }, 201);
 };
 
-export const listAgents: AppRouteHandler<typeof routes.listAgents> = async (c) => {
+const list: Handlers['list'] = async (c) => {
   const deps = c.var.deps;
   const { role } = c.req.valid('query');
   const rows = await deps.db.query.users.findMany({
@@ -86,28 +82,17 @@ export const listAgents: AppRouteHandler<typeof routes.listAgents> = async (c) =
   return c.json({ items: rows.map((r) => view(r, byUser.get(r.id) ?? [])) }, 200);
 };
 
-export const getAgent: AppRouteHandler<typeof routes.getAgent> = async (c) => {
+const get: Handlers['get'] = async (c) => {
   const { id } = c.req.valid('param');
   return c.json(view(await load(c.var.deps.db, id), await queueIdsOf(c.var.deps.db, id)), 200);
 };
 
-export const updateAgent: AppRouteHandler<typeof routes.updateAgent> = async (c) => {
+const update: Handlers['update'] = async (c) => {
   const deps = c.var.deps;
   const { id } = c.req.valid('param');
   const body = c.req.valid('json');
   const actor = c.get('user');
-  if (actor.role !== 'admin') {
-    const others = Object.keys(body).filter(
-      (k) => !SUPERVISOR_FIELDS.includes(k) && body[k as keyof typeof body] !== undefined,
-    );
-    if (others.length > 0) {
-      throw new ProblemError(
-        403,
-        `supervisors may change only capacity and skills; changing ${others.join(', ')} needs the admin role`,
-        others.map((path) => ({ path, message: 'needs the admin role' })),
-      );
-    }
-  }
+  onlyAdminBeyond(actor, body, SUPERVISOR_FIELDS, 'supervisors may change only capacity and skills');
   const current = await load(c.var.deps.db, id);
   // Never leave the organization without an administrator.
   if (body.role && body.role !== 'admin' && current.role === 'admin') {
@@ -118,28 +103,26 @@ export const updateAgent: AppRouteHandler<typeof routes.updateAgent> = async (c)
     if (!others || others.n === 0)
       throw conflict(`user ${id} is the last admin; make another user admin first`, 'role');
   }
-  try {
-    const [row] = await deps.db
+  const [row] = await emailUnique(body.email, () =>
+    deps.db
       .update(users)
       .set({ ...body, updatedAt: new Date() })
       .where(eq(users.id, id))
-      .returning();
-    if (body.role && body.role !== current.role) {
-      await deps.db.insert(auditLog).values({
-        actorId: actor.id,
-        action: 'user.role_changed',
-        targetType: 'user',
-        targetId: id,
-        details: { from: current.role, to: body.role },
-      });
-    }
-    return c.json(view(row!, await queueIdsOf(c.var.deps.db, id)), 200);
-  } catch (err) {
-    throw emailTaken(err, body.email);
+      .returning(),
+  );
+  if (body.role && body.role !== current.role) {
+    await deps.db.insert(auditLog).values({
+      actorId: actor.id,
+      action: 'user.role_changed',
+      targetType: 'user',
+      targetId: id,
+      details: { from: current.role, to: body.role },
+    });
   }
+  return c.json(view(row!, await queueIdsOf(c.var.deps.db, id)), 200);
 };
 
-export const rotateAgentToken: AppRouteHandler<typeof routes.rotateAgentToken> = async (c) => {
+export const rotateAgentToken: AppRouteHandler<typeof rotateRoute> = async (c) => {
   const deps = c.var.deps;
   const { id } = c.req.valid('param');
   await load(c.var.deps.db, id);
@@ -157,3 +140,5 @@ export const rotateAgentToken: AppRouteHandler<typeof routes.rotateAgentToken> =
   });
   return c.json({ ...view(row!, await queueIdsOf(c.var.deps.db, id)), token }, 200);
 };
+
+export const agentHandlers = { list, get, create, update };

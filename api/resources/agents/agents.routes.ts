@@ -1,8 +1,9 @@
 import { z } from '@hono/zod-openapi';
 import { ROLES } from '../../auth.js';
-import { allow, IdParam, jsonBody, jsonResponse, resourceRoute } from '../../lib/route-helpers.js';
+import { crudRoutes } from '../../lib/crud-routes.js';
+import { allow, IdParam, jsonResponse, oneOf, resourceRoute } from '../../lib/route-helpers.js';
 
-export const Role = z.enum(ROLES, { error: 'must be one of agent, supervisor, admin' });
+export const Role = oneOf(ROLES);
 
 export const skills = z
   .array(z.string().trim().min(1).max(100))
@@ -60,48 +61,21 @@ export const AgentWithToken = Agent.extend({
 const admin = allow('admin');
 const readers = allow('admin', 'supervisor');
 
-export const createAgent = resourceRoute({
-  method: 'post',
-  path: '/',
-  operationId: 'createAgent',
-  tags: ['Agents'],
-  summary: 'Create a user (agent, supervisor or admin); the token is shown once',
-  middleware: admin,
-  request: { body: jsonBody(AgentCreate) },
-  responses: { 201: jsonResponse(AgentWithToken, 'Created, with its bearer token') },
-});
-
-export const listAgents = resourceRoute({
-  method: 'get',
-  path: '/',
-  operationId: 'listAgents',
-  tags: ['Agents'],
-  summary: 'List users (never their tokens)',
-  middleware: readers,
-  request: { query: z.object({ role: Role.optional() }) },
-  responses: { 200: jsonResponse(z.object({ items: z.array(Agent) }), 'Users') },
-});
-
-export const getAgent = resourceRoute({
-  method: 'get',
-  path: '/{id}',
-  operationId: 'getAgent',
-  tags: ['Agents'],
-  summary: 'One user',
-  middleware: readers,
-  request: { params: IdParam },
-  responses: { 200: jsonResponse(Agent, 'The user') },
-});
-
-export const updateAgent = resourceRoute({
-  method: 'patch',
-  path: '/{id}',
-  operationId: 'updateAgent',
-  tags: ['Agents'],
-  summary: 'Change name, email, role, capacity or skills (supervisors: capacity and skills only)',
-  middleware: readers,
-  request: { params: IdParam, body: jsonBody(AgentUpdate) },
-  responses: { 200: jsonResponse(Agent, 'Updated') },
+export const agentRoutes = crudRoutes({
+  tag: 'Agents',
+  name: 'Agent',
+  one: 'user',
+  entity: Agent,
+  create: AgentCreate,
+  update: AgentUpdate,
+  created: { schema: AgentWithToken, description: 'Created, with its bearer token' },
+  listQuery: z.object({ role: Role.optional() }),
+  guards: { read: readers, write: admin, update: readers },
+  summaries: {
+    create: 'Create a user (agent, supervisor or admin); the token is shown once',
+    list: 'List users (never their tokens)',
+    update: 'Change name, email, role, capacity or skills (supervisors: capacity and skills only)',
+  },
 });
 
 export const rotateAgentToken = resourceRoute({

@@ -1,10 +1,5 @@
-import { createRouter } from '../../router.js';
-import * as handlers from './agents.handlers.js';
+import { crudRouter } from '../../lib/crud-routes.js';
+import { agentHandlers, rotateAgentToken } from './agents.handlers.js';
 import * as routes from './agents.routes.js';
 
-export const agents = createRouter()
-  .openapi(routes.createAgent, handlers.createAgent)
-  .openapi(routes.listAgents, handlers.listAgents)
-  .openapi(routes.getAgent, handlers.getAgent)
-  .openapi(routes.updateAgent, handlers.updateAgent)
-  .openapi(routes.rotateAgentToken, handlers.rotateAgentToken);
+export const agents = crudRouter(routes.agentRoutes, agentHandlers).openapi(routes.rotateAgentToken, rotateAgentToken);

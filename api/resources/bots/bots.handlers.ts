@@ -4,9 +4,11 @@ import { auditLog, type BuiltinBotConfig, bots, type WebhookBotConfig } from '..
 import { webhookUrlRefusal } from '../../../lib/egress-http.js';
 import { encryptSecret, keyringFromConfig, secretHint } from '../../../lib/secrets.js';
 import type { ApiDeps } from '../../deps.js';
-import { type AppRouteHandler, conflict, type Executor, fieldProblem, unknownId } from '../../lib/route-helpers.js';
-import type * as routes from './bots.routes.js';
-import type { Bot } from './bots.routes.js';
+import type { CrudHandlers } from '../../lib/crud-routes.js';
+import { conflict, type Executor, fieldProblem, loadOr404 } from '../../lib/route-helpers.js';
+import type { Bot, botRoutes } from './bots.routes.js';
+
+type Handlers = CrudHandlers<typeof botRoutes>;
 
 /** Webhook bots keep the secret's hint next to url and timeout (the row's config); the secret itself is encrypted. */
 type StoredWebhookConfig = WebhookBotConfig & { secretHint?: string };
@@ -34,13 +36,9 @@ const assertBotUrl = (deps: ApiDeps, url: string) => {
   if (refusal) throw fieldProblem('url', refusal);
 };
 
-async function load(db: Executor, id: string): Promise<Row> {
-  const row = await db.query.bots.findFirst({ where: eq(bots.id, id) });
-  if (!row) throw unknownId('bot', id);
-  return row;
-}
+const load = (db: Executor, id: string) => loadOr404(db.query.bots.findFirst({ where: eq(bots.id, id) }), 'bot', id);
 
-export const createBot: AppRouteHandler<typeof routes.createBot> = async (c) => {
+const create: Handlers['create'] = async (c) => {
   const deps = c.var.deps;
   const body = c.req.valid('json');
   if (body.kind === 'webhook') assertBotUrl(deps, body.url);
@@ -70,17 +68,17 @@ export const createBot: AppRouteHandler<typeof routes.createBot> = async (c) => 
   return c.json(view(row), 201);
 };
 
-export const listBots: AppRouteHandler<typeof routes.listBots> = async (c) => {
+const list: Handlers['list'] = async (c) => {
   const deps = c.var.deps;
   const rows = await deps.db.query.bots.findMany({ orderBy: [asc(bots.name), asc(bots.id)] });
   return c.json({ items: rows.map(view) }, 200);
 };
 
-export const getBot: AppRouteHandler<typeof routes.getBot> = async (c) => {
+const get: Handlers['get'] = async (c) => {
   return c.json(view(await load(c.var.deps.db, c.req.valid('param').id)), 200);
 };
 
-export const updateBot: AppRouteHandler<typeof routes.updateBot> = async (c) => {
+const update: Handlers['update'] = async (c) => {
   const deps = c.var.deps;
   const { id } = c.req.valid('param');
   const body = c.req.valid('json');
@@ -125,10 +123,12 @@ export const updateBot: AppRouteHandler<typeof routes.updateBot> = async (c) => 
   return c.json(view(row), 200);
 };
 
-export const deleteBot: AppRouteHandler<typeof routes.deleteBot> = async (c) => {
+const remove: Handlers['remove'] = async (c) => {
   const deps = c.var.deps;
   const { id } = c.req.valid('param');
   await load(c.var.deps.db, id);
   await deps.db.delete(bots).where(eq(bots.id, id));
   return c.body(null, 204);
 };
+
+export const botHandlers: Handlers = { list, get, create, update, remove };

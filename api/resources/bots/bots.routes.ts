@@ -1,19 +1,27 @@
 import { z } from '@hono/zod-openapi';
-import { allow, IdParam, jsonBody, jsonResponse, noContent, resourceRoute } from '../../lib/route-helpers.js';
+import { SMS_MAX_CHARACTERS } from '../../../domain/sms-limits.js';
+import { BOT_KINDS } from '../../../domain/vocabulary.js';
+import { crudRoutes } from '../../lib/crud-routes.js';
+import { allow, oneOf } from '../../lib/route-helpers.js';
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
 
 export const BuiltinConfig = z
   .object({
-    greeting: text(1600).optional(),
+    greeting: text(SMS_MAX_CHARACTERS).optional(),
     answers: z
       .array(
-        z.object({ keywords: z.array(text(100)).min(1, 'needs at least one keyword'), reply: text(1600) }).strict(),
+        z
+          .object({
+            keywords: z.array(text(100)).min(1, 'needs at least one keyword'),
+            reply: text(SMS_MAX_CHARACTERS),
+          })
+          .strict(),
       )
       .max(200)
       .default([]),
     escalationPhrases: z.array(text(200)).max(100).default([]),
-    fallbackReply: text(1600).optional(),
+    fallbackReply: text(SMS_MAX_CHARACTERS).optional(),
   })
   .strict()
   .openapi('BuiltinBotConfig');
@@ -57,7 +65,7 @@ export const BotCreate = z
 export const BotUpdate = z
   .object({
     name: text(200).optional(),
-    kind: z.enum(['builtin', 'webhook']).optional().openapi({ description: 'Immutable: only the current value' }),
+    kind: oneOf(BOT_KINDS).optional().openapi({ description: 'Immutable: only the current value' }),
     config: BuiltinConfig.optional().openapi({ description: 'builtin bots: replaces the whole config' }),
     url: webhookFields.url.optional(),
     secret: webhookFields.secret.optional().openapi({ description: 'webhook bots: rotate the secret' }),
@@ -70,7 +78,7 @@ export const Bot = z
   .object({
     id: z.uuid(),
     name: z.string(),
-    kind: z.enum(['builtin', 'webhook']),
+    kind: z.enum(BOT_KINDS),
     config: z.record(z.string(), z.unknown()).optional(),
     url: z.string().optional(),
     timeoutMs: z.number().int().optional(),
@@ -80,59 +88,17 @@ export const Bot = z
   })
   .openapi('Bot');
 
-const admin = allow('admin');
-const readers = allow('admin', 'supervisor');
-
-export const createBot = resourceRoute({
-  method: 'post',
-  path: '/',
-  operationId: 'createBot',
-  tags: ['Bots'],
-  summary: 'Create a bot: builtin (keyword answers) or webhook (your HTTPS endpoint)',
-  middleware: admin,
-  request: { body: jsonBody(BotCreate) },
-  responses: { 201: jsonResponse(Bot, 'Created') },
-});
-
-export const listBots = resourceRoute({
-  method: 'get',
-  path: '/',
-  operationId: 'listBots',
-  tags: ['Bots'],
-  summary: 'List bots',
-  middleware: readers,
-  responses: { 200: jsonResponse(z.object({ items: z.array(Bot) }), 'Bots') },
-});
-
-export const getBot = resourceRoute({
-  method: 'get',
-  path: '/{id}',
-  operationId: 'getBot',
-  tags: ['Bots'],
-  summary: 'One bot',
-  middleware: readers,
-  request: { params: IdParam },
-  responses: { 200: jsonResponse(Bot, 'The bot') },
-});
-
-export const updateBot = resourceRoute({
-  method: 'patch',
-  path: '/{id}',
-  operationId: 'updateBot',
-  tags: ['Bots'],
-  summary: "Rename, change a builtin bot's config, or a webhook bot's url, timeout or secret",
-  middleware: admin,
-  request: { params: IdParam, body: jsonBody(BotUpdate) },
-  responses: { 200: jsonResponse(Bot, 'Updated') },
-});
-
-export const deleteBot = resourceRoute({
-  method: 'delete',
-  path: '/{id}',
-  operationId: 'deleteBot',
-  tags: ['Bots'],
-  summary: 'Delete a bot (workstreams using it continue without a bot)',
-  middleware: admin,
-  request: { params: IdParam },
-  responses: { 204: noContent },
+export const botRoutes = crudRoutes({
+  tag: 'Bots',
+  name: 'Bot',
+  one: 'bot',
+  entity: Bot,
+  create: BotCreate,
+  update: BotUpdate,
+  guards: { read: allow('admin', 'supervisor'), write: allow('admin') },
+  summaries: {
+    create: 'Create a bot: builtin (keyword answers) or webhook (your HTTPS endpoint)',
+    update: "Rename, change a builtin bot's config, or a webhook bot's url, timeout or secret",
+    remove: 'Delete a bot (workstreams using it continue without a bot)',
+  },
 });

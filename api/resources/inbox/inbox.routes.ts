@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { INBOX_KINDS } from '../../../domain/vocabulary.js';
 import { allow } from '../../lib/route-helpers.js';
 import { problemResponse } from '../../problem-schema.js';
 import { protectedRoute } from '../../route-contract.js';
@@ -9,7 +10,7 @@ const InboxItem = z
   .object({
     id: z.string(),
     accountId: z.string(),
-    kind: z.enum(['mo_sms', 'dlr', 'other']),
+    kind: z.enum(INBOX_KINDS),
     status: z.enum(STATUSES),
     referenceId: z.string().nullable(),
     subResource: z.string().nullable(),

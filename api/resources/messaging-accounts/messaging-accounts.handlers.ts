@@ -11,9 +11,22 @@ import {
 } from '../../../lib/secrets.js';
 import { redactSecrets, validateTelesignCredentials } from '../../../telesign/validate-credentials.js';
 import type { ApiDeps } from '../../deps.js';
-import { type AppRouteHandler, conflict, type Executor, fieldProblem, unknownId } from '../../lib/route-helpers.js';
-import type * as routes from './messaging-accounts.routes.js';
-import type { Account } from './messaging-accounts.routes.js';
+import type { CrudHandlers } from '../../lib/crud-routes.js';
+import {
+  type AppRouteHandler,
+  conflict,
+  type Executor,
+  fieldProblem,
+  loadOr404,
+  unknownId,
+} from '../../lib/route-helpers.js';
+import type {
+  Account,
+  messagingAccountRoutes,
+  validateMessagingAccount as validateRoute,
+} from './messaging-accounts.routes.js';
+
+type Handlers = CrudHandlers<typeof messagingAccountRoutes>;
 
 type Row = typeof messagingAccounts.$inferSelect;
 
@@ -45,13 +58,10 @@ const view = (deps: Pick<ApiDeps, 'config'>, r: Row): z.infer<typeof Account> =>
   updatedAt: r.updatedAt.toISOString(),
 });
 
-async function load(db: Executor, id: string): Promise<Row> {
-  const row = await db.query.messagingAccounts.findFirst({ where: eq(messagingAccounts.id, id) });
-  if (!row) throw unknownId('messaging account', id);
-  return row;
-}
+const load = (db: Executor, id: string) =>
+  loadOr404(db.query.messagingAccounts.findFirst({ where: eq(messagingAccounts.id, id) }), 'messaging account', id);
 
-export const createMessagingAccount: AppRouteHandler<typeof routes.createMessagingAccount> = async (c) => {
+const create: Handlers['create'] = async (c) => {
   const deps = c.var.deps;
   const body = c.req.valid('json');
   assertAllowedEndpoint(c.var.deps, body.restEndpoint);
@@ -86,17 +96,17 @@ export const createMessagingAccount: AppRouteHandler<typeof routes.createMessagi
   return c.json(view(c.var.deps, row), 201);
 };
 
-export const listMessagingAccounts: AppRouteHandler<typeof routes.listMessagingAccounts> = async (c) => {
+const list: Handlers['list'] = async (c) => {
   const deps = c.var.deps;
   const rows = await deps.db.query.messagingAccounts.findMany({ orderBy: asc(messagingAccounts.createdAt) });
   return c.json({ items: rows.map((r) => view(deps, r)) }, 200);
 };
 
-export const getMessagingAccount: AppRouteHandler<typeof routes.getMessagingAccount> = async (c) => {
+const get: Handlers['get'] = async (c) => {
   return c.json(view(c.var.deps, await load(c.var.deps.db, c.req.valid('param').id)), 200);
 };
 
-export const updateMessagingAccount: AppRouteHandler<typeof routes.updateMessagingAccount> = async (c) => {
+const update: Handlers['update'] = async (c) => {
   const deps = c.var.deps;
   const { id } = c.req.valid('param');
   const body = c.req.valid('json');
@@ -157,7 +167,7 @@ export const updateMessagingAccount: AppRouteHandler<typeof routes.updateMessagi
   return c.json(view(c.var.deps, row), 200);
 };
 
-export const deleteMessagingAccount: AppRouteHandler<typeof routes.deleteMessagingAccount> = async (c) => {
+const remove: Handlers['remove'] = async (c) => {
   const deps = c.var.deps;
   const { id } = c.req.valid('param');
   await load(c.var.deps.db, id);
@@ -187,7 +197,7 @@ export const deleteMessagingAccount: AppRouteHandler<typeof routes.deleteMessagi
   return c.body(null, 204);
 };
 
-export const validateMessagingAccount: AppRouteHandler<typeof routes.validateMessagingAccount> = async (c) => {
+export const validateMessagingAccount: AppRouteHandler<typeof validateRoute> = async (c) => {
   const deps = c.var.deps;
   const { id } = c.req.valid('param');
   const account = await load(c.var.deps.db, id);
@@ -244,3 +254,5 @@ export const validateMessagingAccount: AppRouteHandler<typeof routes.validateMes
     200,
   );
 };
+
+export const messagingAccountHandlers: Handlers = { list, get, create, update, remove };

@@ -1,7 +1,9 @@
 import { z } from '@hono/zod-openapi';
+import { VALIDATION_STATUSES } from '../../../domain/vocabulary.js';
 import { parseOrigin } from '../../../lib/egress-allowlist.js';
 import { CREDENTIALS_REASONS } from '../../../telesign/validate-credentials.js';
-import { allow, IdParam, jsonBody, jsonResponse, noContent, resourceRoute } from '../../lib/route-helpers.js';
+import { crudRoutes } from '../../lib/crud-routes.js';
+import { allow, IdParam, jsonResponse, resourceRoute } from '../../lib/route-helpers.js';
 
 export const apiKey = z
   .string()
@@ -71,7 +73,7 @@ export const Account = z
     callbackUrl: z.string().openapi({ description: 'Give this URL to TeleSign support as the inbound/DLR callback' }),
     enabled: z.boolean(),
     validation: z.object({
-      status: z.enum(['unvalidated', 'valid', 'invalid']),
+      status: z.enum(VALIDATION_STATUSES),
       reason: z.string().optional(),
       checkedAt: z.string().optional(),
     }),
@@ -94,58 +96,20 @@ export const ValidationResult = z
 
 const admin = allow('admin');
 
-export const createMessagingAccount = resourceRoute({
-  method: 'post',
-  path: '/',
-  operationId: 'createMessagingAccount',
-  tags: ['Messaging accounts'],
-  summary: 'Add a TeleSign messaging account',
-  middleware: admin,
-  request: { body: jsonBody(AccountCreate) },
-  responses: { 201: jsonResponse(Account, 'Created; apiKey is never returned') },
-});
-
-export const listMessagingAccounts = resourceRoute({
-  method: 'get',
-  path: '/',
-  operationId: 'listMessagingAccounts',
-  tags: ['Messaging accounts'],
-  summary: 'List messaging accounts',
-  middleware: admin,
-  responses: { 200: jsonResponse(z.object({ items: z.array(Account) }), 'All accounts') },
-});
-
-export const getMessagingAccount = resourceRoute({
-  method: 'get',
-  path: '/{id}',
-  operationId: 'getMessagingAccount',
-  tags: ['Messaging accounts'],
-  summary: 'One messaging account',
-  middleware: admin,
-  request: { params: IdParam },
-  responses: { 200: jsonResponse(Account, 'The account') },
-});
-
-export const updateMessagingAccount = resourceRoute({
-  method: 'patch',
-  path: '/{id}',
-  operationId: 'updateMessagingAccount',
-  tags: ['Messaging accounts'],
-  summary: 'Rename, enable/disable, change host or customer ID, or rotate the API key',
-  middleware: admin,
-  request: { params: IdParam, body: jsonBody(AccountUpdate) },
-  responses: { 200: jsonResponse(Account, 'Updated account') },
-});
-
-export const deleteMessagingAccount = resourceRoute({
-  method: 'delete',
-  path: '/{id}',
-  operationId: 'deleteMessagingAccount',
-  tags: ['Messaging accounts'],
-  summary: 'Delete an account and its numbers (refused while a number serves an SMS channel)',
-  middleware: admin,
-  request: { params: IdParam },
-  responses: { 204: noContent },
+export const messagingAccountRoutes = crudRoutes({
+  tag: 'Messaging accounts',
+  name: 'MessagingAccount',
+  one: 'messaging account',
+  entity: Account,
+  create: AccountCreate,
+  update: AccountUpdate,
+  created: { schema: Account, description: 'Created; apiKey is never returned' },
+  guards: { read: admin, write: admin },
+  summaries: {
+    create: 'Add a TeleSign messaging account',
+    update: 'Rename, enable/disable, change host or customer ID, or rotate the API key',
+    remove: 'Delete an account and its numbers (refused while a number serves an SMS channel)',
+  },
 });
 
 export const validateMessagingAccount = resourceRoute({

@@ -1,17 +1,14 @@
 import type { z } from '@hono/zod-openapi';
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, type SQL } from 'drizzle-orm';
 import { messagingAccounts, phoneNumbers, smsChannels } from '../../../db/schema/index.js';
 import { validateSmsNumber } from '../../../domain/phone-number.js';
 import { ProblemError } from '../../../lib/problem.js';
-import {
-  type AppRouteHandler,
-  conflict,
-  type Executor,
-  isUniqueViolation,
-  unknownId,
-} from '../../lib/route-helpers.js';
-import type * as routes from './phone-numbers.routes.js';
-import type { PhoneNumber } from './phone-numbers.routes.js';
+import type { CrudHandlers } from '../../lib/crud-routes.js';
+import { conflict, type Executor, loadOr404, uniqueOr409 } from '../../lib/route-helpers.js';
+import type { accountPhoneNumberRoutes, PhoneNumber, phoneNumberRoutes } from './phone-numbers.routes.js';
+
+type Handlers = CrudHandlers<typeof phoneNumberRoutes>;
+type AccountHandlers = CrudHandlers<typeof accountPhoneNumberRoutes>;
 
 type Row = typeof phoneNumbers.$inferSelect;
 
@@ -25,72 +22,70 @@ const view = (r: Row, channelId: string | null): z.infer<typeof PhoneNumber> => 
   createdAt: r.createdAt.toISOString(),
 });
 
-async function list(db: Executor, accountId?: string) {
-  const rows = await db
+/** Numbers with the channel each serves, oldest first. */
+const numbersWithChannels = (db: Executor, where: SQL | undefined) =>
+  db
     .select({ n: phoneNumbers, channelId: smsChannels.id })
     .from(phoneNumbers)
     .leftJoin(smsChannels, eq(smsChannels.phoneNumberId, phoneNumbers.id))
-    .where(accountId ? eq(phoneNumbers.accountId, accountId) : undefined)
+    .where(where)
     .orderBy(asc(phoneNumbers.createdAt), asc(phoneNumbers.number));
-  return rows.map((r) => view(r.n, r.channelId));
-}
 
-export const createPhoneNumber: AppRouteHandler<typeof routes.createPhoneNumber> = async (c) => {
+const listNumbers = async (db: Executor, accountId?: string) =>
+  (await numbersWithChannels(db, accountId ? eq(phoneNumbers.accountId, accountId) : undefined)).map((r) =>
+    view(r.n, r.channelId),
+  );
+
+const loadAccount = (db: Executor, id: string) =>
+  loadOr404(
+    db.query.messagingAccounts.findFirst({ where: eq(messagingAccounts.id, id), columns: { id: true } }),
+    'messaging account',
+    id,
+  );
+
+const loadNumber = (db: Executor, id: string) =>
+  loadOr404(db.query.phoneNumbers.findFirst({ where: eq(phoneNumbers.id, id) }), 'phone number', id);
+
+const create: AccountHandlers['create'] = async (c) => {
   const deps = c.var.deps;
   const { id } = c.req.valid('param');
   const body = c.req.valid('json');
   const rule = validateSmsNumber(body.number, body.type);
   if (rule) throw new ProblemError(422, rule, [{ path: 'number', message: rule }]);
-  const account = await deps.db.query.messagingAccounts.findFirst({
-    where: eq(messagingAccounts.id, id),
-    columns: { id: true },
-  });
-  if (!account) throw unknownId('messaging account', id);
-  try {
-    const [row] = await deps.db
-      .insert(phoneNumbers)
-      .values({ accountId: id, number: body.number, type: body.type, description: body.description ?? null })
-      .returning();
-    return c.json(view(row!, null), 201);
-  } catch (err) {
-    if (isUniqueViolation(err)) throw conflict(`number ${body.number} is already registered`, 'number');
-    throw err;
-  }
+  await loadAccount(deps.db, id);
+  const [row] = await uniqueOr409(
+    () =>
+      deps.db
+        .insert(phoneNumbers)
+        .values({ accountId: id, number: body.number, type: body.type, description: body.description ?? null })
+        .returning(),
+    () => conflict(`number ${body.number} is already registered`, 'number'),
+  );
+  return c.json(view(row!, null), 201);
 };
 
-export const listAccountPhoneNumbers: AppRouteHandler<typeof routes.listAccountPhoneNumbers> = async (c) => {
-  const deps = c.var.deps;
+const listOfAccount: AccountHandlers['list'] = async (c) => {
   const { id } = c.req.valid('param');
-  const account = await deps.db.query.messagingAccounts.findFirst({
-    where: eq(messagingAccounts.id, id),
-    columns: { id: true },
-  });
-  if (!account) throw unknownId('messaging account', id);
-  return c.json({ items: await list(c.var.deps.db, id) }, 200);
+  await loadAccount(c.var.deps.db, id);
+  return c.json({ items: await listNumbers(c.var.deps.db, id) }, 200);
 };
 
-export const listPhoneNumbers: AppRouteHandler<typeof routes.listPhoneNumbers> = async (c) => {
-  return c.json({ items: await list(c.var.deps.db, c.req.valid('query').accountId) }, 200);
+const list: Handlers['list'] = async (c) => {
+  return c.json({ items: await listNumbers(c.var.deps.db, c.req.valid('query').accountId) }, 200);
 };
 
-export const getPhoneNumber: AppRouteHandler<typeof routes.getPhoneNumber> = async (c) => {
-  const deps = c.var.deps;
+const get: Handlers['get'] = async (c) => {
   const { id } = c.req.valid('param');
-  const [row] = await deps.db
-    .select({ n: phoneNumbers, channelId: smsChannels.id })
-    .from(phoneNumbers)
-    .leftJoin(smsChannels, eq(smsChannels.phoneNumberId, phoneNumbers.id))
-    .where(eq(phoneNumbers.id, id));
-  if (!row) throw unknownId('phone number', id);
+  const found = numbersWithChannels(c.var.deps.db, eq(phoneNumbers.id, id)).then((rows) => rows[0]);
+  const row = await loadOr404(found, 'phone number', id);
   return c.json(view(row.n, row.channelId), 200);
 };
 
-export const updatePhoneNumber: AppRouteHandler<typeof routes.updatePhoneNumber> = async (c) => {
+const update: Handlers['update'] = async (c) => {
   const deps = c.var.deps;
   const { id } = c.req.valid('param');
   const body = c.req.valid('json');
-  const row = await deps.db.query.phoneNumbers.findFirst({ where: eq(phoneNumbers.id, id) });
-  if (!row) throw unknownId('phone number', id);
+  const row = await loadNumber(deps.db, id);
   if (body.type) {
     const rule = validateSmsNumber(row.number, body.type);
     if (rule) throw new ProblemError(422, `type: ${rule}`, [{ path: 'type', message: rule }]);
@@ -110,11 +105,10 @@ export const updatePhoneNumber: AppRouteHandler<typeof routes.updatePhoneNumber>
   return c.json(view(updated!, channel?.id ?? null), 200);
 };
 
-export const deletePhoneNumber: AppRouteHandler<typeof routes.deletePhoneNumber> = async (c) => {
+const remove: Handlers['remove'] = async (c) => {
   const deps = c.var.deps;
   const { id } = c.req.valid('param');
-  const row = await deps.db.query.phoneNumbers.findFirst({ where: eq(phoneNumbers.id, id) });
-  if (!row) throw unknownId('phone number', id);
+  const row = await loadNumber(deps.db, id);
   const channel = await deps.db.query.smsChannels.findFirst({
     where: eq(smsChannels.phoneNumberId, id),
     columns: { id: true, workstreamId: true },
@@ -127,3 +121,6 @@ export const deletePhoneNumber: AppRouteHandler<typeof routes.deletePhoneNumber>
   await deps.db.delete(phoneNumbers).where(eq(phoneNumbers.id, id));
   return c.body(null, 204);
 };
+
+export const phoneNumberHandlers = { list, get, update, remove };
+export const accountPhoneNumberHandlers = { list: listOfAccount, create };

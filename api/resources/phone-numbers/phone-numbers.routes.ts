@@ -1,9 +1,9 @@
 import { z } from '@hono/zod-openapi';
-import { allow, IdParam, jsonBody, jsonResponse, noContent, resourceRoute } from '../../lib/route-helpers.js';
+import { NUMBER_TYPES } from '../../../domain/vocabulary.js';
+import { crudRoutes } from '../../lib/crud-routes.js';
+import { allow, IdParam, oneOf } from '../../lib/route-helpers.js';
 
-export const NumberType = z.enum(['geo', 'short_code', 'toll_free'], {
-  error: 'must be one of geo, short_code, toll_free',
-});
+export const NumberType = oneOf(NUMBER_TYPES);
 
 export const PhoneNumberCreate = z
   .object({
@@ -40,68 +40,32 @@ export const ListQuery = z.object({ accountId: z.uuid().optional() });
 const admin = allow('admin');
 const readers = allow('admin', 'supervisor');
 
-export const createPhoneNumber = resourceRoute({
-  method: 'post',
-  path: '/',
-  operationId: 'createPhoneNumber',
-  tags: ['Phone numbers'],
-  summary: 'Add an SMS number to an account',
-  middleware: admin,
-  request: { params: IdParam, body: jsonBody(PhoneNumberCreate) },
-  responses: { 201: jsonResponse(PhoneNumber, 'Created') },
+/** All numbers, and one number by id (mounted at /phone-numbers; numbers are added under their account). */
+export const phoneNumberRoutes = crudRoutes({
+  tag: 'Phone numbers',
+  name: 'PhoneNumber',
+  one: 'SMS number',
+  entity: PhoneNumber,
+  create: PhoneNumberCreate,
+  update: PhoneNumberUpdate,
+  listQuery: ListQuery,
+  guards: { read: readers, write: admin },
+  summaries: {
+    list: 'All SMS numbers (optionally of one account)',
+    update: 'Change the description or type of a number (the number itself is its identity: add a new one)',
+    remove: 'Remove an SMS number (refused while it serves an SMS channel)',
+  },
 });
 
-export const listAccountPhoneNumbers = resourceRoute({
-  method: 'get',
-  path: '/',
-  operationId: 'listAccountPhoneNumbers',
-  tags: ['Phone numbers'],
-  summary: "An account's numbers",
-  middleware: readers,
-  request: { params: IdParam },
-  responses: { 200: jsonResponse(z.object({ items: z.array(PhoneNumber) }), 'Numbers') },
-});
-
-export const listPhoneNumbers = resourceRoute({
-  method: 'get',
-  path: '/',
-  operationId: 'listPhoneNumbers',
-  tags: ['Phone numbers'],
-  summary: 'All SMS numbers (optionally of one account)',
-  middleware: readers,
-  request: { query: ListQuery },
-  responses: { 200: jsonResponse(z.object({ items: z.array(PhoneNumber) }), 'Numbers') },
-});
-
-export const getPhoneNumber = resourceRoute({
-  method: 'get',
-  path: '/{id}',
-  operationId: 'getPhoneNumber',
-  tags: ['Phone numbers'],
-  summary: 'One SMS number',
-  middleware: readers,
-  request: { params: IdParam },
-  responses: { 200: jsonResponse(PhoneNumber, 'The number') },
-});
-
-export const updatePhoneNumber = resourceRoute({
-  method: 'patch',
-  path: '/{id}',
-  operationId: 'updatePhoneNumber',
-  tags: ['Phone numbers'],
-  summary: 'Change the description or type of a number (the number itself is its identity: add a new one)',
-  middleware: admin,
-  request: { params: IdParam, body: jsonBody(PhoneNumberUpdate) },
-  responses: { 200: jsonResponse(PhoneNumber, 'Updated') },
-});
-
-export const deletePhoneNumber = resourceRoute({
-  method: 'delete',
-  path: '/{id}',
-  operationId: 'deletePhoneNumber',
-  tags: ['Phone numbers'],
-  summary: 'Remove an SMS number (refused while it serves an SMS channel)',
-  middleware: admin,
-  request: { params: IdParam },
-  responses: { 204: noContent },
+/** The numbers of one account (mounted at /messaging-accounts/:id/phone-numbers): list and add. */
+export const accountPhoneNumberRoutes = crudRoutes({
+  tag: 'Phone numbers',
+  name: ['PhoneNumber', 'AccountPhoneNumbers'],
+  one: 'SMS number',
+  entity: PhoneNumber,
+  create: PhoneNumberCreate,
+  update: PhoneNumberUpdate,
+  parent: IdParam,
+  guards: { read: readers, write: admin },
+  summaries: { create: 'Add an SMS number to an account', list: "An account's numbers" },
 });

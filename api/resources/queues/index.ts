@@ -1,10 +1,5 @@
-import { createRouter } from '../../router.js';
-import * as handlers from './queues.handlers.js';
-import * as routes from './queues.routes.js';
+import { crudRouter } from '../../lib/crud-routes.js';
+import { queueHandlers } from './queues.handlers.js';
+import { queueRoutes } from './queues.routes.js';
 
-export const queues = createRouter()
-  .openapi(routes.createQueue, handlers.createQueue)
-  .openapi(routes.listQueues, handlers.listQueues)
-  .openapi(routes.getQueue, handlers.getQueue)
-  .openapi(routes.updateQueue, handlers.updateQueue)
-  .openapi(routes.deleteQueue, handlers.deleteQueue);
+export const queues = crudRouter(queueRoutes, queueHandlers);

@@ -2,15 +2,11 @@ import type { z } from '@hono/zod-openapi';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { queueMembers, queues, routingRules, users, workstreams } from '../../../db/schema/index.js';
 import { ProblemError } from '../../../lib/problem.js';
-import {
-  type AppRouteHandler,
-  conflict,
-  type Executor,
-  isUniqueViolation,
-  unknownId,
-} from '../../lib/route-helpers.js';
-import type * as routes from './queues.routes.js';
-import type { Queue } from './queues.routes.js';
+import type { CrudHandlers } from '../../lib/crud-routes.js';
+import { conflict, type Executor, loadOr404, onlyAdminBeyond, uniqueOr409 } from '../../lib/route-helpers.js';
+import type { Queue, queueRoutes } from './queues.routes.js';
+
+type Handlers = CrudHandlers<typeof queueRoutes>;
 
 type Row = typeof queues.$inferSelect;
 
@@ -63,98 +59,86 @@ async function setMembers(db: Executor, queueId: string, ids: string[]) {
   }
 }
 
-async function load(db: Executor, id: string) {
-  const row = await db.query.queues.findFirst({ where: eq(queues.id, id) });
-  if (!row) throw unknownId('queue', id);
-  return row;
-}
+const load = (db: Executor, id: string) =>
+  loadOr404(db.query.queues.findFirst({ where: eq(queues.id, id) }), 'queue', id);
 
-export const createQueue: AppRouteHandler<typeof routes.createQueue> = async (c) => {
-  const deps = c.var.deps;
+const nameTaken = (name: string | undefined) => () => conflict(`a queue named "${name}" already exists`, 'name');
+
+const withMembers = async (db: Executor, row: Row) => view(row, (await membersOf(db, [row.id])).get(row.id) ?? []);
+
+const create: Handlers['create'] = async (c) => {
+  const db = c.var.deps.db;
   const body = c.req.valid('json');
-  await assertUsersExist(deps.db, body.agentIds);
-  try {
-    const row = await deps.db.transaction(async (tx) => {
-      const [created] = await tx
-        .insert(queues)
-        .values({ name: body.name, assignmentMethod: body.assignmentMethod, priority: body.priority })
-        .returning();
-      await setMembers(tx, created!.id, body.agentIds);
-      return created!;
-    });
-    return c.json(view(row, body.agentIds), 201);
-  } catch (err) {
-    if (isUniqueViolation(err)) throw conflict(`a queue named "${body.name}" already exists`, 'name');
-    throw err;
-  }
+  await assertUsersExist(db, body.agentIds);
+  const row = await uniqueOr409(
+    () =>
+      db.transaction(async (tx) => {
+        const { agentIds, ...fields } = body;
+        const [created] = await tx.insert(queues).values(fields).returning();
+        await setMembers(tx, created!.id, agentIds);
+        return created!;
+      }),
+    nameTaken(body.name),
+  );
+  return c.json(view(row, body.agentIds), 201);
 };
 
-export const listQueues: AppRouteHandler<typeof routes.listQueues> = async (c) => {
-  const deps = c.var.deps;
-  const rows = await deps.db.query.queues.findMany({ orderBy: [asc(queues.priority), asc(queues.name)] });
+const list: Handlers['list'] = async (c) => {
+  const db = c.var.deps.db;
+  const rows = await db.query.queues.findMany({ orderBy: [asc(queues.priority), asc(queues.name)] });
   const members = await membersOf(
-    deps.db,
+    db,
     rows.map((r) => r.id),
   );
   return c.json({ items: rows.map((r) => view(r, members.get(r.id) ?? [])) }, 200);
 };
 
-export const getQueue: AppRouteHandler<typeof routes.getQueue> = async (c) => {
-  const deps = c.var.deps;
-  const row = await load(c.var.deps.db, c.req.valid('param').id);
-  return c.json(view(row, (await membersOf(deps.db, [row.id])).get(row.id) ?? []), 200);
+const get: Handlers['get'] = async (c) => {
+  const db = c.var.deps.db;
+  return c.json(await withMembers(db, await load(db, c.req.valid('param').id)), 200);
 };
 
-export const updateQueue: AppRouteHandler<typeof routes.updateQueue> = async (c) => {
-  const deps = c.var.deps;
+const update: Handlers['update'] = async (c) => {
+  const db = c.var.deps.db;
   const { id } = c.req.valid('param');
   const body = c.req.valid('json');
-  const user = c.get('user');
   // D365: supervisors add and remove agents in queues; everything else about a queue is the admin's.
-  if (user.role !== 'admin') {
-    const others = Object.keys(body).filter((k) => k !== 'agentIds' && body[k as keyof typeof body] !== undefined);
-    if (others.length > 0) {
-      throw new ProblemError(
-        403,
-        `supervisors may change only agentIds of a queue; changing ${others.join(', ')} needs the admin role`,
-        others.map((path) => ({ path, message: 'needs the admin role' })),
-      );
-    }
-  }
-  await load(c.var.deps.db, id);
-  if (body.agentIds) await assertUsersExist(deps.db, body.agentIds);
-  try {
-    const row = await deps.db.transaction(async (tx) => {
-      const { agentIds: ids, ...fields } = body;
-      const [updated] = await tx
-        .update(queues)
-        .set({ ...fields, updatedAt: new Date() })
-        .where(eq(queues.id, id))
-        .returning();
-      if (ids) await setMembers(tx, id, ids);
-      return updated!;
-    });
-    return c.json(view(row, (await membersOf(deps.db, [id])).get(id) ?? []), 200);
-  } catch (err) {
-    if (isUniqueViolation(err)) throw conflict(`a queue named "${body.name}" already exists`, 'name');
-    throw err;
-  }
+  onlyAdminBeyond(c.get('user'), body, ['agentIds'], 'supervisors may change only agentIds of a queue');
+  await load(db, id);
+  if (body.agentIds) await assertUsersExist(db, body.agentIds);
+  const row = await uniqueOr409(
+    () =>
+      db.transaction(async (tx) => {
+        const { agentIds: ids, ...fields } = body;
+        const [updated] = await tx
+          .update(queues)
+          .set({ ...fields, updatedAt: new Date() })
+          .where(eq(queues.id, id))
+          .returning();
+        if (ids) await setMembers(tx, id, ids);
+        return updated!;
+      }),
+    nameTaken(body.name),
+  );
+  return c.json(await withMembers(db, row), 200);
 };
 
-export const deleteQueue: AppRouteHandler<typeof routes.deleteQueue> = async (c) => {
-  const deps = c.var.deps;
+const remove: Handlers['remove'] = async (c) => {
+  const db = c.var.deps.db;
   const { id } = c.req.valid('param');
-  await load(c.var.deps.db, id);
-  const ws = await deps.db.query.workstreams.findFirst({
+  await load(db, id);
+  const ws = await db.query.workstreams.findFirst({
     where: eq(workstreams.defaultQueueId, id),
     columns: { id: true, name: true },
   });
   if (ws) throw conflict(`queue ${id} is the default queue of workstream "${ws.name}" (${ws.id})`);
-  const rule = await deps.db.query.routingRules.findFirst({
+  const rule = await db.query.routingRules.findFirst({
     where: eq(routingRules.queueId, id),
     columns: { id: true, name: true },
   });
   if (rule) throw conflict(`queue ${id} is the target of routing rule "${rule.name}" (${rule.id})`);
-  await deps.db.delete(queues).where(eq(queues.id, id));
+  await db.delete(queues).where(eq(queues.id, id));
   return c.body(null, 204);
 };
+
+export const queueHandlers: Handlers = { list, get, create, update, remove };

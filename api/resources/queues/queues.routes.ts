@@ -1,9 +1,9 @@
 import { z } from '@hono/zod-openapi';
-import { allow, IdParam, jsonBody, jsonResponse, noContent, resourceRoute } from '../../lib/route-helpers.js';
+import { ASSIGNMENT_METHODS } from '../../../domain/vocabulary.js';
+import { crudRoutes } from '../../lib/crud-routes.js';
+import { allow, oneOf } from '../../lib/route-helpers.js';
 
-export const AssignmentMethod = z.enum(['highest_capacity', 'round_robin', 'least_active'], {
-  error: 'must be one of highest_capacity, round_robin, least_active',
-});
+export const AssignmentMethod = oneOf(ASSIGNMENT_METHODS);
 
 export const agentIds = z
   .array(z.uuid())
@@ -49,56 +49,17 @@ export const Queue = z
   })
   .openapi('Queue');
 
-export const createQueue = resourceRoute({
-  method: 'post',
-  path: '/',
-  operationId: 'createQueue',
-  tags: ['Queues'],
-  summary: 'Create a queue',
-  middleware: allow('admin'),
-  request: { body: jsonBody(QueueCreate) },
-  responses: { 201: jsonResponse(Queue, 'Created') },
-});
-
-export const listQueues = resourceRoute({
-  method: 'get',
-  path: '/',
-  operationId: 'listQueues',
-  tags: ['Queues'],
-  summary: 'List queues (agents may read them, e.g. to pick a transfer target)',
-  middleware: allow('admin', 'supervisor', 'agent'),
-  responses: { 200: jsonResponse(z.object({ items: z.array(Queue) }), 'Queues') },
-});
-
-export const getQueue = resourceRoute({
-  method: 'get',
-  path: '/{id}',
-  operationId: 'getQueue',
-  tags: ['Queues'],
-  summary: 'One queue',
-  middleware: allow('admin', 'supervisor', 'agent'),
-  request: { params: IdParam },
-  responses: { 200: jsonResponse(Queue, 'The queue') },
-});
-
-export const updateQueue = resourceRoute({
-  method: 'patch',
-  path: '/{id}',
-  operationId: 'updateQueue',
-  tags: ['Queues'],
-  summary: 'Change a queue; supervisors may change only its members (agentIds)',
-  middleware: allow('admin', 'supervisor'),
-  request: { params: IdParam, body: jsonBody(QueueUpdate) },
-  responses: { 200: jsonResponse(Queue, 'Updated') },
-});
-
-export const deleteQueue = resourceRoute({
-  method: 'delete',
-  path: '/{id}',
-  operationId: 'deleteQueue',
-  tags: ['Queues'],
-  summary: 'Delete a queue (refused while a workstream or routing rule uses it)',
-  middleware: allow('admin'),
-  request: { params: IdParam },
-  responses: { 204: noContent },
+export const queueRoutes = crudRoutes({
+  tag: 'Queues',
+  name: 'Queue',
+  one: 'queue',
+  entity: Queue,
+  create: QueueCreate,
+  update: QueueUpdate,
+  guards: { read: allow('admin', 'supervisor', 'agent'), write: allow('admin'), update: allow('admin', 'supervisor') },
+  summaries: {
+    list: 'List queues (agents may read them, e.g. to pick a transfer target)',
+    update: 'Change a queue; supervisors may change only its members (agentIds)',
+    remove: 'Delete a queue (refused while a workstream or routing rule uses it)',
+  },
 });

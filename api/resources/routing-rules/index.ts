@@ -1,11 +1,9 @@
-import { createRouter } from '../../router.js';
-import * as handlers from './routing-rules.handlers.js';
+import { crudRouter } from '../../lib/crud-routes.js';
+import { evaluateRoutingRules, routingRuleHandlers } from './routing-rules.handlers.js';
 import * as routes from './routing-rules.routes.js';
 
-export const routingRules = createRouter()
-  .openapi(routes.createRoutingRule, handlers.createRoutingRule)
-  .openapi(routes.listRoutingRules, handlers.listRoutingRules)
-  .openapi(routes.getRoutingRule, handlers.getRoutingRule)
-  .openapi(routes.updateRoutingRule, handlers.updateRoutingRule)
-  .openapi(routes.deleteRoutingRule, handlers.deleteRoutingRule)
-  .openapi(routes.evaluateRoutingRules, handlers.evaluateRoutingRules);
+/** Mounted at /workstreams/:id/routing-rules; `/evaluate` is a literal beside `/{ruleId}` (POST only there). */
+export const routingRules = crudRouter(routes.routingRuleRoutes, routingRuleHandlers).openapi(
+  routes.evaluateRoutingRules,
+  evaluateRoutingRules,
+);

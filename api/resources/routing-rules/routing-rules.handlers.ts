@@ -2,17 +2,19 @@ import type { z } from '@hono/zod-openapi';
 import { and, asc, eq } from 'drizzle-orm';
 import { queues, routingRules } from '../../../db/schema/index.js';
 import { evaluateRouting } from '../../../domain/routing-evaluator.js';
+import type { CrudHandlers } from '../../lib/crud-routes.js';
 import {
   type AppRouteHandler,
   conflict,
   type Executor,
   fieldProblem,
-  isUniqueViolation,
-  unknownId,
+  loadOr404,
+  uniqueOr409,
 } from '../../lib/route-helpers.js';
 import { loadWorkstream } from '../workstreams/workstreams.handlers.js';
-import type * as routes from './routing-rules.routes.js';
-import type { Rule } from './routing-rules.routes.js';
+import type { evaluateRoutingRules as evaluateRoute, Rule, routingRuleRoutes } from './routing-rules.routes.js';
+
+type Handlers = CrudHandlers<typeof routingRuleRoutes>;
 
 type Row = typeof routingRules.$inferSelect;
 
@@ -34,18 +36,18 @@ async function assertQueue(db: Executor, id: string) {
   if (!q) throw fieldProblem('queueId', `no queue with id ${id}`);
 }
 
-const orderTaken = (err: unknown, order: number | undefined) =>
-  isUniqueViolation(err, 'routing_rules_order_uq')
-    ? conflict(`order ${order} is already used by another routing rule of this workstream`, 'order')
-    : err;
+/** Writes that may set the order: one already used in the workstream is a 409 naming it. */
+const orderUnique = <T>(order: number | undefined, write: () => Promise<T>) =>
+  uniqueOr409(
+    write,
+    () => conflict(`order ${order} is already used by another routing rule of this workstream`, 'order'),
+    'routing_rules_order_uq',
+  );
 
 async function loadRule(db: Executor, workstreamId: string, ruleId: string): Promise<Row> {
   await loadWorkstream(db, workstreamId);
-  const row = await db.query.routingRules.findFirst({
-    where: and(eq(routingRules.id, ruleId), eq(routingRules.workstreamId, workstreamId)),
-  });
-  if (!row) throw unknownId('routing rule', ruleId, 'ruleId');
-  return row;
+  const where = and(eq(routingRules.id, ruleId), eq(routingRules.workstreamId, workstreamId));
+  return loadOr404(db.query.routingRules.findFirst({ where }), 'routing rule', ruleId, 'ruleId');
 }
 
 const listRules = (db: Executor, workstreamId: string) =>
@@ -54,54 +56,50 @@ const listRules = (db: Executor, workstreamId: string) =>
     orderBy: [asc(routingRules.order)],
   });
 
-export const createRoutingRule: AppRouteHandler<typeof routes.createRoutingRule> = async (c) => {
+const create: Handlers['create'] = async (c) => {
   const deps = c.var.deps;
   const { id } = c.req.valid('param');
   const body = c.req.valid('json');
   await loadWorkstream(deps.db, id);
   await assertQueue(deps.db, body.queueId);
-  try {
-    const [row] = await deps.db
+  const [row] = await orderUnique(body.order, () =>
+    deps.db
       .insert(routingRules)
       .values({ ...body, priority: body.priority ?? null, workstreamId: id })
-      .returning();
-    return c.json(view(row!), 201);
-  } catch (err) {
-    throw orderTaken(err, body.order);
-  }
+      .returning(),
+  );
+  return c.json(view(row!), 201);
 };
 
-export const listRoutingRules: AppRouteHandler<typeof routes.listRoutingRules> = async (c) => {
+const list: Handlers['list'] = async (c) => {
   const deps = c.var.deps;
   const { id } = c.req.valid('param');
   await loadWorkstream(deps.db, id);
   return c.json({ items: (await listRules(c.var.deps.db, id)).map(view) }, 200);
 };
 
-export const getRoutingRule: AppRouteHandler<typeof routes.getRoutingRule> = async (c) => {
+const get: Handlers['get'] = async (c) => {
   const { id, ruleId } = c.req.valid('param');
   return c.json(view(await loadRule(c.var.deps.db, id, ruleId)), 200);
 };
 
-export const updateRoutingRule: AppRouteHandler<typeof routes.updateRoutingRule> = async (c) => {
+const update: Handlers['update'] = async (c) => {
   const deps = c.var.deps;
   const { id, ruleId } = c.req.valid('param');
   const body = c.req.valid('json');
   await loadRule(c.var.deps.db, id, ruleId);
   if (body.queueId) await assertQueue(deps.db, body.queueId);
-  try {
-    const [row] = await deps.db
+  const [row] = await orderUnique(body.order, () =>
+    deps.db
       .update(routingRules)
       .set({ ...body, updatedAt: new Date() })
       .where(eq(routingRules.id, ruleId))
-      .returning();
-    return c.json(view(row!), 200);
-  } catch (err) {
-    throw orderTaken(err, body.order);
-  }
+      .returning(),
+  );
+  return c.json(view(row!), 200);
 };
 
-export const deleteRoutingRule: AppRouteHandler<typeof routes.deleteRoutingRule> = async (c) => {
+const remove: Handlers['remove'] = async (c) => {
   const deps = c.var.deps;
   const { id, ruleId } = c.req.valid('param');
   await loadRule(c.var.deps.db, id, ruleId);
@@ -109,7 +107,7 @@ export const deleteRoutingRule: AppRouteHandler<typeof routes.deleteRoutingRule>
   return c.body(null, 204);
 };
 
-export const evaluateRoutingRules: AppRouteHandler<typeof routes.evaluateRoutingRules> = async (c) => {
+export const evaluateRoutingRules: AppRouteHandler<typeof evaluateRoute> = async (c) => {
   const deps = c.var.deps;
   const { id } = c.req.valid('param');
   const body = c.req.valid('json');
@@ -117,3 +115,5 @@ export const evaluateRoutingRules: AppRouteHandler<typeof routes.evaluateRouting
   const decision = evaluateRouting(await listRules(c.var.deps.db, id), body, ws.defaultQueueId);
   return c.json({ ...decision, trace: { ...decision.trace, at: new Date().toISOString() } }, 200);
 };
+
+export const routingRuleHandlers: Handlers = { list, get, create, update, remove };

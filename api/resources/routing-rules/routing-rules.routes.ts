@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { isRoutingField, ROUTING_FIELDS, ROUTING_OPERATORS, regexError } from '../../../domain/routing-evaluator.js';
-import { allow, jsonBody, jsonResponse, noContent, resourceRoute } from '../../lib/route-helpers.js';
+import { crudRoutes } from '../../lib/crud-routes.js';
+import { allow, jsonBody, jsonResponse, resourceRoute } from '../../lib/route-helpers.js';
 
 export const Condition = z
   .object({
@@ -95,62 +96,22 @@ export const RuleParams = z.object({
   ruleId: z.uuid().openapi({ param: { name: 'ruleId', in: 'path' } }),
 });
 
-const admin = allow('admin');
 const readers = allow('admin', 'supervisor');
 
-export const createRoutingRule = resourceRoute({
-  method: 'post',
-  path: '/',
-  operationId: 'createRoutingRule',
-  tags: ['Routing rules'],
-  summary: 'Add a route-to-queue rule (first match by order wins)',
-  middleware: admin,
-  request: { params: WorkstreamParam, body: jsonBody(RuleCreate) },
-  responses: { 201: jsonResponse(Rule, 'Created') },
-});
-
-export const listRoutingRules = resourceRoute({
-  method: 'get',
-  path: '/',
-  operationId: 'listRoutingRules',
-  tags: ['Routing rules'],
-  summary: "A workstream's rules in evaluation order",
-  middleware: readers,
-  request: { params: WorkstreamParam },
-  responses: { 200: jsonResponse(z.object({ items: z.array(Rule) }), 'Rules') },
-});
-
-export const getRoutingRule = resourceRoute({
-  method: 'get',
-  path: '/{ruleId}',
-  operationId: 'getRoutingRule',
-  tags: ['Routing rules'],
-  summary: 'One rule',
-  middleware: readers,
-  request: { params: RuleParams },
-  responses: { 200: jsonResponse(Rule, 'The rule') },
-});
-
-export const updateRoutingRule = resourceRoute({
-  method: 'patch',
-  path: '/{ruleId}',
-  operationId: 'updateRoutingRule',
-  tags: ['Routing rules'],
-  summary: 'Change a rule',
-  middleware: admin,
-  request: { params: RuleParams, body: jsonBody(RuleUpdate) },
-  responses: { 200: jsonResponse(Rule, 'Updated') },
-});
-
-export const deleteRoutingRule = resourceRoute({
-  method: 'delete',
-  path: '/{ruleId}',
-  operationId: 'deleteRoutingRule',
-  tags: ['Routing rules'],
-  summary: 'Delete a rule',
-  middleware: admin,
-  request: { params: RuleParams },
-  responses: { 204: noContent },
+export const routingRuleRoutes = crudRoutes({
+  tag: 'Routing rules',
+  name: 'RoutingRule',
+  one: 'rule',
+  entity: Rule,
+  create: RuleCreate,
+  update: RuleUpdate,
+  parent: WorkstreamParam,
+  item: { path: '/{ruleId}', params: RuleParams },
+  guards: { read: readers, write: allow('admin') },
+  summaries: {
+    create: 'Add a route-to-queue rule (first match by order wins)',
+    list: "A workstream's rules in evaluation order",
+  },
 });
 
 export const evaluateRoutingRules = resourceRoute({

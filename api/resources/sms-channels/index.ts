@@ -1,10 +1,6 @@
-import { createRouter } from '../../router.js';
-import * as handlers from './sms-channels.handlers.js';
-import * as routes from './sms-channels.routes.js';
+import { crudRouter } from '../../lib/crud-routes.js';
+import { smsChannelHandlers } from './sms-channels.handlers.js';
+import { smsChannelRoutes } from './sms-channels.routes.js';
 
-export const smsChannels = createRouter()
-  .openapi(routes.createSmsChannel, handlers.createSmsChannel)
-  .openapi(routes.listSmsChannels, handlers.listSmsChannels)
-  .openapi(routes.getSmsChannel, handlers.getSmsChannel)
-  .openapi(routes.updateSmsChannel, handlers.updateSmsChannel)
-  .openapi(routes.deleteSmsChannel, handlers.deleteSmsChannel);
+/** Mounted at /workstreams/:id/sms-channels. */
+export const smsChannels = crudRouter(smsChannelRoutes, smsChannelHandlers);

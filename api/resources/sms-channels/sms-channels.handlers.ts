@@ -1,19 +1,14 @@
 import type { z } from '@hono/zod-openapi';
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, type SQL } from 'drizzle-orm';
 import { phoneNumbers, smsChannels } from '../../../db/schema/index.js';
 import type { ApiDeps } from '../../deps.js';
-import {
-  type AppRouteHandler,
-  conflict,
-  type Executor,
-  fieldProblem,
-  isUniqueViolation,
-  unknownId,
-} from '../../lib/route-helpers.js';
+import type { CrudHandlers } from '../../lib/crud-routes.js';
+import { conflict, type Executor, fieldProblem, loadOr404, uniqueOr409 } from '../../lib/route-helpers.js';
 import { callbackUrl } from '../messaging-accounts/messaging-accounts.handlers.js';
 import { loadWorkstream } from '../workstreams/workstreams.handlers.js';
-import type * as routes from './sms-channels.routes.js';
-import type { Channel } from './sms-channels.routes.js';
+import type { Channel, smsChannelRoutes } from './sms-channels.routes.js';
+
+type Handlers = CrudHandlers<typeof smsChannelRoutes>;
 
 type Row = typeof smsChannels.$inferSelect;
 
@@ -55,31 +50,35 @@ async function assertNumberFree(db: Executor, n: NumberRow, exceptChannelId?: st
   }
 }
 
-async function loadChannel(db: Executor, workstreamId: string, channelId: string) {
-  await loadWorkstream(db, workstreamId);
-  const [row] = await db
+/** Channels with their numbers, oldest first. */
+const channelsWithNumbers = (db: Executor, where: SQL | undefined) =>
+  db
     .select({ ch: smsChannels, n: phoneNumbers })
     .from(smsChannels)
     .innerJoin(phoneNumbers, eq(phoneNumbers.id, smsChannels.phoneNumberId))
-    .where(and(eq(smsChannels.id, channelId), eq(smsChannels.workstreamId, workstreamId)));
-  if (!row) throw unknownId('SMS channel', channelId, 'channelId');
-  return row;
+    .where(where)
+    .orderBy(asc(smsChannels.createdAt), asc(smsChannels.id));
+
+async function loadChannel(db: Executor, workstreamId: string, channelId: string) {
+  await loadWorkstream(db, workstreamId);
+  const where = and(eq(smsChannels.id, channelId), eq(smsChannels.workstreamId, workstreamId));
+  const found = channelsWithNumbers(db, where).then((rows) => rows[0]);
+  return loadOr404(found, 'SMS channel', channelId, 'channelId');
 }
 
-const numberTaken = (err: unknown, number: string) => {
-  if (isUniqueViolation(err)) return conflict(`number ${number} already serves another SMS channel`, 'phoneNumberId');
-  return err;
-};
+/** Writes that bind a number: one already bound (a race past assertNumberFree) is a 409 naming it. */
+const numberUnique = <T>(number: string, write: () => Promise<T>) =>
+  uniqueOr409(write, () => conflict(`number ${number} already serves another SMS channel`, 'phoneNumberId'));
 
-export const createSmsChannel: AppRouteHandler<typeof routes.createSmsChannel> = async (c) => {
+const create: Handlers['create'] = async (c) => {
   const deps = c.var.deps;
   const { id } = c.req.valid('param');
   const body = c.req.valid('json');
   await loadWorkstream(deps.db, id);
   const n = await loadNumber(deps.db, body.phoneNumberId);
   await assertNumberFree(deps.db, n);
-  try {
-    const [row] = await deps.db
+  const [row] = await numberUnique(n.number, () =>
+    deps.db
       .insert(smsChannels)
       .values({
         workstreamId: id,
@@ -88,33 +87,26 @@ export const createSmsChannel: AppRouteHandler<typeof routes.createSmsChannel> =
         attachments: body.attachments,
         automatedMessages: body.automatedMessages,
       })
-      .returning();
-    return c.json(view(c.var.deps, row!, n), 201);
-  } catch (err) {
-    throw numberTaken(err, n.number);
-  }
+      .returning(),
+  );
+  return c.json(view(c.var.deps, row!, n), 201);
 };
 
-export const listSmsChannels: AppRouteHandler<typeof routes.listSmsChannels> = async (c) => {
+const list: Handlers['list'] = async (c) => {
   const deps = c.var.deps;
   const { id } = c.req.valid('param');
   await loadWorkstream(deps.db, id);
-  const rows = await deps.db
-    .select({ ch: smsChannels, n: phoneNumbers })
-    .from(smsChannels)
-    .innerJoin(phoneNumbers, eq(phoneNumbers.id, smsChannels.phoneNumberId))
-    .where(eq(smsChannels.workstreamId, id))
-    .orderBy(asc(smsChannels.createdAt), asc(smsChannels.id));
+  const rows = await channelsWithNumbers(deps.db, eq(smsChannels.workstreamId, id));
   return c.json({ items: rows.map((r) => view(c.var.deps, r.ch, r.n)) }, 200);
 };
 
-export const getSmsChannel: AppRouteHandler<typeof routes.getSmsChannel> = async (c) => {
+const get: Handlers['get'] = async (c) => {
   const { id, channelId } = c.req.valid('param');
   const row = await loadChannel(c.var.deps.db, id, channelId);
   return c.json(view(c.var.deps, row.ch, row.n), 200);
 };
 
-export const updateSmsChannel: AppRouteHandler<typeof routes.updateSmsChannel> = async (c) => {
+const update: Handlers['update'] = async (c) => {
   const deps = c.var.deps;
   const { id, channelId } = c.req.valid('param');
   const body = c.req.valid('json');
@@ -124,8 +116,8 @@ export const updateSmsChannel: AppRouteHandler<typeof routes.updateSmsChannel> =
     n = await loadNumber(deps.db, body.phoneNumberId);
     await assertNumberFree(deps.db, n, channelId);
   }
-  try {
-    const [row] = await deps.db
+  const [row] = await numberUnique(n.number, () =>
+    deps.db
       .update(smsChannels)
       .set({
         phoneNumberId: n.id,
@@ -135,17 +127,17 @@ export const updateSmsChannel: AppRouteHandler<typeof routes.updateSmsChannel> =
         updatedAt: new Date(),
       })
       .where(eq(smsChannels.id, channelId))
-      .returning();
-    return c.json(view(c.var.deps, row!, n), 200);
-  } catch (err) {
-    throw numberTaken(err, n.number);
-  }
+      .returning(),
+  );
+  return c.json(view(c.var.deps, row!, n), 200);
 };
 
-export const deleteSmsChannel: AppRouteHandler<typeof routes.deleteSmsChannel> = async (c) => {
+const remove: Handlers['remove'] = async (c) => {
   const deps = c.var.deps;
   const { id, channelId } = c.req.valid('param');
   await loadChannel(c.var.deps.db, id, channelId);
   await deps.db.delete(smsChannels).where(eq(smsChannels.id, channelId));
   return c.body(null, 204);
 };
+
+export const smsChannelHandlers: Handlers = { list, get, create, update, remove };

@@ -1,6 +1,8 @@
 import { z } from '@hono/zod-openapi';
 import { AUTOMATED_TRIGGERS, isAutomatedTrigger } from '../../../domain/automated-messages.js';
-import { allow, jsonBody, jsonResponse, noContent, resourceRoute } from '../../lib/route-helpers.js';
+import { SMS_MAX_CHARACTERS } from '../../../domain/sms-limits.js';
+import { crudRoutes } from '../../lib/crud-routes.js';
+import { allow } from '../../lib/route-helpers.js';
 
 export const language = z
   .string()
@@ -13,7 +15,7 @@ export const Attachments = z
 
 // Keys are checked against the known triggers so a typo is a 422, not a silently ignored override.
 export const AutomatedMessages = z
-  .record(z.string(), z.string().max(1600, 'must be at most 1600 characters'))
+  .record(z.string(), z.string().max(SMS_MAX_CHARACTERS, `must be at most ${SMS_MAX_CHARACTERS} characters`))
   .superRefine((rec, ctx) => {
     for (const key of Object.keys(rec)) {
       if (!isAutomatedTrigger(key)) {
@@ -78,60 +80,20 @@ export const WorkstreamParam = z.object({
   id: z.uuid().openapi({ param: { name: 'id', in: 'path' }, description: 'Workstream id' }),
 });
 
-const admin = allow('admin');
-const readers = allow('admin', 'supervisor');
-
-export const createSmsChannel = resourceRoute({
-  method: 'post',
-  path: '/',
-  operationId: 'createSmsChannel',
-  tags: ['SMS channels'],
-  summary: 'Add SMS channel: bind a number to the workstream',
-  middleware: admin,
-  request: { params: WorkstreamParam, body: jsonBody(ChannelCreate) },
-  responses: { 201: jsonResponse(Channel, 'Created') },
-});
-
-export const listSmsChannels = resourceRoute({
-  method: 'get',
-  path: '/',
-  operationId: 'listSmsChannels',
-  tags: ['SMS channels'],
-  summary: "A workstream's SMS channels",
-  middleware: readers,
-  request: { params: WorkstreamParam },
-  responses: { 200: jsonResponse(z.object({ items: z.array(Channel) }), 'Channels') },
-});
-
-export const getSmsChannel = resourceRoute({
-  method: 'get',
-  path: '/{channelId}',
-  operationId: 'getSmsChannel',
-  tags: ['SMS channels'],
-  summary: 'One SMS channel',
-  middleware: readers,
-  request: { params: ChannelParams },
-  responses: { 200: jsonResponse(Channel, 'The channel') },
-});
-
-export const updateSmsChannel = resourceRoute({
-  method: 'patch',
-  path: '/{channelId}',
-  operationId: 'updateSmsChannel',
-  tags: ['SMS channels'],
-  summary: 'Change number, language, attachment toggles or automated-message overrides',
-  middleware: admin,
-  request: { params: ChannelParams, body: jsonBody(ChannelUpdate) },
-  responses: { 200: jsonResponse(Channel, 'Updated') },
-});
-
-export const deleteSmsChannel = resourceRoute({
-  method: 'delete',
-  path: '/{channelId}',
-  operationId: 'deleteSmsChannel',
-  tags: ['SMS channels'],
-  summary: 'Remove an SMS channel (the number becomes unroutable until bound again)',
-  middleware: admin,
-  request: { params: ChannelParams },
-  responses: { 204: noContent },
+export const smsChannelRoutes = crudRoutes({
+  tag: 'SMS channels',
+  name: 'SmsChannel',
+  one: 'SMS channel',
+  entity: Channel,
+  create: ChannelCreate,
+  update: ChannelUpdate,
+  parent: WorkstreamParam,
+  item: { path: '/{channelId}', params: ChannelParams },
+  guards: { read: allow('admin', 'supervisor'), write: allow('admin') },
+  summaries: {
+    create: 'Add SMS channel: bind a number to the workstream',
+    list: "A workstream's SMS channels",
+    update: 'Change number, language, attachment toggles or automated-message overrides',
+    remove: 'Remove an SMS channel (the number becomes unroutable until bound again)',
+  },
 });

@@ -1,9 +1,11 @@
 import type { z } from '@hono/zod-openapi';
 import { asc, count, eq } from 'drizzle-orm';
 import { bots, queues, smsChannels, workstreams } from '../../../db/schema/index.js';
-import { type AppRouteHandler, conflict, type Executor, fieldProblem, unknownId } from '../../lib/route-helpers.js';
-import type * as routes from './workstreams.routes.js';
-import type { Workstream } from './workstreams.routes.js';
+import type { CrudHandlers } from '../../lib/crud-routes.js';
+import { conflict, type Executor, fieldProblem, loadOr404 } from '../../lib/route-helpers.js';
+import type { Workstream, workstreamRoutes } from './workstreams.routes.js';
+
+type Handlers = CrudHandlers<typeof workstreamRoutes>;
 
 type Row = typeof workstreams.$inferSelect;
 
@@ -29,11 +31,8 @@ const view = (r: Row): z.infer<typeof Workstream> => ({
   updatedAt: r.updatedAt.toISOString(),
 });
 
-export async function loadWorkstream(db: Executor, id: string): Promise<Row> {
-  const row = await db.query.workstreams.findFirst({ where: eq(workstreams.id, id) });
-  if (!row) throw unknownId('workstream', id);
-  return row;
-}
+export const loadWorkstream = (db: Executor, id: string) =>
+  loadOr404(db.query.workstreams.findFirst({ where: eq(workstreams.id, id) }), 'workstream', id);
 
 async function assertQueue(db: Executor, path: string, id: string) {
   const q = await db.query.queues.findFirst({ where: eq(queues.id, id), columns: { id: true } });
@@ -48,7 +47,7 @@ async function assertBot(db: Executor, botId: string | null | undefined, mode: '
   if (mode !== 'push') throw fieldProblem('botId', 'a bot can only be attached to a push workstream');
 }
 
-export const createWorkstream: AppRouteHandler<typeof routes.createWorkstream> = async (c) => {
+const create: Handlers['create'] = async (c) => {
   const deps = c.var.deps;
   const body = c.req.valid('json');
   await assertQueue(deps.db, 'defaultQueueId', body.defaultQueueId);
@@ -60,7 +59,7 @@ export const createWorkstream: AppRouteHandler<typeof routes.createWorkstream> =
   return c.json(view(row!), 201);
 };
 
-export const listWorkstreams: AppRouteHandler<typeof routes.listWorkstreams> = async (c) => {
+const list: Handlers['list'] = async (c) => {
   const deps = c.var.deps;
   const rows = await deps.db.query.workstreams.findMany({
     orderBy: [asc(workstreams.createdAt), asc(workstreams.id)],
@@ -68,12 +67,12 @@ export const listWorkstreams: AppRouteHandler<typeof routes.listWorkstreams> = a
   return c.json({ items: rows.map(view) }, 200);
 };
 
-export const getWorkstream: AppRouteHandler<typeof routes.getWorkstream> = async (c) => {
+const get: Handlers['get'] = async (c) => {
   const deps = c.var.deps;
   return c.json(view(await loadWorkstream(deps.db, c.req.valid('param').id)), 200);
 };
 
-export const updateWorkstream: AppRouteHandler<typeof routes.updateWorkstream> = async (c) => {
+const update: Handlers['update'] = async (c) => {
   const deps = c.var.deps;
   const { id } = c.req.valid('param');
   const body = c.req.valid('json');
@@ -95,7 +94,7 @@ export const updateWorkstream: AppRouteHandler<typeof routes.updateWorkstream> =
   return c.json(view(row!), 200);
 };
 
-export const deleteWorkstream: AppRouteHandler<typeof routes.deleteWorkstream> = async (c) => {
+const remove: Handlers['remove'] = async (c) => {
   const deps = c.var.deps;
   const { id } = c.req.valid('param');
   await loadWorkstream(deps.db, id);
@@ -106,3 +105,5 @@ export const deleteWorkstream: AppRouteHandler<typeof routes.deleteWorkstream> =
   await deps.db.delete(workstreams).where(eq(workstreams.id, id));
   return c.body(null, 204);
 };
+
+export const workstreamHandlers: Handlers = { list, get, create, update, remove };

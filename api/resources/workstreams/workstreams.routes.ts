@@ -1,8 +1,9 @@
 import { z } from '@hono/zod-openapi';
-import { PRESENCES } from '../../../domain/vocabulary.js';
-import { allow, IdParam, jsonBody, jsonResponse, noContent, resourceRoute } from '../../lib/route-helpers.js';
+import { DISTRIBUTION_MODES, PRESENCES, SKILL_MATCHINGS } from '../../../domain/vocabulary.js';
+import { crudRoutes } from '../../lib/crud-routes.js';
+import { allow, oneOf } from '../../lib/route-helpers.js';
 
-export const DistributionMode = z.enum(['push', 'pick'], { error: 'must be push or pick' });
+export const DistributionMode = oneOf(DISTRIBUTION_MODES);
 
 /** Each field with its D365-like SMS default; the same shapes serve create (with defaults) and update (partial). */
 export const fields = {
@@ -50,7 +51,7 @@ export const fields = {
     .array(z.enum(PRESENCES, { error: `must be one of ${PRESENCES.join(', ')}` }))
     .min(1, 'must allow at least one presence')
     .refine((a) => new Set(a).size === a.length, 'must not repeat a presence'),
-  skillMatching: z.enum(['exact', 'none'], { error: 'must be exact or none' }),
+  skillMatching: oneOf(SKILL_MATCHINGS),
   botId: z.uuid().nullable().openapi({ description: 'Bot that answers first (push workstreams only)' }),
 };
 
@@ -115,66 +116,24 @@ export const Workstream = z
     reopenWindowMinutes: z.number().int(),
     openTimeoutMinutes: z.number().int(),
     allowedPresences: z.array(z.enum(PRESENCES)),
-    skillMatching: z.enum(['exact', 'none']),
+    skillMatching: z.enum(SKILL_MATCHINGS),
     botId: z.uuid().nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
   .openapi('Workstream');
 
-const admin = allow('admin');
-const readers = allow('admin', 'supervisor');
-
-export const createWorkstream = resourceRoute({
-  method: 'post',
-  path: '/',
-  operationId: 'createWorkstream',
-  tags: ['Workstreams'],
-  summary: 'Create an SMS workstream (defaults follow D365 for SMS)',
-  middleware: admin,
-  request: { body: jsonBody(WorkstreamCreate) },
-  responses: { 201: jsonResponse(Workstream, 'Created') },
-});
-
-export const listWorkstreams = resourceRoute({
-  method: 'get',
-  path: '/',
-  operationId: 'listWorkstreams',
-  tags: ['Workstreams'],
-  summary: 'List workstreams',
-  middleware: readers,
-  responses: { 200: jsonResponse(z.object({ items: z.array(Workstream) }), 'Workstreams') },
-});
-
-export const getWorkstream = resourceRoute({
-  method: 'get',
-  path: '/{id}',
-  operationId: 'getWorkstream',
-  tags: ['Workstreams'],
-  summary: 'One workstream',
-  middleware: readers,
-  request: { params: IdParam },
-  responses: { 200: jsonResponse(Workstream, 'The workstream') },
-});
-
-export const updateWorkstream = resourceRoute({
-  method: 'patch',
-  path: '/{id}',
-  operationId: 'updateWorkstream',
-  tags: ['Workstreams'],
-  summary: 'Change a workstream (distributionMode is immutable: 409)',
-  middleware: admin,
-  request: { params: IdParam, body: jsonBody(WorkstreamUpdate) },
-  responses: { 200: jsonResponse(Workstream, 'Updated') },
-});
-
-export const deleteWorkstream = resourceRoute({
-  method: 'delete',
-  path: '/{id}',
-  operationId: 'deleteWorkstream',
-  tags: ['Workstreams'],
-  summary: 'Delete a workstream and its routing rules (refused while it has SMS channels)',
-  middleware: admin,
-  request: { params: IdParam },
-  responses: { 204: noContent },
+export const workstreamRoutes = crudRoutes({
+  tag: 'Workstreams',
+  name: 'Workstream',
+  one: 'workstream',
+  entity: Workstream,
+  create: WorkstreamCreate,
+  update: WorkstreamUpdate,
+  guards: { read: allow('admin', 'supervisor'), write: allow('admin') },
+  summaries: {
+    create: 'Create an SMS workstream (defaults follow D365 for SMS)',
+    update: 'Change a workstream (distributionMode is immutable: 409)',
+    remove: 'Delete a workstream and its routing rules (refused while it has SMS channels)',
+  },
 });

@@ -1,0 +1,170 @@
+import type { OpenAPIHono, RouteConfig, z } from '@hono/zod-openapi';
+import type { BlankSchema } from 'hono/types';
+import type { AppEnv } from '../deps.js';
+import { createRouter } from '../router.js';
+import {
+  type AppRouteHandler,
+  type allow,
+  IdParam,
+  itemsOf,
+  jsonBody,
+  jsonResponse,
+  noContent,
+  resourceRoute,
+} from './route-helpers.js';
+
+/**
+ * The five operations of a setup resource (list, get, create, patch, delete), declared once: every resource gets the
+ * same paths, operationIds (`listQueues`, `getQueue`, …), guards, id parameters, problem answers and envelopes, and
+ * states only what is its own (schemas, roles, summaries). Extra operations (rotate a token, validate, evaluate) are
+ * declared beside it with `resourceRoute`.
+ */
+
+type Guard = ReturnType<typeof allow>;
+type Params = z.ZodObject;
+
+/** Who may call what: `read` lists and gets, `write` creates and deletes, `update` patches (default: `write`). */
+export interface CrudGuards {
+  read: Guard;
+  write: Guard;
+  update?: Guard;
+}
+
+/** Summaries that say more than the default ("Create a queue", "List queues", "One queue", …). */
+export type CrudSummaries = Partial<Record<'create' | 'list' | 'get' | 'update' | 'remove', string>>;
+
+export interface CrudSpec<
+  E extends z.ZodType,
+  C extends z.ZodType,
+  U extends z.ZodType,
+  P extends Params | undefined,
+  I extends Params,
+  IP extends string,
+  Q extends Params | undefined,
+  R extends z.ZodType,
+> {
+  /** OpenAPI tag, e.g. 'Queues'. */
+  tag: string;
+  /** PascalCase singular for operationIds (`createQueue`; the list is `listQueues`), or `[one, many]`. */
+  name: string | readonly [string, string];
+  /** Lower-case singular for summaries and answers ('queue'). */
+  one: string;
+  entity: E;
+  create: C;
+  update: U;
+  guards: CrudGuards;
+  summaries?: CrudSummaries;
+  /** Path parameters of the collection when it hangs under a parent (`/workstreams/{id}/sms-channels`). */
+  parent?: P;
+  /** The item's path and parameters when not `/{id}` with IdParam. */
+  item?: { path: IP; params: I };
+  /** Query parameters of the list. */
+  listQuery?: Q;
+  /** What create answers when more than the entity (a token shown once). */
+  created?: { schema: R; description: string };
+}
+
+/** Route definitions for a resource's list, get, create, update and delete. */
+export function crudRoutes<
+  E extends z.ZodType,
+  C extends z.ZodType,
+  U extends z.ZodType,
+  P extends Params | undefined = undefined,
+  I extends Params = typeof IdParam,
+  const IP extends string = '/{id}',
+  Q extends Params | undefined = undefined,
+  R extends z.ZodType = E,
+>(spec: CrudSpec<E, C, U, P, I, IP, Q, R>) {
+  const { tag, one, entity, guards } = spec;
+  const [name, names] = typeof spec.name === 'string' ? [spec.name, `${spec.name}s`] : spec.name;
+  const tags = [tag];
+  const s = spec.summaries ?? {};
+  const itemPath = (spec.item?.path ?? '/{id}') as IP;
+  const itemParams = (spec.item?.params ?? IdParam) as I;
+  const parent = spec.parent as P;
+  return {
+    list: resourceRoute({
+      method: 'get',
+      path: '/',
+      operationId: `list${names}`,
+      tags,
+      summary: s.list ?? `List ${tag.toLowerCase()}`,
+      middleware: guards.read,
+      request: { params: parent, query: spec.listQuery as Q },
+      responses: { 200: jsonResponse(itemsOf(entity), tag) },
+    }),
+    get: resourceRoute({
+      method: 'get',
+      path: itemPath,
+      operationId: `get${name}`,
+      tags,
+      summary: s.get ?? `One ${one}`,
+      middleware: guards.read,
+      request: { params: itemParams },
+      responses: { 200: jsonResponse(entity, `The ${one}`) },
+    }),
+    create: resourceRoute({
+      method: 'post',
+      path: '/',
+      operationId: `create${name}`,
+      tags,
+      summary: s.create ?? `Create a ${one}`,
+      middleware: guards.write,
+      request: { params: parent, body: jsonBody(spec.create) },
+      responses: { 201: jsonResponse((spec.created?.schema ?? entity) as R, spec.created?.description ?? 'Created') },
+    }),
+    update: resourceRoute({
+      method: 'patch',
+      path: itemPath,
+      operationId: `update${name}`,
+      tags,
+      summary: s.update ?? `Change a ${one}`,
+      middleware: guards.update ?? guards.write,
+      request: { params: itemParams, body: jsonBody(spec.update) },
+      responses: { 200: jsonResponse(entity, 'Updated') },
+    }),
+    remove: resourceRoute({
+      method: 'delete',
+      path: itemPath,
+      operationId: `delete${name}`,
+      tags,
+      summary: s.remove ?? `Delete a ${one}`,
+      middleware: guards.write,
+      request: { params: itemParams },
+      responses: { 204: noContent },
+    }),
+  };
+}
+
+type CrudRoutes = Record<'list' | 'get' | 'create' | 'update' | 'remove', RouteConfig>;
+
+/** One handler per route, each typed by its route. */
+export type CrudHandlers<T extends Partial<CrudRoutes>> = {
+  [K in keyof T]-?: T[K] extends RouteConfig ? AppRouteHandler<T[K]> : never;
+};
+
+// What `.openapi(route, handler)` adds to a router's type, for a route known only by its type parameter.
+declare const router: OpenAPIHono<AppEnv>;
+type SchemaOf<R extends RouteConfig> =
+  ReturnType<typeof router.openapi<R>> extends OpenAPIHono<AppEnv, infer S, '/'> ? S : never;
+type Op = keyof CrudRoutes;
+type Mounted<T extends CrudRoutes, K extends Op, O extends Op> = O extends K ? SchemaOf<T[O]> : BlankSchema;
+type CrudSchema<T extends CrudRoutes, K extends Op> = Mounted<T, K, 'list'> &
+  Mounted<T, K, 'get'> &
+  Mounted<T, K, 'create'> &
+  Mounted<T, K, 'update'> &
+  Mounted<T, K, 'remove'>;
+
+/**
+ * A router with the operations the handlers implement (a resource that cannot be deleted has no `remove`). Its type
+ * is written out because chaining generic routes loses them; it is the type the same chain has when written by hand,
+ * so the app's type (and the web client) sees each operation.
+ */
+export function crudRouter<T extends CrudRoutes, K extends Op>(routes: T, handlers: Pick<CrudHandlers<T>, K>) {
+  const r = createRouter();
+  for (const op of ['list', 'get', 'create', 'update', 'remove'] as const) {
+    const handler = (handlers as Partial<CrudHandlers<T>>)[op];
+    if (handler) r.openapi(routes[op], handler);
+  }
+  return r as unknown as OpenAPIHono<AppEnv, CrudSchema<T, K>, '/'>;
+}
