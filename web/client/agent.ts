@@ -1,12 +1,15 @@
 import type { Queue } from './agent/api.js';
 import { initComposer } from './agent/composer.js';
 import { showError, state } from './agent/context.js';
-import { initConversationView, renderQueues } from './agent/conversation-view.js';
+import { initConversationView } from './agent/conversation-view.js';
+import { initKeyboard } from './agent/keyboard.js';
 import { loadBacklog, loadLists } from './agent/lists.js';
 import { connect } from './agent/live.js';
+import { initOffers } from './agent/offers.js';
 import { initPresence, loadMe } from './agent/presence.js';
 import { onRefresh } from './agent/refresh.js';
 import { initSupervisor, loadSupervisor } from './agent/supervisor.js';
+import { initTransfer } from './agent/transfer.js';
 import { api } from './common.js';
 
 /**
@@ -17,13 +20,15 @@ import { api } from './common.js';
 async function loadQueues() {
   // The setup resources join the typed client once their routers are chained (api/resources/queues).
   state.queues = (await api<{ items: Queue[] }>('GET', '/queues')).items;
-  renderQueues();
 }
 
 async function start() {
   initPresence();
   initConversationView();
   initComposer();
+  initTransfer();
+  initOffers();
+  initKeyboard();
   initSupervisor();
   onRefresh(loadLists);
   onRefresh(loadMe);

@@ -2,7 +2,7 @@ import { SMS_MAX_CHARACTERS as MAX_CHARS } from '../../../domain/sms-limits.js';
 import { analyzeSms } from '../../../domain/sms-segments.js';
 import { $, call } from '../common.js';
 import { conversationById, runAction } from './api.js';
-import { conversationRendered, mine, showError, state, t } from './context.js';
+import { conversationRendered, showError, state, t } from './context.js';
 import { act, loadSelected } from './conversation-view.js';
 
 /** The reply box with its segment counter, and the internal-note form. */
@@ -18,8 +18,8 @@ export function updateCounter() {
     ? `${a.characters} / ${MAX_CHARS} ${t.characters} — ${t.tooLong}`
     : `${a.characters} / ${MAX_CHARS} ${t.characters} · ${t.segments}: ${a.segments} (${a.encoding})`;
   counter.classList.toggle('over', over);
-  const c = state.selected;
-  const canSend = !!c && mine(c) && !c.customer.optedOut && ['active', 'waiting'].includes(c.state);
+  // The server says whether this user may reply now (owner, active or waiting, customer not opted out).
+  const canSend = !!state.selected?.allowedActions.includes('send');
   send.disabled = !canSend || over || !reply.value.trim();
   reply.disabled = !canSend;
 }
@@ -52,9 +52,11 @@ export function initComposer() {
       updateCounter();
     }
   });
-  // Ctrl/Cmd+Enter sends, Enter alone makes a new line (SMS texts often have several).
+  // Enter sends (as in every chat tool); Shift+Enter makes a new line. Not while an input method composes.
   reply.addEventListener('keydown', (e) => {
-    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) $<HTMLFormElement>('composer').requestSubmit();
+    if (e.key !== 'Enter' || e.shiftKey || e.isComposing) return;
+    e.preventDefault();
+    $<HTMLFormElement>('composer').requestSubmit();
   });
 
   $('note-form').addEventListener('submit', async (e) => {

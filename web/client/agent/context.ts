@@ -1,9 +1,15 @@
-import { $, ApiError, pageData } from '../common.js';
+import { $, pageData } from '../common.js';
 import type { Conversation, Me, Queue } from './api.js';
+import { problemText } from './problems.js';
 
 /** What every workspace module shares: the page data the server rendered, and the little state the page holds. */
 
-export const data = pageData<{ user: { id: string; role: Me['role'] }; t: Record<string, string>; staff: boolean }>();
+export const data = pageData<{
+  user: { id: string; role: Me['role'] };
+  t: Record<string, string>;
+  staff: boolean;
+  lang: string;
+}>();
 export const t = data.t;
 export const staff = data.staff;
 
@@ -17,7 +23,7 @@ export const state: {
 export const mine = (c: Conversation) => c.agentId === data.user.id;
 
 export function showError(err: unknown) {
-  $('action-error').textContent = err instanceof ApiError ? err.problem.detail : String(err);
+  $('action-error').textContent = problemText(err, t, data.lang);
 }
 
 type Listener<T> = (value: T) => void;

@@ -1,27 +1,20 @@
-import { $, call, formatTime, h } from '../common.js';
-import { type Conversation, conversationById, type Message, type PlainAction, runAction } from './api.js';
-import { conversationRendered, data, mine, showError, state, t } from './context.js';
-import { backlogIds, markSelected, onListSelect } from './lists.js';
+import { $, ApiError, call } from '../common.js';
+import { type Conversation, conversationById, type PlainAction, runAction } from './api.js';
+import { conversationRendered, data, showError, state, t } from './context.js';
+import { markSelected, onListSelect, renderLists } from './lists.js';
+import { answeredOffer, hideOfferStatus, offerMissed, onOfferOpen, renderOfferCountdown } from './offers.js';
 import { onRefresh, scheduleRefresh } from './refresh.js';
+import { renderMessage } from './transcript.js';
+import { transferChoice } from './transfer.js';
+import { markRead } from './unread.js';
 
-/** The selected conversation: header, actions, transcript. The composer and side panels follow conversationRendered. */
+/**
+ * The selected conversation: header, actions, transcript. The buttons shown are exactly the conversation's
+ * allowedActions, computed by the server for this user now. The composer, the transfer picker and side panels
+ * follow conversationRendered.
+ */
 
-function renderMessage(m: Message): HTMLElement {
-  const status =
-    m.direction === 'inbound' || m.direction === 'note'
-      ? m.direction
-      : `${m.status}${m.providerStatusCode !== null ? ` (${m.providerStatusCode})` : ''}`;
-  return h(
-    'li',
-    { class: `msg ${m.direction}`, 'data-status': m.status, 'data-direction': m.direction },
-    m.text,
-    h(
-      'span',
-      { class: 'meta' },
-      `${formatTime(m.createdAt)} · ${status} · ${t.segments}: ${m.segments}${m.error ? ` · ${m.error}` : ''}`,
-    ),
-  );
-}
+const actionButtons = () => Array.from(document.querySelectorAll<HTMLButtonElement>('#conv-actions [data-action]'));
 
 export function renderConversation(c: Conversation) {
   $('empty').hidden = true;
@@ -33,71 +26,107 @@ export function renderConversation(c: Conversation) {
   const link = document.getElementById('temporal-link') as HTMLAnchorElement | null;
   if (link) link.href = c.workflow.uiUrl;
   $('opted-out').hidden = !c.customer.optedOut;
-  const offered = c.state === 'open' && c.offeredAgentId === data.user.id;
-  const own = mine(c);
-  const show: Record<string, boolean> = {
-    pick: c.state === 'open' && !c.agentId && backlogIds.has(c.id),
-    accept: offered,
-    reject: offered,
-    wait: own && c.state === 'active',
-    end: own && (c.state === 'active' || c.state === 'waiting'),
-    close: own && c.state !== 'closed',
-    transfer: own && (c.state === 'active' || c.state === 'waiting'),
-  };
-  for (const btn of Array.from(document.querySelectorAll<HTMLButtonElement>('#conv-actions [data-action]'))) {
-    btn.hidden = !show[btn.dataset.action!];
-  }
-  ($('transfer-queue').parentElement as HTMLElement).hidden = !show.transfer;
+  const allowed = new Set<string>(c.allowedActions);
+  for (const btn of actionButtons()) btn.hidden = !allowed.has(btn.dataset.action!);
+  $('transfer-picker').hidden = !allowed.has('transfer');
+  $('note-form').hidden = !allowed.has('note');
+  renderOfferCountdown(c);
   const list = $('transcript');
   const atBottom = list.scrollTop + list.clientHeight >= list.scrollHeight - 20;
   list.replaceChildren(...(c.messages ?? []).map(renderMessage));
   if (atBottom) list.scrollTop = list.scrollHeight;
+  if (markRead(c.id, c.messages.filter((m) => m.direction === 'inbound').length)) renderLists();
   conversationRendered.emit(c);
+}
+
+/** Nothing selected any more (the offer went away, or the conversation is no longer visible). */
+function clearSelection(message?: string) {
+  state.selectedId = null;
+  state.selected = null;
+  $('conv').hidden = true;
+  $('empty').hidden = false;
+  markSelected('');
+  if (message) $('action-error').textContent = message;
 }
 
 export async function select(id: string) {
   state.selectedId = id;
   markSelected(id);
   $('action-error').textContent = '';
+  hideOfferStatus();
   await loadSelected();
-  $('reply').focus();
+  // Straight to typing when the conversation can be answered; otherwise to its first action.
+  if (!$<HTMLTextAreaElement>('reply').disabled) $('reply').focus();
+  else
+    actionButtons()
+      .find((b) => !b.hidden)
+      ?.focus();
 }
 
 export async function loadSelected() {
-  if (!state.selectedId) return;
-  state.selected = await call(conversationById.$get({ param: { id: state.selectedId } }));
-  renderConversation(state.selected);
+  const id = state.selectedId;
+  if (!id) return;
+  try {
+    const c = await call(conversationById.$get({ param: { id } }));
+    if (state.selectedId !== id) return;
+    state.selected = c;
+    renderConversation(c);
+  } catch (err) {
+    // Gone from this agent's view (offer expired or withdrawn, transferred away): clear it, no raw error.
+    if (err instanceof ApiError && err.problem.status === 404 && state.selectedId === id) {
+      // An offer that went away is explained by the offer alerts ("timed out…"), not as an error.
+      const wasOffer = state.selected?.state === 'open' && state.selected.offeredAgentId === data.user.id;
+      clearSelection(wasOffer || !$('offer-status').hidden ? undefined : t.conversationGone);
+      return;
+    }
+    throw err;
+  }
 }
 
 /** Runs an action on the selected conversation and shows the conversation it answers with. */
-export async function act(run: (id: string) => Promise<Conversation>) {
-  if (!state.selectedId) return;
+export async function act(run: (id: string) => Promise<Conversation>): Promise<boolean> {
+  if (!state.selectedId) return false;
   $('action-error').textContent = '';
   try {
     state.selected = await run(state.selectedId);
     renderConversation(state.selected);
     scheduleRefresh();
+    return true;
   } catch (err) {
     showError(err);
+    scheduleRefresh();
+    return false;
   }
+}
+
+async function runButton(action: PlainAction | 'transfer') {
+  const id = state.selectedId;
+  if (!id) return;
+  if (action === 'accept' || action === 'reject') answeredOffer(id);
+  if (action === 'transfer') {
+    const target = transferChoice();
+    if (target) await act((cid) => runAction(cid, 'transfer', target));
+    return;
+  }
+  const ok = await act((cid) => runAction(cid, action));
+  // After Accept the agent answers: the keyboard goes to the reply box.
+  if (ok && (action === 'accept' || action === 'pick')) $('reply').focus();
+}
+
+/** Accept the selected offer (keyboard shortcut), if the button is offered. */
+export function acceptSelected() {
+  const btn = actionButtons().find((b) => b.dataset.action === 'accept' && !b.hidden);
+  if (btn) void runButton('accept');
 }
 
 export function initConversationView() {
   onListSelect((id) => void select(id));
+  onOfferOpen((id) => void select(id));
+  offerMissed.on((id) => {
+    if (state.selectedId === id) clearSelection();
+  });
   onRefresh(loadSelected);
-  for (const btn of Array.from(document.querySelectorAll<HTMLButtonElement>('#conv-actions [data-action]'))) {
-    btn.addEventListener('click', () => {
-      const action = btn.dataset.action as PlainAction | 'transfer';
-      if (action === 'transfer') {
-        const queueId = $<HTMLSelectElement>('transfer-queue').value;
-        return act((id) => runAction(id, 'transfer', { queueId }));
-      }
-      return act((id) => runAction(id, action));
-    });
+  for (const btn of actionButtons()) {
+    btn.addEventListener('click', () => void runButton(btn.dataset.action as PlainAction | 'transfer'));
   }
-}
-
-/** The queues for names and the transfer picker. */
-export function renderQueues() {
-  $('transfer-queue').replaceChildren(...state.queues.map((q) => h('option', { value: q.id }, q.name)));
 }
