@@ -1,6 +1,6 @@
 export * from './conversations.js';
 export * from './inbox.js';
 export * from './login-links.js';
-
+export * from './preferences.js';
 export * from './security.js';
 export * from './setup.js';

@@ -210,14 +210,18 @@ describe('offer alerts', () => {
     await context.close();
   });
 
-  it('the sound setting is per user and persists across reloads', async () => {
+  it('the sound setting is per user and kept on the server (a fresh browser sees it)', async () => {
     const seed = await channel([{ name: 'Hana Quiet' }]);
     const { context, page } = await signIn(browser, base, seed.agents[0]!.token);
     await page.getByLabel('Sound on offers').uncheck();
-    await page.reload();
-    await waitReady(page);
-    expect(await page.getByLabel('Sound on offers').isChecked()).toBe(false);
+    await eventually(async () => {
+      const [row] = await s.db.sql`select offer_sound from user_preferences where user_id = ${seed.agents[0]!.id}`;
+      return row?.offer_sound === false;
+    });
     await context.close();
+    const fresh = await signIn(browser, base, seed.agents[0]!.token);
+    expect(await fresh.page.getByLabel('Sound on offers').isChecked()).toBe(false);
+    await fresh.context.close();
   });
 });
 

@@ -27,12 +27,11 @@ async function start() {
   initConversationView();
   initComposer();
   initTransfer();
-  initOffers();
   initKeyboard();
   initSupervisor();
   onRefresh(loadLists);
   onRefresh(loadMe);
-  await Promise.all([loadMe(), loadQueues()]);
+  await Promise.all([loadMe(), loadQueues(), initOffers()]);
   await Promise.all([loadLists(), loadSupervisor()]);
   connect(() => {
     // Marker for tests and the time-to-interactive measurement: wired, data shown, live stream open.

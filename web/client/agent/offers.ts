@@ -1,6 +1,6 @@
-import { $ } from '../common.js';
-import type { ConversationSummary } from './api.js';
-import { data, signal, state, t } from './context.js';
+import { $, call } from '../common.js';
+import { type ConversationSummary, v1 } from './api.js';
+import { data, showError, signal, state, t } from './context.js';
 import { countdownText, listsLoaded, type MissedOffer, setMissed } from './lists.js';
 import { scheduleRefresh } from './refresh.js';
 import { load, save } from './storage.js';
@@ -144,9 +144,11 @@ function tick() {
   }
 }
 
-export function initOffers() {
-  soundBox.checked = load('offerSound', true);
-  soundBox.addEventListener('change', () => save('offerSound', soundBox.checked));
+/** Wires the alerts; resolves once the user's sound setting is loaded (it lives on the server, for any browser). */
+export function initOffers(): Promise<void> {
+  soundBox.addEventListener('change', () => {
+    void call(v1.me.preferences.$put({ json: { offerSound: soundBox.checked } })).catch(showError);
+  });
   renderPermission();
   allowButton.addEventListener('click', async () => {
     if (canNotify()) await Notification.requestPermission();
@@ -155,6 +157,9 @@ export function initOffers() {
   setMissed(missed.filter((m) => new Date(m.at).toDateString() === new Date().toDateString()));
   listsLoaded.on(onLists);
   window.setInterval(tick, 1000);
+  return call(v1.me.preferences.$get()).then((p) => {
+    soundBox.checked = p.offerSound;
+  });
 }
 
 /** Renders the countdown of the selected conversation's offer (empty when there is none for this agent). */
