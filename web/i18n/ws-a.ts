@@ -47,6 +47,8 @@ const en = {
   problem_429: 'Too many requests; wait a moment and try again.',
   problem_503: 'The conversation service did not answer in time; try again.',
   problem_other: 'Something went wrong; try again.',
+  actions: 'Actions',
+  skipToContent: 'Skip to content',
 } as const;
 
 const bg: Record<keyof typeof en, string> = {
@@ -97,6 +99,8 @@ const bg: Record<keyof typeof en, string> = {
   problem_429: 'Твърде много заявки; изчакайте малко и опитайте пак.',
   problem_503: 'Услугата за разговори не отговори навреме; опитайте пак.',
   problem_other: 'Нещо се обърка; опитайте пак.',
+  actions: 'Действия',
+  skipToContent: 'Към съдържанието',
 };
 
 export const wsA = { en, bg };

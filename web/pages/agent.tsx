@@ -195,7 +195,7 @@ function SupervisorPanel({ t }: { t: Dict }) {
               <th scope="col">{t.queue}</th>
               <th scope="col">{t.agent}</th>
               <th scope="col">
-                <span class="skip">Actions</span>
+                <span class="skip">{t.actions}</span>
               </th>
             </tr>
           </thead>
