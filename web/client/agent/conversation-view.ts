@@ -63,14 +63,26 @@ export async function select(id: string) {
       ?.focus();
 }
 
+/**
+ * Answers can arrive out of order (a reload started before an action may finish after it): each request is numbered
+ * and an answer older than the one shown is dropped, so a stale "open" never hides the buttons of an accepted offer.
+ */
+let requested = 0;
+let shown = 0;
+function show(ticket: number, c: Conversation): boolean {
+  if (ticket < shown || state.selectedId !== c.id) return false;
+  shown = ticket;
+  state.selected = c;
+  renderConversation(c);
+  return true;
+}
+
 export async function loadSelected() {
   const id = state.selectedId;
   if (!id) return;
+  const ticket = ++requested;
   try {
-    const c = await call(conversationById.$get({ param: { id } }));
-    if (state.selectedId !== id) return;
-    state.selected = c;
-    renderConversation(c);
+    show(ticket, await call(conversationById.$get({ param: { id } })));
   } catch (err) {
     // Gone from this agent's view (offer expired or withdrawn, transferred away): clear it, no raw error.
     if (err instanceof ApiError && err.problem.status === 404 && state.selectedId === id) {
@@ -87,9 +99,9 @@ export async function loadSelected() {
 export async function act(run: (id: string) => Promise<Conversation>): Promise<boolean> {
   if (!state.selectedId) return false;
   $('action-error').textContent = '';
+  const ticket = ++requested;
   try {
-    state.selected = await run(state.selectedId);
-    renderConversation(state.selected);
+    show(ticket, await run(state.selectedId));
     scheduleRefresh();
     return true;
   } catch (err) {
