@@ -1,8 +1,9 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Config } from '../config/env.js';
 import type { Db } from '../db/client.js';
-import { consents, conversations, messages } from '../db/schema/index.js';
+import { consents, conversations, messages, users } from '../db/schema/index.js';
 import { temporalUiUrl } from '../temporal/ids.js';
+import { allowedActionsFor, type Viewer } from './allowed-actions.js';
 
 type ViewConfig = Pick<Config, 'TEMPORAL_UI_URL' | 'TEMPORAL_NAMESPACE'>;
 type ConversationRow = typeof conversations.$inferSelect;
@@ -14,6 +15,7 @@ export async function loadConversationView(
   db: Db,
   config: ViewConfig,
   id: string,
+  viewer: Viewer,
   options: { withMessages?: boolean } = { withMessages: true },
 ) {
   const conv = await db.query.conversations.findFirst({ where: eq(conversations.id, id) });
@@ -29,17 +31,33 @@ export async function loadConversationView(
           orderBy: [asc(messages.createdAt), asc(messages.seq)],
         }),
   ]);
-  return { ...conversationFields(conv, consent, config), messages: msgs.map(messageView) };
+  const [names, actions] = await Promise.all([
+    authorNames(db, msgs),
+    allowedActionsFor(db, viewer, [{ ...conv, optedOut: consent?.optedOut ?? false }]),
+  ]);
+  return {
+    ...conversationFields(conv, consent, config),
+    allowedActions: actions.get(conv.id) ?? [],
+    messages: msgs.map((m) => messageView(m, names)),
+  };
+}
+
+/** The names of the agents who wrote the messages (one query), so the transcript says who wrote what. */
+async function authorNames(db: Db, msgs: MessageRow[]): Promise<Map<string, string>> {
+  const ids = [...new Set(msgs.map((m) => m.agentId).filter((x): x is string => !!x))];
+  if (!ids.length) return new Map();
+  const rows = await db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, ids));
+  return new Map(rows.map((r) => [r.id, r.name]));
 }
 
 /**
  * List items: every Conversation field except the transcript, which is replaced by `lastMessage` and
  * `messageCount` so a page of 50 does not carry 50 transcripts. Rows keep their order.
  */
-export async function loadConversationSummaries(db: Db, config: ViewConfig, rows: ConversationRow[]) {
+export async function loadConversationSummaries(db: Db, config: ViewConfig, rows: ConversationRow[], viewer: Viewer) {
   if (!rows.length) return [];
   const ids = rows.map((r) => r.id);
-  const [consentRows, lastMessages, counts] = await Promise.all([
+  const [consentRows, lastMessages, lastInbound, counts] = await Promise.all([
     db
       .select()
       .from(consents)
@@ -54,21 +72,43 @@ export async function loadConversationSummaries(db: Db, config: ViewConfig, rows
       .from(messages)
       .where(inArray(messages.conversationId, ids))
       .orderBy(messages.conversationId, desc(messages.createdAt), desc(messages.seq)),
+    // The list preview is what the customer said last, not our greeting.
     db
-      .select({ conversationId: messages.conversationId, n: sql<number>`count(*)::int` })
+      .selectDistinctOn([messages.conversationId])
+      .from(messages)
+      .where(and(inArray(messages.conversationId, ids), eq(messages.direction, 'inbound')))
+      .orderBy(messages.conversationId, desc(messages.createdAt), desc(messages.seq)),
+    db
+      .select({
+        conversationId: messages.conversationId,
+        n: sql<number>`count(*)::int`,
+        inbound: sql<number>`(count(*) filter (where ${messages.direction} = 'inbound'))::int`,
+      })
       .from(messages)
       .where(inArray(messages.conversationId, ids))
       .groupBy(messages.conversationId),
   ]);
   const consentOf = new Map(consentRows.map((c) => [`${c.supportNumber}|${c.customerNumber}`, c]));
   const lastOf = new Map(lastMessages.map((m) => [m.conversationId, m]));
-  const countOf = new Map(counts.map((c) => [c.conversationId, c.n]));
+  const lastInboundOf = new Map(lastInbound.map((m) => [m.conversationId, m]));
+  const countOf = new Map(counts.map((c) => [c.conversationId, c]));
+  const optedOut = (conv: ConversationRow) =>
+    consentOf.get(`${conv.supportNumber}|${conv.customerNumber}`)?.optedOut ?? false;
+  const actions = await allowedActionsFor(
+    db,
+    viewer,
+    rows.map((conv) => ({ ...conv, optedOut: optedOut(conv) })),
+  );
   return rows.map((conv) => {
     const last = lastOf.get(conv.id);
+    const lastIn = lastInboundOf.get(conv.id);
     return {
       ...conversationFields(conv, consentOf.get(`${conv.supportNumber}|${conv.customerNumber}`), config),
+      allowedActions: actions.get(conv.id) ?? [],
       lastMessage: last ? messageView(last) : null,
-      messageCount: countOf.get(conv.id) ?? 0,
+      lastCustomerMessage: lastIn ? messageView(lastIn) : null,
+      messageCount: countOf.get(conv.id)?.n ?? 0,
+      customerMessageCount: countOf.get(conv.id)?.inbound ?? 0,
     };
   });
 }
@@ -110,7 +150,7 @@ function conversationFields(conv: ConversationRow, consent: ConsentRow | undefin
   };
 }
 
-export function messageView(m: MessageRow) {
+export function messageView(m: MessageRow, authors?: Map<string, string>) {
   return {
     id: m.id,
     conversationId: m.conversationId,
@@ -123,6 +163,7 @@ export function messageView(m: MessageRow) {
     segments: m.segments,
     encoding: m.encoding,
     agentId: m.agentId,
+    agentName: m.agentId ? (authors?.get(m.agentId) ?? null) : null,
     error: m.error,
     flags: m.flags,
     createdAt: m.createdAt.toISOString(),

@@ -132,11 +132,13 @@ export class ConversationMachine {
     this.requireOwner(actor, 'put on wait');
   }
   checkEnd(actor: Actor) {
-    this.requireState('end', 'active');
+    // D365 lets the owner end a waiting conversation from "My work items" without the customer texting first.
+    this.requireState('end', 'active', 'waiting');
     this.requireOwner(actor, 'end');
   }
   checkClose(actor: Actor) {
-    this.requireState('close', 'wrap_up');
+    // Waiting → closed: the agent is done with a conversation the customer left (no wrap-up needed).
+    this.requireState('close', 'wrap_up', 'waiting');
     if (this.d.agentId !== actor.userId && !isSupervisor(actor)) {
       this.fail('NotYours', 'only the assigned agent may close this conversation');
     }
@@ -239,7 +241,7 @@ export class ConversationMachine {
   }
 
   end() {
-    this.requireState('end', 'active');
+    this.requireState('end', 'active', 'waiting');
     this.d.state = 'wrap_up';
     this.d.resolution = 'resolved';
   }

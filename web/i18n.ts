@@ -1,4 +1,6 @@
 /** UI text in English and Bulgarian. Keys are shared by the server-rendered pages and the client scripts. */
+import { wsA } from './i18n/ws-a.js';
+
 const en = {
   appName: 'smsdesk',
   signIn: 'Sign in',
@@ -109,6 +111,7 @@ const en = {
   workstream: 'Workstream',
   saved: 'Saved',
   notAllowed: 'Your role cannot open this page.',
+  ...wsA.en,
 } as const;
 
 export type Dict = Record<keyof typeof en, string>;
@@ -223,6 +226,7 @@ const bg: Dict = {
   workstream: 'Работен поток',
   saved: 'Запазено',
   notAllowed: 'Вашата роля няма достъп до тази страница.',
+  ...wsA.bg,
 };
 
 export const DICTS = { en, bg } satisfies Record<string, Dict>;

@@ -3,7 +3,7 @@ export * from './conversations.js';
 export * from './inbox.js';
 export * from './login-links.js';
 export * from './preferred-agents.js';
-
+export * from './preferences.js';
 export * from './security.js';
 export * from './service-levels.js';
 export * from './setup.js';

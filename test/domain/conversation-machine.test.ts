@@ -82,6 +82,25 @@ describe('ConversationMachine', () => {
     expect(m.data).toMatchObject({ state: 'closed', resolution: 'resolved', reservationKey: null });
   });
 
+  it('waiting → wrap_up on end, or waiting → closed on close, by the owner only (D365 "My work items")', () => {
+    const ended = active();
+    ended.wait();
+    expectError(() => ended.checkEnd(bob), 'NotYours', 'waiting');
+    ended.checkEnd(alice);
+    ended.end();
+    expect(ended.data).toMatchObject({ state: 'wrap_up', resolution: 'resolved', agentId: 'alice' });
+    const closed = active();
+    closed.wait();
+    expectError(() => closed.checkClose(bob), 'NotYours', 'waiting');
+    closed.checkClose(alice);
+    closed.close('resolved');
+    expect(closed.data).toMatchObject({ state: 'closed', resolution: 'resolved' });
+  });
+
+  it('close is refused while active (end first, or wait)', () => {
+    expectError(() => active().checkClose(alice), 'InvalidTransition', 'active');
+  });
+
   it('closed → open again when the customer texts inside the reopen window', () => {
     const m = active();
     m.end();

@@ -262,7 +262,7 @@ describe('agent workspace in the browser', () => {
     await page.locator('#list-waiting button', { hasText: `+${customer}` }).waitFor();
     await expect.poll(() => page.locator('#conv').getAttribute('data-state')).toBe('waiting');
 
-    await page.getByLabel('Transfer to queue').selectOption(otherQueue);
+    await page.getByLabel('Transfer to', { exact: true }).selectOption(`queue:${otherQueue}`);
     await page.getByRole('button', { name: 'Transfer', exact: true }).click();
     await page.locator('#list-waiting button', { hasText: `+${customer}` }).waitFor({ state: 'detached' });
     const [row] = await s.db.sql`select queue_id, agent_id from conversations where customer_number = ${customer}`;

@@ -208,6 +208,39 @@ describe('conversation workflow on a real Temporal server', () => {
     await maybeRecordHistory('end-close-reopen', d.workflowIdOf(customer));
   });
 
+  it('the owner ends a waiting conversation (wrap-up, ended message) or closes it directly; others may not', async () => {
+    const { seed, d } = await setup({ agents: [{}, {}] });
+    const [a1, a2] = seed.agents;
+    const waiting = async (customer: string) => {
+      await d.text(customer, 'hi');
+      await d.until(customer, (r) => r.offered_agent_id !== null);
+      const owner = (await d.conversation(customer))!.offered_agent_id === a1!.id ? a1! : a2!;
+      await d.update(customer, acceptUpdate, d.actor(owner));
+      await d.update(customer, waitUpdate, d.actor(owner));
+      return { owner, other: owner === a1 ? a2! : a1! };
+    };
+    const ends = newCustomerNumber();
+    const e = await waiting(ends);
+    await expectFailure(d.update(ends, endUpdate, d.actor(e.other)), 'NotYours');
+    expect((await d.update(ends, endUpdate, d.actor(e.owner))).state).toBe('wrap_up');
+    const conv = await d.until(ends, (r) => r.state === 'wrap_up');
+    expect(conv.resolution).toBe('resolved');
+    await eventually(async () =>
+      (await d.messages(conv.id)).some((m) => m.direction === 'automated' && /ended/i.test(m.text)),
+    );
+    await d.update(ends, closeUpdate, d.actor(e.owner));
+    await d.until(ends, (r) => r.state === 'closed');
+    await maybeRecordHistory('waiting-end-close', d.workflowIdOf(ends));
+
+    const closes = newCustomerNumber();
+    const c = await waiting(closes);
+    await expectFailure(d.update(closes, closeUpdate, d.actor(c.other)), 'NotYours');
+    await d.update(closes, closeUpdate, d.actor(c.owner));
+    expect(await d.until(closes, (r) => r.state === 'closed')).toMatchObject({ resolution: 'resolved' });
+    expect(await d.capacityUsed(c.owner.id)).toBe(0);
+    await maybeRecordHistory('waiting-close', d.workflowIdOf(closes));
+  });
+
   it('with a reopen window of 0 a text after close starts a new conversation (D365 behaviour)', async () => {
     const { seed, d } = await setup({ workstream: { reopenWindowMinutes: 0 } });
     const agent = seed.agents[0]!;

@@ -3,7 +3,14 @@ import type { AppType } from '../../api/app.js';
 
 /** Helpers shared by the page scripts: page data, API calls with the CSRF header, DOM building with textContent. */
 
-export type Problem = { status: number; detail: string; errors?: { path: string; message: string }[] };
+export type Problem = {
+  status: number;
+  detail: string;
+  errors?: { path: string; message: string }[];
+  /** The problem type URI and, for some refusals, a machine-readable reason (pages translate by these). */
+  type?: string;
+  reason?: string;
+};
 
 export class ApiError extends Error {
   constructor(readonly problem: Problem) {
@@ -41,7 +48,15 @@ async function settle(res: Response): Promise<unknown> {
   }
   if (res.status === 204) return undefined;
   const json = await res.json().catch(() => ({}));
-  if (!res.ok) throw new ApiError({ status: res.status, detail: json.detail ?? res.statusText, errors: json.errors });
+  if (!res.ok) {
+    throw new ApiError({
+      status: res.status,
+      detail: json.detail ?? res.statusText,
+      errors: json.errors,
+      type: json.type,
+      reason: json.reason,
+    });
+  }
   return json;
 }
 

@@ -2,7 +2,7 @@ import { PRESENCES, type Role } from '../../domain/vocabulary.js';
 import type { Dict, Lang } from '../i18n.js';
 import { Layout, TopBar } from './layout.js';
 
-const LISTS = ['offered', 'backlog', 'active', 'waiting', 'wrap_up', 'closed'] as const;
+const LISTS = ['offered', 'missed', 'backlog', 'active', 'waiting', 'wrap_up', 'closed'] as const;
 
 type Props = {
   t: Dict;
@@ -42,6 +42,13 @@ export function AgentPage(p: Props) {
           <span id="conn" class="conn" role="status" aria-live="polite">
             …
           </span>
+          <label class="inline">
+            <input type="checkbox" id="offer-sound" />
+            {t.soundOnOffers}
+          </label>
+          <button type="button" class="secondary" id="allow-notifications" hidden>
+            {t.allowNotifications}
+          </button>
           {p.user.role === 'admin' ? <a href={`/admin?lang=${p.lang}`}>{t.adminSetup}</a> : null}
         </TopBar>
       }
@@ -54,19 +61,22 @@ export function AgentPage(p: Props) {
                 {k === 'closed' ? t.closedToday : t[k]}{' '}
                 <span class="count" id={`count-${k}`}>
                   0
-                </span>
+                </span>{' '}
+                <span class="unread" id={`unread-${k}`} hidden />
               </h3>
               <ul id={`list-${k}`} data-list={k} />
             </section>
           ))}
         </nav>
-        <section class="panel" id="conversation" aria-labelledby="conv-title">
+        <section class="panel conversation" id="conversation" aria-labelledby="conv-title">
+          <p id="offer-status" class="banner" role="status" hidden />
           <p id="empty" class="muted">
             {t.selectConversation}
           </p>
           <div id="conv" hidden>
             <h2 id="conv-title">–</h2>
             <p class="muted" id="conv-meta" />
+            <p id="offer-countdown" class="countdown" hidden />
             {staff ? (
               <p>
                 <a id="temporal-link" href={p.temporalUiUrl} target="_blank" rel="noopener">
@@ -81,7 +91,7 @@ export function AgentPage(p: Props) {
               <button type="button" data-action="pick">
                 {t.pick}
               </button>
-              <button type="button" data-action="accept">
+              <button type="button" data-action="accept" aria-keyshortcuts="Alt+A">
                 {t.accept}
               </button>
               <button type="button" class="secondary" data-action="reject">
@@ -96,19 +106,21 @@ export function AgentPage(p: Props) {
               <button type="button" class="secondary" data-action="close">
                 {t.close}
               </button>
-              <label class="inline">
-                {t.transferTo}
-                <select id="transfer-queue" />
-              </label>
+              <span class="picker" id="transfer-picker">
+                <label class="inline" for="transfer-target">
+                  {t.transferToLabel}
+                </label>
+                <select id="transfer-target" />
+              </span>
               <button type="button" class="secondary" data-action="transfer">
                 {t.transfer}
               </button>
             </div>
             <p id="action-error" class="error" role="alert" />
-            <ol class="transcript" id="transcript" aria-label="Transcript" />
+            <ol class="transcript" id="transcript" aria-label={t.transcript} />
             <form class="composer" id="composer">
               <label for="reply">{t.reply}</label>
-              <textarea id="reply" rows={3} maxlength={4000} aria-describedby="counter" />
+              <textarea id="reply" rows={3} maxlength={4000} aria-describedby="counter shortcuts" />
               <div class="actions">
                 <button type="submit" id="send">
                   {t.send}
@@ -116,6 +128,9 @@ export function AgentPage(p: Props) {
                 <span id="counter" class="counter" aria-live="polite" />
               </div>
             </form>
+            <p id="shortcuts" class="help">
+              {t.shortcuts}
+            </p>
             <form id="note-form">
               <label for="note">{t.note}</label>
               <textarea id="note" rows={2} maxlength={4000} />
@@ -125,9 +140,12 @@ export function AgentPage(p: Props) {
                 </button>
               </div>
             </form>
+            {/* Side panels (customer profile, history…) render here, next to the transcript. */}
+            <aside id="conv-side" class="conv-side" />
           </div>
         </section>
       </div>
+      <p id="announcer" class="skip" aria-live="assertive" aria-atomic="true" />
       {staff ? <SupervisorPanel t={t} /> : null}
     </Layout>
   );
@@ -177,7 +195,7 @@ function SupervisorPanel({ t }: { t: Dict }) {
               <th scope="col">{t.queue}</th>
               <th scope="col">{t.agent}</th>
               <th scope="col">
-                <span class="skip">Actions</span>
+                <span class="skip">{t.actions}</span>
               </th>
             </tr>
           </thead>

@@ -25,7 +25,7 @@ export function Layout(p: LayoutProps) {
       </head>
       <body data-page={p.data ? JSON.stringify(p.data) : undefined}>
         <a class="skip" href="#main">
-          Skip to content
+          {p.t.skipToContent}
         </a>
         {p.header}
         <main id="main">{p.children}</main>

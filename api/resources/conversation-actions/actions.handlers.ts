@@ -47,7 +47,7 @@ async function act(
   await checkGate(deps, user, conv, gate);
   if (transferTo) await checkTransferTarget(deps.db, user, conv, transferTo);
   await runUpdate(deps, conv, (h) => call(h, actor(user)));
-  return viewOf(deps, id);
+  return viewOf(deps, user, id);
 }
 
 // Each handler is typed by its own route (so the app type, and the web client, know every action).
@@ -172,8 +172,8 @@ async function runUpdate<T>(deps: ApiDeps, conv: ConversationRow, fn: (h: Workfl
   }
 }
 
-async function viewOf(deps: ApiDeps, id: string) {
-  const view = await loadConversationView(deps.db, deps.config, id);
+async function viewOf(deps: ApiDeps, user: AuthUser, id: string) {
+  const view = await loadConversationView(deps.db, deps.config, id, user);
   if (!view) throw conversationProblem.notFound(id);
   return view;
 }

@@ -2,6 +2,7 @@ import { requireRole } from '../../auth.js';
 import { authenticated, guardedRouter } from '../../middleware/authenticated.js';
 import * as handlers from './actions.handlers.js';
 import * as routes from './actions.routes.js';
+import * as transferTargets from './transfer-targets.js';
 
 /** POST /conversations/{id}/{action}: accept, reject, pick, wait, end, close, transfer, notes, assign, force-close, messages. */
 export const conversationActionsRouter = guardedRouter(
@@ -19,4 +20,5 @@ export const conversationActionsRouter = guardedRouter(
   .openapi(routes.notes, handlers.notes)
   .openapi(routes.assign, handlers.assign)
   .openapi(routes.forceClose, handlers.forceClose)
-  .openapi(routes.sendMessage, handlers.sendMessage);
+  .openapi(routes.sendMessage, handlers.sendMessage)
+  .openapi(transferTargets.route, transferTargets.handler);

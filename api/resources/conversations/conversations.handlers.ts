@@ -31,7 +31,7 @@ export const list: AppRouteHandler<typeof routes.list> = async (c) => {
     cursor: q.cursor,
     limit: q.limit,
   });
-  const items = await loadConversationSummaries(deps.db, deps.config, page.rows);
+  const items = await loadConversationSummaries(deps.db, deps.config, page.rows, c.var.user);
   return c.json({ items, nextCursor: page.nextCursor }, 200);
 };
 
@@ -39,7 +39,7 @@ export const get: AppRouteHandler<typeof routes.get> = async (c) => {
   const { deps, user } = c.var;
   const { id } = c.req.valid('param');
   await loadReadableConversation(deps.db, user, id);
-  const view = await loadConversationView(deps.db, deps.config, id);
+  const view = await loadConversationView(deps.db, deps.config, id, user);
   if (!view) throw conversationProblem.notFound(id);
   return c.json(view, 200);
 };

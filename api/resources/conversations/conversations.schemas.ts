@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { CONVERSATION_ACTIONS } from '../../../domain/conversation-actions.js';
 import { CONVERSATION_STATES, MESSAGE_DIRECTIONS, MESSAGE_STATUSES, RESOLUTIONS } from '../../../domain/vocabulary.js';
 import { problemResponse } from '../../problem-schema.js';
 
@@ -19,6 +20,7 @@ export const MessageSchema = z
     segments: z.number().int(),
     encoding: z.string(),
     agentId: z.string().nullable(),
+    agentName: z.string().nullable().openapi({ description: 'Name of the agent who wrote it (outbound and notes)' }),
     error: z.string().nullable(),
     flags: z.record(z.string(), z.boolean()),
     createdAt: iso,
@@ -55,6 +57,9 @@ const conversationFields = {
   closedAt: iso.nullable(),
   lastCustomerMessageAt: iso.nullable(),
   workflow: z.object({ workflowId: z.string(), runId: z.string(), uiUrl: z.string() }),
+  allowedActions: z.array(z.enum(CONVERSATION_ACTIONS)).openapi({
+    description: 'What the caller may do now: the conversation machine for this state, role and ownership',
+  }),
 };
 
 export const ConversationSchema = z
@@ -65,7 +70,11 @@ export const ConversationSummarySchema = z
   .object({
     ...conversationFields,
     lastMessage: z.union([MessageSchema, z.null()]).openapi({ description: 'null before the first message' }),
+    lastCustomerMessage: z
+      .union([MessageSchema, z.null()])
+      .openapi({ description: 'The customer’s latest text (the list preview); null before the first' }),
     messageCount: z.number().int(),
+    customerMessageCount: z.number().int().openapi({ description: 'Texts from the customer (for unread counts)' }),
   })
   .openapi('ConversationSummary');
 

@@ -82,7 +82,10 @@ export const listMyConversations: AppRouteHandler<typeof routes.listMyConversati
     limit: q.limit,
   });
   return c.json(
-    { items: await loadConversationSummaries(deps.db, deps.config, page.rows), nextCursor: page.nextCursor },
+    {
+      items: await loadConversationSummaries(deps.db, deps.config, page.rows, c.var.user),
+      nextCursor: page.nextCursor,
+    },
     200,
   );
 };
@@ -110,7 +113,10 @@ export const listMyBacklog: AppRouteHandler<typeof routes.listMyBacklog> = async
     limit: q.limit,
   });
   return c.json(
-    { items: await loadConversationSummaries(deps.db, deps.config, page.rows), nextCursor: page.nextCursor },
+    {
+      items: await loadConversationSummaries(deps.db, deps.config, page.rows, c.var.user),
+      nextCursor: page.nextCursor,
+    },
     200,
   );
 };
