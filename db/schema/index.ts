@@ -4,3 +4,4 @@ export * from './login-links.js';
 
 export * from './security.js';
 export * from './setup.js';
+export * from './workspace.js';
