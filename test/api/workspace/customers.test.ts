@@ -11,7 +11,7 @@ import {
   makeWorkstream,
   type TestUser,
 } from '../agent/fixtures.js';
-import { expectProblem } from '../setup/helpers.js';
+import { type ApiResult, expectProblem } from '../setup/helpers.js';
 
 let s: TestStack;
 let accountId: string;
@@ -43,8 +43,7 @@ async function req(method: string, path: string, user: { headers: Record<string,
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
-  // biome-ignore lint/suspicious/noExplicitAny: parsed JSON, asserted field by field
-  const parsed: any = text ? JSON.parse(text) : null;
+  const parsed: ApiResult['body'] = text ? JSON.parse(text) : null;
   return { status: res.status, body: parsed, contentType: res.headers.get('content-type') ?? '', text };
 }
 const admin = () => ({ headers: s.adminHeaders });
