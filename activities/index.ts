@@ -1,5 +1,6 @@
 import type { Config } from '../config/env.js';
 import type { Db } from '../db/client.js';
+import { agentStartActivities } from './agent-start.js';
 import { botActivity } from './bot.js';
 import { capacityActivities } from './capacity.js';
 import { classifyActivity } from './classify.js';
@@ -41,6 +42,7 @@ export function createActivities(deps: ActivityDeps) {
     ...outboundActivities(deps),
     ...consentActivities(deps.db),
     ...retentionActivities(deps.db),
+    ...agentStartActivities(deps.db),
   };
 }
 
