@@ -1,5 +1,6 @@
 import { SMS_MAX_CHARACTERS as MAX_CHARS } from '../../domain/sms-limits.js';
 import { analyzeSms } from '../../domain/sms-segments.js';
+import { conversationShown, initWorkspaceB } from './agent-workspace-b.js';
 import { $, ApiError, api, call, client, formatDuration, formatTime, h, type Ok, pageData } from './common.js';
 
 /** Agent workspace: presence, live conversation lists over SSE, the conversation view and the supervisor tables. */
@@ -203,6 +204,7 @@ function renderConversation(c: Conversation) {
   list.replaceChildren(...(c.messages ?? []).map(renderMessage));
   if (atBottom) list.scrollTop = list.scrollHeight;
   updateCounter();
+  conversationShown(c);
 }
 
 async function select(id: string) {
@@ -408,6 +410,7 @@ function connect(onReady: () => void) {
 }
 
 async function start() {
+  initWorkspaceB((id) => void select(id).then(() => scheduleRefresh()));
   await Promise.all([loadMe(), loadQueues()]);
   await Promise.all([loadLists(), loadSupervisor()]);
   connect(() => {

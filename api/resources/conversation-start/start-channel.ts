@@ -60,3 +60,44 @@ export async function resolveStartChannel(
   }
   return { accountId: row.accountId, supportNumber: row.supportNumber, channelId: row.channelId, queueId };
 }
+
+/** Every channel the user may text a customer from, with the queue a conversation started there would belong to. */
+export async function startableChannels(db: Db, user: AuthUser) {
+  const channels = await db
+    .select({
+      channelId: smsChannels.id,
+      workstreamId: smsChannels.workstreamId,
+      workstreamName: workstreams.name,
+      supportNumber: phoneNumbers.number,
+      language: smsChannels.language,
+      defaultQueueId: workstreams.defaultQueueId,
+    })
+    .from(smsChannels)
+    .innerJoin(phoneNumbers, eq(phoneNumbers.id, smsChannels.phoneNumberId))
+    .innerJoin(workstreams, eq(workstreams.id, smsChannels.workstreamId))
+    .orderBy(asc(phoneNumbers.number));
+  if (channels.length === 0) return [];
+  const [rules, memberships] = await Promise.all([
+    db
+      .select({ workstreamId: routingRules.workstreamId, queueId: routingRules.queueId })
+      .from(routingRules)
+      .orderBy(asc(routingRules.order)),
+    db.select({ queueId: queueMembers.queueId }).from(queueMembers).where(eq(queueMembers.userId, user.id)),
+  ]);
+  const mine = new Set(memberships.map((m) => m.queueId));
+  return channels.flatMap((c) => {
+    const served = [c.defaultQueueId, ...rules.filter((r) => r.workstreamId === c.workstreamId).map((r) => r.queueId)];
+    const queueId = served.find((q) => mine.has(q)) ?? (isStaff(user) ? c.defaultQueueId : undefined);
+    return queueId
+      ? [
+          {
+            channelId: c.channelId,
+            supportNumber: c.supportNumber,
+            workstreamName: c.workstreamName,
+            language: c.language,
+            queueId,
+          },
+        ]
+      : [];
+  });
+}

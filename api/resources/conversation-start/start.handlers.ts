@@ -10,7 +10,7 @@ import { loadConversationView, messageView } from '../../conversation-view.js';
 import type { AppRouteHandler } from '../../lib/route-helpers.js';
 import { conversationProblem, workflowProblem } from '../../workflow-errors.js';
 import type * as routes from './start.routes.js';
-import { resolveStartChannel } from './start-channel.js';
+import { resolveStartChannel, startableChannels } from './start-channel.js';
 
 /** How long the start waits for the workflow before answering 503 (as the conversation actions do). */
 const START_DEADLINE_MS = 20_000;
@@ -72,4 +72,9 @@ export const startConversation: AppRouteHandler<typeof routes.startConversation>
     throw new ProblemError(500, 'the conversation started but is not readable yet; see the conversation list');
   }
   return c.json({ conversation, message: messageView(row) }, before?.id === ack.conversationId ? 200 : 201);
+};
+
+export const listStartChannels: AppRouteHandler<typeof routes.listStartChannels> = async (c) => {
+  const { deps, user } = c.var;
+  return c.json({ items: await startableChannels(deps.db, user) }, 200);
 };

@@ -62,3 +62,30 @@ export const startConversation = protectedRoute({
     503: problems[503],
   },
 });
+
+export const StartChannel = z
+  .object({
+    channelId: z.string(),
+    supportNumber: z.string(),
+    workstreamName: z.string(),
+    language: z.string(),
+    queueId: z.string().openapi({ description: 'The queue a conversation started here belongs to' }),
+  })
+  .openapi('StartChannel');
+
+export const listStartChannels = protectedRoute({
+  method: 'get',
+  path: '/outbound-channels',
+  operationId: 'listOutboundChannels',
+  tags: ['Conversations'],
+  summary: 'SMS channels you may text a customer from (those of your queues; supervisors and admins: all)',
+  middleware: [authenticated],
+  responses: {
+    200: {
+      description: 'Channels',
+      content: { 'application/json': { schema: z.object({ items: z.array(StartChannel) }) } },
+    },
+    401: problems[401],
+    403: problems[403],
+  },
+});
