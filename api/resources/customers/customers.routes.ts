@@ -21,7 +21,8 @@ export const Tag = z
   .trim()
   .min(1, 'must not be empty')
   .max(TAG_MAX, `must be at most ${TAG_MAX} characters`)
-  .regex(/^[\p{L}\p{N}_.:-]+$/u, 'may contain only letters, digits and - _ . :')
+  // A refinement, not a pattern: OpenAPI patterns carry no `u` flag for \p{L}.
+  .refine((s) => /^[\p{L}\p{N}_.:-]+$/u.test(s), 'may contain only letters, digits and - _ . :')
   .transform((s) => s.toLowerCase())
   .openapi({ example: 'vip' });
 

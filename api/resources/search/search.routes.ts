@@ -52,7 +52,7 @@ export const searchConversations = resourceRoute({
         .trim()
         .min(1, 'must not be empty')
         .max(200, 'must be at most 200 characters')
-        .regex(/[\p{L}\p{N}]/u, 'must contain a letter or a digit'),
+        .refine((s) => /[\p{L}\p{N}]/u.test(s), 'must contain a letter or a digit'),
       cursor: z.string().max(500).optional().openapi({ description: 'nextCursor of the previous page (opaque)' }),
       limit: z.coerce.number().int().min(1).max(100).default(20),
     }),
