@@ -1,6 +1,7 @@
 import type { Config } from '../config/env.js';
 import type { Db } from '../db/client.js';
 import { admissionActivity } from './admission.js';
+import { agentStartActivities } from './agent-start.js';
 import { botActivity } from './bot.js';
 import { capacityActivities } from './capacity.js';
 import { classifyActivity } from './classify.js';
@@ -45,6 +46,7 @@ export function createActivities(deps: ActivityDeps) {
     ...consentActivities(deps.db),
     ...retentionActivities(deps.db),
     ...serviceLevelActivities(deps.db),
+    ...agentStartActivities(deps.db),
   };
 }
 

@@ -14,6 +14,7 @@ import { requestTracing } from './middleware/tracing.js';
 import { webhookTiming } from './middleware/webhook-timing.js';
 import { describeApi } from './openapi-document.js';
 import { conversationActionsRouter } from './resources/conversation-actions/index.js';
+import { conversationStartRouter } from './resources/conversation-start/index.js';
 import { conversationsRouter } from './resources/conversations/index.js';
 import { docsRouter } from './resources/docs/index.js';
 import { eventsRouter } from './resources/events/index.js';
@@ -38,6 +39,7 @@ function apiV1(deps: ApiDeps) {
     .route('/', statsRouter)
     .route('/', meRouter)
     .route('/', conversationsRouter)
+    .route('/', conversationStartRouter)
     .route('/', conversationActionsRouter)
     .route('/', eventsRouter())
     .route('/', inboxRouter)

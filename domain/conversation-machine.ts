@@ -167,7 +167,30 @@ export class ConversationMachine {
     checkText(text);
   }
 
+  /**
+   * An agent texts the customer first: allowed on a new, queued, offered or closed conversation, or one the agent
+   * already owns (active or waiting). Another agent's conversation, or one in wrap-up, is refused.
+   */
+  checkStartByAgent(actor: Actor) {
+    const owner = this.d.agentId;
+    if ((this.d.state === 'active' || this.d.state === 'waiting') && owner !== actor.userId) {
+      this.fail('InvalidTransition', 'another agent is handling this customer’s conversation');
+    }
+    if (this.d.state === 'wrap_up') {
+      this.fail('InvalidTransition', 'this customer’s conversation is in wrap-up; close it first');
+    }
+  }
+
   // ---- transitions ----
+
+  /** Closed → open for an agent who texts the customer (the customer's own text would reopen it the same way). */
+  reopenForAgent() {
+    this.requireState('reopen', 'closed');
+    this.d.state = 'open';
+    this.d.resolution = null;
+    this.d.withBot = false;
+    this.backToQueue();
+  }
 
   /** Classification decided the queue (first routing, re-routing after waiting, transfer to a queue). */
   routedTo(queueId: string) {

@@ -1,3 +1,5 @@
+import { workspaceB } from './i18n/workspace-b.js';
+
 /** UI text in English and Bulgarian. Keys are shared by the server-rendered pages and the client scripts. */
 import { wsA } from './i18n/ws-a.js';
 
@@ -112,6 +114,7 @@ const en = {
   saved: 'Saved',
   notAllowed: 'Your role cannot open this page.',
   ...wsA.en,
+  ...workspaceB.en,
 } as const;
 
 export type Dict = Record<keyof typeof en, string>;
@@ -227,6 +230,7 @@ const bg: Dict = {
   saved: 'Запазено',
   notAllowed: 'Вашата роля няма достъп до тази страница.',
   ...wsA.bg,
+  ...workspaceB.bg,
 };
 
 export const DICTS = { en, bg } satisfies Record<string, Dict>;

@@ -106,6 +106,12 @@ export const transferUpdate = defineUpdate<UpdateAck, [Actor, { queueId?: string
 export const assignUpdate = defineUpdate<UpdateAck, [Actor, { agentId: string }]>('assign');
 export const forceCloseUpdate = defineUpdate<UpdateAck, [Actor]>('forceClose');
 export const noteUpdate = defineUpdate<SendAck, [Actor, { text: string }]>('note');
+/**
+ * An agent texts the customer first (POST /conversations): starts or joins the conversation, assigns it to the agent
+ * in `queueId` (a queue of the channel the agent belongs to, checked by the API) and queues `text` on the send path.
+ */
+export type AgentStart = { text: string; queueId: string };
+export const startByAgentUpdate = defineUpdate<SendAck, [Actor, AgentStart]>('startByAgent');
 
 export const stateQuery = defineQuery<ConversationStateView>('state');
 

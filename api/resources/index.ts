@@ -3,11 +3,14 @@ import { agents } from './agents/index.js';
 import { auditLog } from './audit-log/index.js';
 import { automatedMessages } from './automated-messages/index.js';
 import { bots } from './bots/index.js';
+import { customersResource } from './customers/index.js';
 import { loginLinks } from './login-links/index.js';
 import { messagingAccounts } from './messaging-accounts/index.js';
 import { accountPhoneNumbers, phoneNumbers } from './phone-numbers/index.js';
 import { queues } from './queues/index.js';
+import { quickRepliesResource } from './quick-replies/index.js';
 import { routingRules } from './routing-rules/index.js';
+import { searchResource } from './search/index.js';
 import { settings } from './settings/index.js';
 import { smsChannels } from './sms-channels/index.js';
 import { workstreams } from './workstreams/index.js';
@@ -30,6 +33,10 @@ export const setupResources = createRouter()
   .route('/agents/:id/login-links', loginLinks)
   .route('/bots', bots)
   .route('/automated-messages', automatedMessages)
-  .route('/audit-log', auditLog);
+  .route('/audit-log', auditLog)
+  // Agent workspace (issue #15): customer profiles, search, quick replies.
+  .route('/customers', customersResource)
+  .route('/search', searchResource)
+  .route('/quick-replies', quickRepliesResource);
 
 export type SetupApi = typeof setupResources;

@@ -1,4 +1,6 @@
+import { type SQL, sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   bigint,
   bigserial,
   boolean,
@@ -21,6 +23,13 @@ import {
   RESOLUTIONS,
 } from '../../domain/vocabulary.js';
 import { users } from './setup.js';
+
+/**
+ * The text-search document of a message: ICU lower-casing (independent of the database's locale, so Cyrillic folds
+ * as well as Latin) under the `simple` configuration (no stemming: there is no Bulgarian stemmer). docs/search.md.
+ */
+export const messageSearchVector = (column: AnyPgColumn | SQL): SQL =>
+  sql`to_tsvector('simple'::regconfig, lower((${column}) collate "und-x-icu"))`;
 
 /**
  * Read models and records the workflows write through activities. Temporal owns conversation state and timers;
@@ -144,6 +153,8 @@ export const messages = pgTable(
   (t) => [
     index('messages_conversation_idx').on(t.conversationId, t.createdAt),
     uniqueIndex('messages_provider_ref_uq').on(t.providerReferenceId),
+    // Full-text search (api/resources/search, docs/search.md): the same expression the search query uses.
+    index('messages_text_search_idx').using('gin', messageSearchVector(t.text)),
   ],
 );
 

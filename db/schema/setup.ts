@@ -248,13 +248,24 @@ export const routingRules = pgTable(
 );
 
 /** Customers known by number (digits with country code), with tags usable in routing rules. */
-export const customers = pgTable('customers', {
-  number: text().primaryKey(),
-  name: text(),
-  tags: jsonb().$type<string[]>().notNull().default([]),
-  createdAt: createdAt(),
-  updatedAt: updatedAt(),
-});
+export const customers = pgTable(
+  'customers',
+  {
+    number: text().primaryKey(),
+    name: text(),
+    tags: jsonb().$type<string[]>().notNull().default([]),
+    /** Preferred language (BCP 47, e.g. `bg`); null: the channel's language. */
+    language: text(),
+    /** Agents' notes about the customer (never sent). */
+    notes: text(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    // Tag search (`tags @> '["vip"]'`) and the routing rules' customer.tag read the same column.
+    index('customers_tags_idx').using('gin', t.tags.op('jsonb_path_ops')),
+  ],
+);
 
 export const auditLog = pgTable(
   'audit_log',

@@ -184,3 +184,23 @@ describe('ConversationMachine', () => {
     expect(m.state).toBe('active');
   });
 });
+
+describe('agent-started conversations', () => {
+  const ana = { userId: 'ana', role: 'agent' as const };
+  const ben = { userId: 'ben', role: 'agent' as const };
+
+  it('may start on a new, closed or own conversation, not on another agent’s or one in wrap-up', () => {
+    const m = new ConversationMachine();
+    expect(() => m.checkStartByAgent(ana)).not.toThrow();
+    m.routedTo('q1');
+    m.assignTo('ana', 'k1');
+    expect(() => m.checkStartByAgent(ana)).not.toThrow();
+    expect(() => m.checkStartByAgent(ben)).toThrow(/another agent/);
+    m.end();
+    expect(() => m.checkStartByAgent(ana)).toThrow(/wrap-up/);
+    m.close('resolved');
+    expect(() => m.checkStartByAgent(ben)).not.toThrow();
+    m.reopenForAgent();
+    expect(m.data).toMatchObject({ state: 'open', resolution: null, agentId: null, previousAgentId: 'ana' });
+  });
+});

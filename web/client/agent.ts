@@ -1,15 +1,16 @@
 import type { Queue } from './agent/api.js';
 import { initComposer } from './agent/composer.js';
-import { showError, state } from './agent/context.js';
-import { initConversationView } from './agent/conversation-view.js';
+import { conversationRendered, showError, state } from './agent/context.js';
+import { initConversationView, select } from './agent/conversation-view.js';
 import { initKeyboard } from './agent/keyboard.js';
 import { loadBacklog, loadLists } from './agent/lists.js';
 import { connect } from './agent/live.js';
 import { initOffers } from './agent/offers.js';
 import { initPresence, loadMe } from './agent/presence.js';
-import { onRefresh } from './agent/refresh.js';
+import { onRefresh, scheduleRefresh } from './agent/refresh.js';
 import { initSupervisor, loadSupervisor } from './agent/supervisor.js';
 import { initTransfer } from './agent/transfer.js';
+import { conversationShown, initWorkspaceB } from './agent-workspace-b.js';
 import { api } from './common.js';
 
 /**
@@ -29,6 +30,9 @@ async function start() {
   initTransfer();
   initKeyboard();
   initSupervisor();
+  // Customer panel, search, quick replies and "New conversation" (agent-workspace-b.ts).
+  initWorkspaceB((id) => void select(id).then(() => scheduleRefresh()));
+  conversationRendered.on(conversationShown);
   onRefresh(loadLists);
   onRefresh(loadMe);
   await Promise.all([loadMe(), loadQueues(), initOffers()]);

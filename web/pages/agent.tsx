@@ -1,5 +1,12 @@
 import { PRESENCES, type Role } from '../../domain/vocabulary.js';
 import type { Dict, Lang } from '../i18n.js';
+import {
+  CustomerPanel,
+  NewConversationDialog,
+  QuickReplyPopup,
+  SearchResults,
+  WorkspaceTools,
+} from './agent-workspace-b.js';
 import { Layout, TopBar } from './layout.js';
 
 const LISTS = ['offered', 'missed', 'backlog', 'active', 'waiting', 'wrap_up', 'closed'] as const;
@@ -53,6 +60,8 @@ export function AgentPage(p: Props) {
         </TopBar>
       }
     >
+      <WorkspaceTools t={t} />
+      <SearchResults t={t} />
       <div class="workspace">
         <nav class="lists panel" aria-label={t.agentWorkspace}>
           {LISTS.map((k) => (
@@ -119,6 +128,7 @@ export function AgentPage(p: Props) {
             <p id="action-error" class="error" role="alert" />
             <ol class="transcript" id="transcript" aria-label={t.transcript} />
             <form class="composer" id="composer">
+              <QuickReplyPopup t={t} />
               <label for="reply">{t.reply}</label>
               <textarea id="reply" rows={3} maxlength={4000} aria-describedby="counter shortcuts" />
               <div class="actions">
@@ -144,8 +154,10 @@ export function AgentPage(p: Props) {
             <aside id="conv-side" class="conv-side" />
           </div>
         </section>
+        <CustomerPanel t={t} staff={staff} />
       </div>
       <p id="announcer" class="skip" aria-live="assertive" aria-atomic="true" />
+      <NewConversationDialog t={t} />
       {staff ? <SupervisorPanel t={t} /> : null}
     </Layout>
   );

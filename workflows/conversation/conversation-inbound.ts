@@ -47,7 +47,7 @@ const channelOf = (context: ConversationContext | null) =>
     ? { workstreamId: context.workstream.id, channelId: context.channel.id, language: context.channel.language }
     : null;
 
-async function loadContext(conv: Conversation): Promise<void> {
+export async function loadContext(conv: Conversation): Promise<void> {
   const { carried: c, input } = conv;
   c.context = await conv.db.loadConversationContext({
     accountId: input.accountId,

@@ -13,6 +13,7 @@ import {
 import type { Resolution } from '../../domain/vocabulary.js';
 import { AgentIdKey, ConversationStateKey, QueueIdKey } from '../../temporal/search-attributes.js';
 import type {
+  AgentStart,
   CarriedState,
   ConversationInput,
   ConversationStateView,
@@ -23,6 +24,7 @@ import type {
 import { NamedTimers } from '../named-timers.js';
 import { type DbActivities, localDb, remoteDb } from './activity-options.js';
 import * as actions from './conversation-agent-actions.js';
+import * as agentStart from './conversation-agent-start.js';
 import * as inbound from './conversation-inbound.js';
 import * as operatingRules from './conversation-operating-rules.js';
 import * as routing from './conversation-routing.js';
@@ -306,6 +308,12 @@ export class Conversation {
   }
   note(a: Actor, body: { text: string }): Promise<SendAck> {
     return actions.note(this, a, body);
+  }
+  checkStartByAgent(a: Actor, body: AgentStart): void {
+    agentStart.checkStartByAgent(this, a, body);
+  }
+  startByAgent(a: Actor, body: AgentStart): Promise<SendAck> {
+    return agentStart.startByAgent(this, a, body);
   }
 
   // ---------- shared steps ----------

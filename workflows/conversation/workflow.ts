@@ -2,6 +2,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { allHandlersFinished, condition, continueAsNew, patched, setHandler, sleep } from '@temporalio/workflow';
 import type { Actor } from '../../domain/conversation-machine.js';
 import {
+  type AgentStart,
   acceptUpdate,
   agentsAvailableSignal,
   assignUpdate,
@@ -14,6 +15,7 @@ import {
   pickUpdate,
   rejectUpdate,
   sendUpdate,
+  startByAgentUpdate,
   stateQuery,
   transferUpdate,
   waitUpdate,
@@ -108,6 +110,12 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
     noteUpdate,
     (a: Actor, body: { text: string }) => m.checkNote(a, body.text),
     (a, body) => conv.note(a, body),
+  );
+
+  handle(
+    startByAgentUpdate,
+    (a: Actor, body: AgentStart) => conv.checkStartByAgent(a, body),
+    (a, body) => conv.startByAgent(a, body),
   );
 
   setHandler(inboundSignal, (message) => conv.onInboundSignal(message));

@@ -1,0 +1,121 @@
+import { z } from '@hono/zod-openapi';
+import { SMS_MAX_CHARACTERS, smsLength } from '../../../domain/sms-limits.js';
+import { allow, IdParam, jsonBody, jsonResponse, noContent, resourceRoute } from '../../lib/route-helpers.js';
+import { Language } from '../customers/customers.routes.js';
+
+/** Canned answers agents insert with `/` in the composer. Placeholders are filled in by the client. */
+
+export const QUICK_REPLY_PLACEHOLDERS = ['{CustomerName}', '{AgentName}', '{QueueName}'] as const;
+export const TITLE_MAX = 100;
+
+const iso = z.string().openapi({ format: 'date-time' });
+
+const Text = z
+  .string()
+  .superRefine((s, ctx) => {
+    if (!s.trim()) ctx.addIssue({ code: 'custom', message: 'must not be empty' });
+    else if (smsLength(s) > SMS_MAX_CHARACTERS)
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be at most ${SMS_MAX_CHARACTERS} characters (got ${smsLength(s)})`,
+      });
+  })
+  .openapi({
+    minLength: 1,
+    maxLength: SMS_MAX_CHARACTERS,
+    description: `May contain ${QUICK_REPLY_PLACEHOLDERS.join(', ')}`,
+    example: 'Hello {CustomerName}, this is {AgentName} from {QueueName}.',
+  });
+const Title = z.string().trim().min(1, 'must not be empty').max(TITLE_MAX, `must be at most ${TITLE_MAX} characters`);
+
+export const QuickReply = z
+  .object({
+    id: z.string(),
+    title: z.string(),
+    text: z.string(),
+    queueId: z.string().nullable().openapi({ description: 'null: every queue' }),
+    language: z.string().nullable().openapi({ description: 'null: every language' }),
+    createdAt: iso,
+    updatedAt: iso,
+  })
+  .openapi('QuickReply');
+
+export const QuickReplyCreate = z
+  .object({
+    title: Title,
+    text: Text,
+    queueId: z.uuid().nullable().default(null),
+    language: Language.nullable().default(null),
+  })
+  .strict()
+  .openapi('QuickReplyCreate');
+
+export const QuickReplyPatch = z
+  .object({
+    title: Title.optional(),
+    text: Text.optional(),
+    queueId: z.uuid().nullable().optional(),
+    language: Language.nullable().optional(),
+  })
+  .strict()
+  .superRefine((b, ctx) => {
+    if (Object.values(b).every((v) => v === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'give at least one of title, text, queueId, language', path: [] });
+    }
+  })
+  .openapi('QuickReplyPatch');
+
+const managers = () => allow('supervisor', 'admin');
+
+export const listQuickReplies = resourceRoute({
+  method: 'get',
+  path: '/',
+  operationId: 'listQuickReplies',
+  tags: ['Quick replies'],
+  summary: 'Quick replies, by title (agents: the global ones and those of their queues)',
+  description:
+    '`queueId` keeps global replies and those of that queue; `language` keeps replies for every language and that ' +
+    'one; `q` matches a part of the title or text (case-insensitive, any script).',
+  middleware: allow('agent', 'supervisor', 'admin'),
+  request: {
+    query: z.object({
+      queueId: z.uuid().optional(),
+      language: Language.optional(),
+      q: z.string().trim().max(100).optional(),
+    }),
+  },
+  responses: { 200: jsonResponse(z.object({ items: z.array(QuickReply) }), 'Quick replies') },
+});
+
+export const createQuickReply = resourceRoute({
+  method: 'post',
+  path: '/',
+  operationId: 'createQuickReply',
+  tags: ['Quick replies'],
+  summary: 'Create a quick reply (supervisors, admins)',
+  middleware: managers(),
+  request: { body: jsonBody(QuickReplyCreate) },
+  responses: { 201: jsonResponse(QuickReply, 'Created') },
+});
+
+export const updateQuickReply = resourceRoute({
+  method: 'patch',
+  path: '/{id}',
+  operationId: 'updateQuickReply',
+  tags: ['Quick replies'],
+  summary: 'Change a quick reply (supervisors, admins)',
+  middleware: managers(),
+  request: { params: IdParam, body: jsonBody(QuickReplyPatch) },
+  responses: { 200: jsonResponse(QuickReply, 'Updated') },
+});
+
+export const deleteQuickReply = resourceRoute({
+  method: 'delete',
+  path: '/{id}',
+  operationId: 'deleteQuickReply',
+  tags: ['Quick replies'],
+  summary: 'Delete a quick reply (supervisors, admins)',
+  middleware: managers(),
+  request: { params: IdParam },
+  responses: { 204: noContent },
+});

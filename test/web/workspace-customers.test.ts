@@ -1,0 +1,183 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { listen } from '../../api/server.js';
+import { consents, quickReplies } from '../../db/schema/index.js';
+import { type Simulator, startSimulator } from '../../telesign/simulator/server.js';
+import { addMessage, makeConversation } from '../api/agent/fixtures.js';
+import { newCustomerNumber, type SeededChannel, seedChannel } from '../support/seed.js';
+import { createTestStack, eventually, type TestStack } from '../support/stack.js';
+import { cspViolations, launchBrowser, signIn } from './browser.js';
+
+// The workspace's customer profile, search, quick replies and agent-started conversations in a real Chromium
+// against the real stack (Postgres, Temporal worker, the TeleSign simulator posting signed callbacks).
+
+let s: TestStack;
+let sim: Simulator;
+let server: { port: number; close: () => Promise<void> };
+let browser: Browser;
+let base: string;
+
+beforeAll(async () => {
+  [s, sim, browser] = await Promise.all([
+    createTestStack(),
+    startSimulator({ dlrDelaysMs: [50, 100] }),
+    launchBrowser(),
+  ]);
+  server = await listen(s.app, 0, '127.0.0.1');
+  base = `http://127.0.0.1:${server.port}`;
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await sim?.stop();
+  await s?.close();
+});
+afterEach(() => {
+  expect(cspViolations.splice(0)).toEqual([]);
+});
+
+async function channelWithAgent(name = 'Ana Petrova'): Promise<SeededChannel> {
+  const seed = await seedChannel(s.db.db, s.config, sim, { agents: [{ name, capacity: 3 }] });
+  sim.setCallbackUrl(seed.customerId, `${base}/webhooks/telesign/${seed.accountId}`);
+  return seed;
+}
+
+async function offerAndAccept(page: Page, seed: SeededChannel, customer: string, text: string) {
+  await sim.phone(customer).send(seed.supportNumber, text);
+  const item = page.locator('#list-offered button', { hasText: `+${customer}` });
+  await item.waitFor({ timeout: 20_000 });
+  await item.click();
+  await page.getByRole('button', { name: 'Accept' }).click();
+  await expect.poll(() => page.locator('#conv').getAttribute('data-state'), { timeout: 15_000 }).toBe('active');
+}
+
+describe('workspace: customer profile, search, quick replies, new conversation', () => {
+  it('shows the customer’s history in the side panel and saves name, tags and notes', async () => {
+    const seed = await channelWithAgent();
+    const customer = newCustomerNumber();
+    const { context, page } = await signIn(browser, base, seed.agents[0]!.token);
+    // An earlier conversation of this customer in the agent's queue, closed two days ago.
+    const earlier = await makeConversation(s.db.db, seed.accountId, {
+      customerNumber: customer,
+      supportNumber: seed.supportNumber,
+      queueId: seed.queueId,
+      state: 'closed',
+      resolution: 'resolved',
+      createdAt: new Date(Date.now() - 2 * 86_400_000),
+      closedAt: new Date(Date.now() - 2 * 86_400_000),
+    });
+    await addMessage(s.db.db, earlier.id, { text: 'Първи въпрос за фактурата' });
+    await offerAndAccept(page, seed, customer, 'Втори въпрос');
+
+    const panel = page.locator('#customer-panel');
+    await panel.waitFor();
+    await expect.poll(() => panel.locator('details.ws-past').count()).toBe(2);
+    await panel.locator('details.ws-past summary').nth(1).click();
+    await expect
+      .poll(() => panel.locator('details.ws-past').nth(1).textContent())
+      .toContain('Първи въпрос за фактурата');
+
+    await page.getByLabel('Customer name').fill('Мария Петрова');
+    await page.getByLabel('Tags').fill('VIP, gold');
+    await page.getByLabel('Notes about the customer').fill('Prefers mornings');
+    await page.getByRole('button', { name: 'Save customer' }).click();
+    await expect.poll(() => page.locator('#cust-status').textContent()).toBe('Saved');
+    const [row] = await s.db.sql`select name, tags, notes from customers where number = ${customer}`;
+    expect(row).toEqual({ name: 'Мария Петрова', tags: ['vip', 'gold'], notes: 'Prefers mornings' });
+    await context.close();
+  });
+
+  it('finds a conversation by Bulgarian text, with the match highlighted', async () => {
+    const seed = await channelWithAgent('Boris');
+    const customer = newCustomerNumber();
+    const { context, page } = await signIn(browser, base, seed.agents[0]!.token);
+    await offerAndAccept(page, seed, customer, 'Здравейте, ПОРЪЧКАТА ми <script>x</script> закъснява');
+    await page.getByLabel('Search conversations').fill('поръчка');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    const hit = page.locator('#ws-search-list button', { hasText: `+${customer}` });
+    await hit.waitFor();
+    expect(await hit.locator('mark').allTextContents()).toEqual(['ПОРЪЧКАТА']);
+    // The customer's text is shown as text, never as markup.
+    expect(await hit.locator('.snippet').textContent()).toContain('<script>x</script>');
+    expect(await page.locator('#ws-search-list script').count()).toBe(0);
+    await context.close();
+  });
+
+  it('inserts a quick reply with / (searchable, keyboard), filling the placeholders; the counter updates', async () => {
+    const seed = await channelWithAgent('Ana Petrova');
+    await s.db.db.insert(quickReplies).values([
+      { title: 'Greeting', text: 'Hello {CustomerName}, this is {AgentName} from {QueueName}.' },
+      { title: 'Доставка', text: 'Пратката ви пристига утре, {CustomerName}.', queueId: seed.queueId },
+    ]);
+    const customer = newCustomerNumber();
+    await s.db.sql`insert into customers (number, name) values (${customer}, 'Иван')`;
+    const [queue] = await s.db.sql`select name from queues where id = ${seed.queueId}`;
+    const { context, page } = await signIn(browser, base, seed.agents[0]!.token);
+    await offerAndAccept(page, seed, customer, 'Кога пристига?');
+    await expect.poll(() => page.locator('#cust-name').inputValue()).toBe('Иван');
+
+    const reply = page.getByLabel('Reply');
+    await reply.click();
+    await reply.pressSequentially('/дост');
+    const popup = page.locator('#qr-popup');
+    await popup.waitFor();
+    await expect
+      .poll(() => page.locator('#qr-list [role=option]').allTextContents())
+      .toEqual([expect.stringContaining('Доставка')]);
+    await reply.press('Enter');
+    await expect.poll(() => reply.inputValue()).toBe('Пратката ви пристига утре, Иван.');
+    expect(await popup.isHidden()).toBe(true);
+    await expect.poll(() => page.locator('#counter').textContent()).toContain('UCS-2');
+
+    await reply.fill('');
+    await reply.pressSequentially('Hi /');
+    await expect.poll(() => page.locator('#qr-list [role=option]').count()).toBe(2);
+    await reply.press('ArrowDown');
+    await reply.press('ArrowUp');
+    await reply.press('Enter');
+    await expect.poll(() => reply.inputValue()).toBe(`Hi Hello Иван, this is Ana Petrova from ${queue!.name}.`);
+    const inserted = `Hi Hello Иван, this is Ana Petrova from ${queue!.name}.`;
+    await expect.poll(() => page.locator('#counter').textContent()).toContain(`${[...inserted].length} / 1600`);
+    await reply.press('Escape');
+    await context.close();
+  });
+
+  it('starts a conversation that reaches the simulator phone, and refuses an opted-out number', async () => {
+    const seed = await channelWithAgent('Vera');
+    const customer = newCustomerNumber();
+    const stopped = newCustomerNumber();
+    await s.db.db
+      .insert(consents)
+      .values({ supportNumber: seed.supportNumber, customerNumber: stopped, optedOut: true, source: 'keyword:STOP' });
+    const { context, page } = await signIn(browser, base, seed.agents[0]!.token);
+
+    await page.getByRole('button', { name: 'New conversation' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New conversation' });
+    await dialog.waitFor();
+    await expect.poll(() => dialog.getByLabel('From number').locator('option').count()).toBe(1);
+    await dialog.getByLabel('Customer number').fill(stopped);
+    await dialog.getByLabel('Message').fill('Hello from us');
+    await dialog.getByRole('button', { name: 'Send and start' }).click();
+    await expect.poll(() => page.locator('#ws-new-error').textContent()).toContain('opted out');
+    expect(sim.phone(stopped).received()).toEqual([]);
+
+    await dialog.getByLabel('Customer number').fill(customer);
+    await dialog.getByLabel('Message').fill('Your parcel is ready');
+    await dialog.getByRole('button', { name: 'Send and start' }).click();
+    await expect.poll(() => dialog.isHidden()).toBe(true);
+    await expect.poll(() => page.locator('#conv-title').textContent()).toBe(`+${customer}`);
+    await expect.poll(() => page.locator('#conv').getAttribute('data-state')).toBe('active');
+    await page.locator('#list-active button', { hasText: `+${customer}` }).waitFor();
+    const got = await eventually(async () =>
+      sim
+        .phone(customer)
+        .received()
+        .find((m) => m.text === 'Your parcel is ready'),
+    );
+    expect(got.from).toBe(seed.supportNumber);
+    await expect
+      .poll(() => page.locator('#transcript .msg.outbound').getAttribute('data-status'), { timeout: 15_000 })
+      .toBe('delivered');
+    await context.close();
+  });
+});
