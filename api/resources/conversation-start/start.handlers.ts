@@ -65,7 +65,7 @@ export const startConversation: AppRouteHandler<typeof routes.startConversation>
     throw problem;
   }
   const [conversation, row] = await Promise.all([
-    loadConversationView(deps.db, deps.config, ack.conversationId),
+    loadConversationView(deps.db, deps.config, ack.conversationId, user),
     deps.db.query.messages.findFirst({ where: eq(messages.id, ack.messageId) }),
   ]);
   if (!conversation || !row) {

@@ -99,7 +99,7 @@ export async function loadCustomerView(
       agentId: c.agentId,
       createdAt: c.createdAt.toISOString(),
       closedAt: c.closedAt?.toISOString() ?? null,
-      messages: transcripts[i]!.map(messageView),
+      messages: transcripts[i]!.map((m) => messageView(m)),
     })),
   };
 }
