@@ -23,7 +23,13 @@ export type WorkstreamSettings = {
 
 /** Everything the workflow needs to decide, loaded once per run (and again on reopen, so config edits apply). */
 export type ConversationContext = {
-  channel: { id: string; language: string; automatedMessages: Record<string, string | undefined> };
+  channel: {
+    id: string;
+    language: string;
+    automatedMessages: Record<string, string | undefined>;
+    /** The channel's attachment toggles (absent in contexts loaded by older code). */
+    attachments?: { customersCanSend: boolean; agentsCanSend: boolean };
+  };
   workstream: WorkstreamSettings;
   /** `timeoutMs`: a webhook bot's answer deadline, which bounds its activity's timeout too. */
   bot: { id: string; kind: 'builtin' | 'webhook'; timeoutMs?: number } | null;
@@ -57,7 +63,12 @@ export function conversationContextActivity(db: Db) {
     ]);
     const w = row.workstream;
     return {
-      channel: { id: row.channel.id, language: row.channel.language, automatedMessages: row.channel.automatedMessages },
+      channel: {
+        id: row.channel.id,
+        language: row.channel.language,
+        automatedMessages: row.channel.automatedMessages,
+        attachments: row.channel.attachments,
+      },
       workstream: {
         id: w.id,
         name: w.name,

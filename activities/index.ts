@@ -1,5 +1,6 @@
 import type { Config } from '../config/env.js';
 import type { Db } from '../db/client.js';
+import { attachmentActivities } from './attachments.js';
 import { botActivity } from './bot.js';
 import { capacityActivities } from './capacity.js';
 import { classifyActivity } from './classify.js';
@@ -21,6 +22,7 @@ export type ActivityDeps = {
     | 'ENCRYPTION_KEY'
     | 'ENCRYPTION_KEY_ID'
     | 'ENCRYPTION_OLD_KEYS'
+    | 'ATTACHMENT_MAX_BYTES'
   >;
 };
 
@@ -41,6 +43,7 @@ export function createActivities(deps: ActivityDeps) {
     ...outboundActivities(deps),
     ...consentActivities(deps.db),
     ...retentionActivities(deps.db),
+    ...attachmentActivities(deps),
   };
 }
 

@@ -15,6 +15,7 @@ export const AUTOMATED_TRIGGERS = [
   'opt_out_confirmation',
   'opt_in_confirmation',
   'help',
+  'attachment_refused',
 ] as const;
 export type AutomatedTrigger = (typeof AUTOMATED_TRIGGERS)[number];
 
@@ -34,6 +35,7 @@ export const TRIGGER_DESCRIPTIONS: Record<AutomatedTrigger, string> = {
   opt_out_confirmation: 'The customer sent STOP (or an equivalent keyword).',
   opt_in_confirmation: 'The customer sent START (or an equivalent keyword) after opting out.',
   help: 'The customer sent HELP (or an equivalent keyword).',
+  attachment_refused: 'The customer sent a file on a channel where customers may not send attachments.',
 };
 
 type Templates = Record<AutomatedTrigger, string>;
@@ -52,6 +54,7 @@ const DEFAULTS: Record<AutomatedLanguage, Templates> = {
     opt_out_confirmation: 'You are unsubscribed and will receive no more messages. Reply START to resubscribe.',
     opt_in_confirmation: 'You are subscribed again. Reply STOP to opt out.',
     help: 'Customer support by SMS. Reply with your question. Reply STOP to opt out. Msg & data rates may apply.',
+    attachment_refused: 'Sorry, we cannot accept files on this number. Please describe it in a text instead.',
   },
   bg: {
     greeting: 'Благодарим за съобщението. Служител ще отговори скоро. Отговорете STOP за отписване.',
@@ -65,6 +68,7 @@ const DEFAULTS: Record<AutomatedLanguage, Templates> = {
     opt_out_confirmation: 'Отписахте се и няма да получавате съобщения. Отговорете START за абониране.',
     opt_in_confirmation: 'Абонирахте се отново. Отговорете STOP за отписване.',
     help: 'Поддръжка по SMS. Изпратете въпроса си. Отговорете STOP за отписване.',
+    attachment_refused: 'За съжаление не приемаме файлове на този номер. Моля, опишете го с текст.',
   },
   es: {
     greeting: 'Gracias por su mensaje. Un agente le responderá pronto. Responda STOP para darse de baja.',
@@ -78,6 +82,7 @@ const DEFAULTS: Record<AutomatedLanguage, Templates> = {
     opt_out_confirmation: 'Se ha dado de baja y no recibirá más mensajes. Responda START para volver a suscribirse.',
     opt_in_confirmation: 'Se ha suscrito de nuevo. Responda STOP para darse de baja.',
     help: 'Atención al cliente por SMS. Envíe su pregunta. Responda STOP para darse de baja.',
+    attachment_refused: 'Lo sentimos, no aceptamos archivos en este número. Descríbalo en un mensaje de texto.',
   },
   fr: {
     greeting: 'Merci pour votre message. Un conseiller vous répondra bientôt. Répondez STOP pour vous désinscrire.',
@@ -92,6 +97,7 @@ const DEFAULTS: Record<AutomatedLanguage, Templates> = {
     opt_out_confirmation: 'Vous êtes désinscrit et ne recevrez plus de messages. Répondez START pour vous réinscrire.',
     opt_in_confirmation: 'Vous êtes de nouveau inscrit. Répondez STOP pour vous désinscrire.',
     help: 'Service client par SMS. Envoyez votre question. Répondez STOP pour vous désinscrire.',
+    attachment_refused: 'Désolé, nous n’acceptons pas de fichiers sur ce numéro. Décrivez-le plutôt par SMS.',
   },
   de: {
     greeting: 'Danke für Ihre Nachricht. Ein Mitarbeiter antwortet in Kürze. Antworten Sie STOP zum Abmelden.',
@@ -105,6 +111,7 @@ const DEFAULTS: Record<AutomatedLanguage, Templates> = {
     opt_out_confirmation: 'Sie sind abgemeldet und erhalten keine Nachrichten mehr. Antworten Sie START zum Anmelden.',
     opt_in_confirmation: 'Sie sind wieder angemeldet. Antworten Sie STOP zum Abmelden.',
     help: 'Kundenservice per SMS. Senden Sie uns Ihre Frage. Antworten Sie STOP zum Abmelden.',
+    attachment_refused: 'Leider nehmen wir unter dieser Nummer keine Dateien an. Bitte beschreiben Sie es per SMS.',
   },
 };
 

@@ -14,7 +14,7 @@ describe('automated messages', () => {
     }
   });
 
-  it('covers the SMS triggers of D365 plus opt-out, opt-in and help', () => {
+  it('covers the SMS triggers of D365 plus opt-out, opt-in, help and refused attachments', () => {
     expect([...AUTOMATED_TRIGGERS].sort()).toEqual(
       [
         'greeting',
@@ -28,6 +28,7 @@ describe('automated messages', () => {
         'opt_out_confirmation',
         'opt_in_confirmation',
         'help',
+        'attachment_refused',
       ].sort(),
     );
   });
