@@ -13,6 +13,7 @@ import { securityHeaders } from './middleware/security-headers.js';
 import { requestTracing } from './middleware/tracing.js';
 import { webhookTiming } from './middleware/webhook-timing.js';
 import { describeApi } from './openapi-document.js';
+import { attachmentsRouter, publicAttachmentsRouter } from './resources/attachments/index.js';
 import { conversationActionsRouter } from './resources/conversation-actions/index.js';
 import { conversationsRouter } from './resources/conversations/index.js';
 import { docsRouter } from './resources/docs/index.js';
@@ -37,6 +38,8 @@ function apiV1(deps: ApiDeps) {
     .route('/', meRouter)
     .route('/', conversationsRouter)
     .route('/', conversationActionsRouter)
+    .route('/', attachmentsRouter)
+    .route('/', publicAttachmentsRouter)
     .route('/', eventsRouter())
     .route('/', inboxRouter)
     .route('/', setupResources);

@@ -258,12 +258,16 @@ async function applyInbound(conv: Conversation, message: InboundSms, context: Co
   const { carried: c, machine: m } = conv;
   const reopening = m.state === 'closed';
   const isNew = !m.data.routed && !m.data.withBot && m.state === 'open';
-  // Only uploads ask (older histories have none, so they never reach this patch).
-  if (uploadRefused(message, context) && patched('attachment-refused')) {
-    await conv.enqueueAutomated('attachment_refused');
-    if (isNew || reopening) await conv.closeConversation('auto_closed');
-    else await conv.sync();
-    return;
+  // Only uploads ask (older histories have none, so they never reach this patch). The toggles are read again: an
+  // admin may have switched them since this run loaded its context.
+  if (message.attachment !== undefined && patched('attachment-refused')) {
+    await loadContext(conv);
+    if (uploadRefused(message, conv.context ?? context)) {
+      await conv.enqueueAutomated('attachment_refused');
+      if (isNew || reopening) await conv.closeConversation('auto_closed');
+      else await conv.sync();
+      return;
+    }
   }
   const keyword = keywordOf(message);
   if (keyword) {
