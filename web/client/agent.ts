@@ -1,5 +1,6 @@
 import { SMS_MAX_CHARACTERS as MAX_CHARS } from '../../domain/sms-limits.js';
 import { analyzeSms } from '../../domain/sms-segments.js';
+import { initAgentAttachments } from './agent-attachments.js';
 import { $, ApiError, api, call, client, formatDuration, formatTime, h, type Ok, pageData } from './common.js';
 
 /** Agent workspace: presence, live conversation lists over SSE, the conversation view and the supervisor tables. */
@@ -422,3 +423,4 @@ async function start() {
 }
 
 void start().catch(showError);
+initAgentAttachments();
