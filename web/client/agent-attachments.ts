@@ -56,8 +56,13 @@ function problemOf(err: unknown): string {
 }
 
 async function sendFile(file: File) {
+  // Always the conversation on screen, as it is now: a refresh may still be on its way after a selection or action.
+  await refresh();
   const id = current?.id;
-  if (!id || !canSend()) return;
+  if (!id || !canSend()) {
+    setStatus(t.attNotAllowed ?? '');
+    return;
+  }
   setStatus(t.attSending ?? '');
   const form = new FormData();
   form.append('file', file, file.name || 'pasted');
@@ -146,6 +151,9 @@ function render() {
     return;
   }
   const { list } = current;
+  panel.dataset.conversation = current.id;
+  controls.dataset.conversation = current.id;
+  panel.dataset.state = current.conv.state;
   ($('attach-file') as HTMLButtonElement).hidden = !canSend();
   ($('request-file') as HTMLButtonElement).hidden = !canRequest();
   controls.hidden = !canSend() && !canRequest();

@@ -24,7 +24,13 @@ export function FileDownloadPage(p: FilesPageProps) {
           <dt>{p.t.filesAvailableUntil}</dt>
           <dd id="files-expires" />
         </dl>
-        <a id="files-download" class="button big" href={`/api/v1/public/files/${encodeURIComponent(p.token)}/content`} download hidden>
+        <a
+          id="files-download"
+          class="button big"
+          href={`/api/v1/public/files/${encodeURIComponent(p.token)}/content`}
+          download
+          hidden
+        >
           {p.t.attDownload}
         </a>
       </div>
