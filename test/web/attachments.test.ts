@@ -57,7 +57,7 @@ async function activeConversation(customer = newCustomerNumber()) {
         await offered.click({ timeout: 2000 }).catch(() => {});
         return accept.isVisible();
       },
-      { timeout: 20_000, intervals: [300] },
+      { timeout: 20_000, interval: 300 },
     )
     .toBe(true);
   await accept.click();
