@@ -168,7 +168,11 @@ function render() {
   );
 }
 
+/** Refreshes can overlap (slow answers); only the newest one may draw, or an older answer would undo a newer one. */
+let generation = 0;
+
 async function refresh() {
+  const mine = ++generation;
   const id = selectedId();
   if (!id) {
     current = null;
@@ -180,9 +184,10 @@ async function refresh() {
       call(byId.$get({ param: { id } })),
       call(byId.attachments.$get({ param: { id } })),
     ]);
-    if (selectedId() !== id) return;
+    if (mine !== generation || selectedId() !== id) return;
     current = { id, conv, list };
   } catch {
+    if (mine !== generation) return;
     current = null;
   }
   render();
