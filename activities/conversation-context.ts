@@ -29,6 +29,8 @@ export type ConversationContext = {
     automatedMessages: Record<string, string | undefined>;
     /** CSAT over SMS; absent in contexts loaded by older code (no survey). */
     csat?: { enabled: boolean; windowMinutes: number };
+    /** The channel's attachment toggles (absent in contexts loaded by older code). */
+    attachments?: { customersCanSend: boolean; agentsCanSend: boolean };
   };
   workstream: WorkstreamSettings;
   /** `timeoutMs`: a webhook bot's answer deadline, which bounds its activity's timeout too. */
@@ -68,6 +70,7 @@ export function conversationContextActivity(db: Db) {
         language: row.channel.language,
         automatedMessages: row.channel.automatedMessages,
         csat: { enabled: row.channel.csatEnabled, windowMinutes: row.channel.csatWindowMinutes },
+        attachments: row.channel.attachments,
       },
       workstream: {
         id: w.id,

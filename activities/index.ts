@@ -2,6 +2,7 @@ import type { Config } from '../config/env.js';
 import type { Db } from '../db/client.js';
 import { admissionActivity } from './admission.js';
 import { agentStartActivities } from './agent-start.js';
+import { attachmentActivities } from './attachments.js';
 import { botActivity } from './bot.js';
 import { capacityActivities } from './capacity.js';
 import { classifyActivity } from './classify.js';
@@ -24,6 +25,7 @@ export type ActivityDeps = {
     | 'ENCRYPTION_KEY'
     | 'ENCRYPTION_KEY_ID'
     | 'ENCRYPTION_OLD_KEYS'
+    | 'ATTACHMENT_MAX_BYTES'
   >;
 };
 
@@ -47,6 +49,7 @@ export function createActivities(deps: ActivityDeps) {
     ...retentionActivities(deps.db),
     ...serviceLevelActivities(deps.db),
     ...agentStartActivities(deps.db),
+    ...attachmentActivities(deps),
   };
 }
 

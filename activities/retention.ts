@@ -9,6 +9,8 @@ export type RetentionPolicy = {
   inboxRowDays: number;
   /** Live events (SSE outbox) older than this are deleted. */
   eventsDays: number;
+  /** Attachments (rows and bytes) of conversations closed longer ago than this are deleted. Unset: kept. */
+  attachmentDays?: number;
 };
 
 export type RetentionResult = {
@@ -16,6 +18,7 @@ export type RetentionResult = {
   inboxDeleted: number;
   statusEventsDeleted: number;
   eventsDeleted: number;
+  attachmentsDeleted?: number;
 };
 
 /** Rows touched per statement: short statements, no long locks on tables the webhook writes to. */
@@ -72,11 +75,32 @@ export function retentionActivities(db: Db) {
                      where at < now() - ${policy.eventsDays} * interval '1 day' limit ${BATCH})
         returning 1`,
       );
+      // Files go with their conversation's retention (chunks cascade from the attachment row).
+      const attachmentDays = policy.attachmentDays;
+      const attachmentsDeleted =
+        attachmentDays === undefined
+          ? 0
+          : await inBatches(
+              db,
+              () => sql`
+        delete from attachments where id in (select a.id from attachments a
+                     join conversations c on c.id = a.conversation_id
+                     where c.state = 'closed' and c.closed_at < now() - ${attachmentDays} * interval '1 day'
+                     limit ${BATCH})
+        returning 1`,
+            );
+      metrics.retentionPurged.inc({ table: 'attachments', action: 'deleted' }, attachmentsDeleted);
       metrics.retentionPurged.inc({ table: 'inbox', action: 'payload_nulled' }, payloadsNulled);
       metrics.retentionPurged.inc({ table: 'inbox', action: 'deleted' }, inboxDeleted);
       metrics.retentionPurged.inc({ table: 'message_status_events', action: 'deleted' }, statusEventsDeleted);
       metrics.retentionPurged.inc({ table: 'events', action: 'deleted' }, eventsDeleted);
-      return { payloadsNulled, inboxDeleted, statusEventsDeleted, eventsDeleted };
+      return {
+        payloadsNulled,
+        inboxDeleted,
+        statusEventsDeleted,
+        eventsDeleted,
+        ...(attachmentDays === undefined ? {} : { attachmentsDeleted }),
+      };
     },
   };
 }

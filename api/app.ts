@@ -13,6 +13,7 @@ import { securityHeaders } from './middleware/security-headers.js';
 import { requestTracing } from './middleware/tracing.js';
 import { webhookTiming } from './middleware/webhook-timing.js';
 import { describeApi } from './openapi-document.js';
+import { attachmentsRouter, publicAttachmentsRouter } from './resources/attachments/index.js';
 import { conversationActionsRouter } from './resources/conversation-actions/index.js';
 import { conversationStartRouter } from './resources/conversation-start/index.js';
 import { conversationsRouter } from './resources/conversations/index.js';
@@ -41,6 +42,8 @@ function apiV1(deps: ApiDeps) {
     .route('/', conversationsRouter)
     .route('/', conversationStartRouter)
     .route('/', conversationActionsRouter)
+    .route('/', attachmentsRouter)
+    .route('/', publicAttachmentsRouter)
     .route('/', eventsRouter())
     .route('/', inboxRouter)
     .route('/', reportsRouter)

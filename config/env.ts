@@ -141,6 +141,26 @@ const schema = z
     SSE_REPLAY_MAX_AGE_SECONDS: z.coerce.number().int().min(1).default(3600),
     /** How often an open event stream re-checks its token or session (a revoked one ends the stream). */
     SSE_AUTH_RECHECK_SECONDS: z.coerce.number().int().min(1).default(30),
+    /** Attachments (docs/operations.md, "Attachments"): largest file an agent or customer may send. */
+    ATTACHMENT_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(100 * 1024 * 1024)
+      .default(5 * 1024 * 1024),
+    /** Attachments: how long a download link sent to a customer works. */
+    ATTACHMENT_LINK_DAYS: z.coerce.number().int().min(1).max(90).default(7),
+    /** Attachments: how long a single-use upload link ("Request a file") works. */
+    ATTACHMENT_UPLOAD_LINK_HOURS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 30)
+      .default(24),
+    /** Attachments: files are deleted this many days after their conversation closed. */
+    ATTACHMENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+    /** Attachments: requests per client address per minute on the public link pages (download and upload). */
+    ATTACHMENT_LINK_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(30),
   })
   .refine((e) => e.RETENTION_INBOX_ROW_DAYS >= e.RETENTION_PAYLOAD_DAYS, {
     path: ['RETENTION_INBOX_ROW_DAYS'],

@@ -17,6 +17,7 @@ export const AUTOMATED_TRIGGERS = [
   'help',
   'csat_survey',
   'csat_thanks',
+  'attachment_refused',
 ] as const;
 export type AutomatedTrigger = (typeof AUTOMATED_TRIGGERS)[number];
 
@@ -38,6 +39,7 @@ export const TRIGGER_DESCRIPTIONS: Record<AutomatedTrigger, string> = {
   help: 'The customer sent HELP (or an equivalent keyword).',
   csat_survey: 'A resolved conversation, when the channel asks for satisfaction (CSAT) by SMS.',
   csat_thanks: 'The customer answered the satisfaction survey (sent once per survey).',
+  attachment_refused: 'The customer sent a file on a channel where customers may not send attachments.',
 };
 
 type Templates = Record<AutomatedTrigger, string>;
@@ -58,6 +60,7 @@ const DEFAULTS: Record<AutomatedLanguage, Templates> = {
     help: 'Customer support by SMS. Reply with your question. Reply STOP to opt out. Msg & data rates may apply.',
     csat_survey: 'How did we do? Reply with a number from 1 (poor) to 5 (excellent).',
     csat_thanks: 'Thank you for your feedback!',
+    attachment_refused: 'Sorry, we cannot accept files on this number. Please describe it in a text instead.',
   },
   bg: {
     greeting: 'Благодарим за съобщението. Служител ще отговори скоро. Отговорете STOP за отписване.',
@@ -73,6 +76,7 @@ const DEFAULTS: Record<AutomatedLanguage, Templates> = {
     help: 'Поддръжка по SMS. Изпратете въпроса си. Отговорете STOP за отписване.',
     csat_survey: 'Как се справихме? Отговорете с число от 1 (лошо) до 5 (отлично).',
     csat_thanks: 'Благодарим за отзива!',
+    attachment_refused: 'За съжаление не приемаме файлове на този номер. Моля, опишете го с текст.',
   },
   es: {
     greeting: 'Gracias por su mensaje. Un agente le responderá pronto. Responda STOP para darse de baja.',
@@ -88,6 +92,7 @@ const DEFAULTS: Record<AutomatedLanguage, Templates> = {
     help: 'Atención al cliente por SMS. Envíe su pregunta. Responda STOP para darse de baja.',
     csat_survey: '¿Cómo lo hicimos? Responda con un número del 1 (mal) al 5 (excelente).',
     csat_thanks: '¡Gracias por su opinión!',
+    attachment_refused: 'Lo sentimos, no aceptamos archivos en este número. Descríbalo en un mensaje de texto.',
   },
   fr: {
     greeting: 'Merci pour votre message. Un conseiller vous répondra bientôt. Répondez STOP pour vous désinscrire.',
@@ -104,6 +109,7 @@ const DEFAULTS: Record<AutomatedLanguage, Templates> = {
     help: 'Service client par SMS. Envoyez votre question. Répondez STOP pour vous désinscrire.',
     csat_survey: 'Comment était notre service ? Répondez par un chiffre de 1 (mauvais) à 5 (excellent).',
     csat_thanks: 'Merci pour votre avis !',
+    attachment_refused: 'Désolé, nous n’acceptons pas de fichiers sur ce numéro. Décrivez-le plutôt par SMS.',
   },
   de: {
     greeting: 'Danke für Ihre Nachricht. Ein Mitarbeiter antwortet in Kürze. Antworten Sie STOP zum Abmelden.',
@@ -119,6 +125,7 @@ const DEFAULTS: Record<AutomatedLanguage, Templates> = {
     help: 'Kundenservice per SMS. Senden Sie uns Ihre Frage. Antworten Sie STOP zum Abmelden.',
     csat_survey: 'Wie zufrieden waren Sie? Antworten Sie mit einer Zahl von 1 (schlecht) bis 5 (ausgezeichnet).',
     csat_thanks: 'Danke für Ihre Bewertung!',
+    attachment_refused: 'Leider nehmen wir unter dieser Nummer keine Dateien an. Bitte beschreiben Sie es per SMS.',
   },
 };
 

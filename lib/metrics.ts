@@ -42,6 +42,30 @@ export const metrics = {
     labelNames: ['kind'] as const,
     registers: [registry],
   }),
+  attachmentsStored: new Counter({
+    name: 'smsdesk_attachments_stored_total',
+    help: 'Files stored in conversations, by source (agent, customer_upload, inbound_media)',
+    labelNames: ['source'] as const,
+    registers: [registry],
+  }),
+  attachmentBytesStored: new Counter({
+    name: 'smsdesk_attachment_bytes_stored_total',
+    help: 'Bytes of files stored in conversations, by source',
+    labelNames: ['source'] as const,
+    registers: [registry],
+  }),
+  attachmentDownloads: new Counter({
+    name: 'smsdesk_attachment_downloads_total',
+    help: 'Attachment downloads, by who (customer through a link, staff in the workspace)',
+    labelNames: ['by'] as const,
+    registers: [registry],
+  }),
+  attachmentsRefused: new Counter({
+    name: 'smsdesk_attachments_refused_total',
+    help: 'Files refused, by reason (type, too_large, toggle)',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  }),
   retentionPurged: new Counter({
     name: 'smsdesk_retention_purged_total',
     help: 'Rows purged by the retention job, by table and action (payload nulled or row deleted)',

@@ -35,6 +35,8 @@ async function stylesheet(): Promise<Asset> {
 const builders = {
   'agent.js': () => bundle('./client/agent.ts'),
   'admin.js': () => bundle('./client/admin.ts'),
+  'files-download.js': () => bundle('./client/files-download.ts'),
+  'files-upload.js': () => bundle('./client/files-upload.ts'),
   'app.css': () => stylesheet(),
 } as const;
 export type AssetName = keyof typeof builders;

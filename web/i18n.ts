@@ -1,3 +1,4 @@
+import { attachmentsText } from './i18n/attachments.js';
 import { workspaceB } from './i18n/workspace-b.js';
 
 /** UI text in English and Bulgarian. Keys are shared by the server-rendered pages and the client scripts. */
@@ -115,6 +116,7 @@ const en = {
   notAllowed: 'Your role cannot open this page.',
   ...wsA.en,
   ...workspaceB.en,
+  ...attachmentsText.en,
 } as const;
 
 export type Dict = Record<keyof typeof en, string>;
@@ -231,6 +233,7 @@ const bg: Dict = {
   notAllowed: 'Вашата роля няма достъп до тази страница.',
   ...wsA.bg,
   ...workspaceB.bg,
+  ...attachmentsText.bg,
 };
 
 export const DICTS = { en, bg } satisfies Record<string, Dict>;

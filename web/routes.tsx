@@ -5,6 +5,7 @@ import { asset, assetUrl, isAssetName } from './assets.js';
 import { DICTS, type Lang, pickLang } from './i18n.js';
 import { AdminPage } from './pages/admin.js';
 import { AgentPage } from './pages/agent.js';
+import { FileDownloadPage, FileUploadPage } from './pages/files.js';
 import { ForbiddenPage, LoginPage } from './pages/login.js';
 
 /** The signed-in user a page is rendered for. */
@@ -33,6 +34,21 @@ export const signInView = {
       401,
     );
   },
+};
+
+/** The customer's pages behind the links sent by SMS (/f: download, /u: upload); the token is checked by the API. */
+const filesPage = (kind: 'download' | 'upload') => async (c: Context) => {
+  noStore(c);
+  const lang = langOf(c);
+  const props = {
+    t: DICTS[lang],
+    lang,
+    css: await assetUrl('app.css'),
+    token: c.req.param('token') ?? '',
+  };
+  return kind === 'download'
+    ? c.html(<FileDownloadPage {...props} script={await assetUrl('files-download.js')} />)
+    : c.html(<FileUploadPage {...props} script={await assetUrl('files-upload.js')} />);
 };
 
 /** Server-rendered pages: /app (agent workspace), /admin (setup wizard) and their assets. */
@@ -71,5 +87,7 @@ export function webPages(options: WebPagesOptions) {
       return c.body(a.body);
     })
     .get('/app', page('/app'))
-    .get('/admin', page('/admin'));
+    .get('/admin', page('/admin'))
+    .get('/f/:token', filesPage('download'))
+    .get('/u/:token', filesPage('upload'));
 }

@@ -5,12 +5,16 @@ import type { Config } from '../config/env.js';
 export const RETENTION_SCHEDULE_ID = 'smsdesk-retention';
 
 export function retentionPolicy(
-  config: Pick<Config, 'RETENTION_PAYLOAD_DAYS' | 'RETENTION_INBOX_ROW_DAYS' | 'RETENTION_EVENTS_DAYS'>,
+  config: Pick<
+    Config,
+    'RETENTION_PAYLOAD_DAYS' | 'RETENTION_INBOX_ROW_DAYS' | 'RETENTION_EVENTS_DAYS' | 'ATTACHMENT_RETENTION_DAYS'
+  >,
 ): RetentionPolicy {
   return {
     payloadDays: config.RETENTION_PAYLOAD_DAYS,
     inboxRowDays: config.RETENTION_INBOX_ROW_DAYS,
     eventsDays: config.RETENTION_EVENTS_DAYS,
+    attachmentDays: config.ATTACHMENT_RETENTION_DAYS,
   };
 }
 
@@ -22,7 +26,11 @@ export async function ensureRetentionSchedule(
   client: Client,
   config: Pick<
     Config,
-    'TEMPORAL_TASK_QUEUE' | 'RETENTION_PAYLOAD_DAYS' | 'RETENTION_INBOX_ROW_DAYS' | 'RETENTION_EVENTS_DAYS'
+    | 'TEMPORAL_TASK_QUEUE'
+    | 'RETENTION_PAYLOAD_DAYS'
+    | 'RETENTION_INBOX_ROW_DAYS'
+    | 'RETENTION_EVENTS_DAYS'
+    | 'ATTACHMENT_RETENTION_DAYS'
   >,
 ): Promise<void> {
   const action = {

@@ -35,6 +35,10 @@ export type InboundSms = {
   flags?: Record<string, boolean>;
   /** TeleSign keyword handling, when enabled on the account: 'stop' | 'start' | 'help' | 'generic'. */
   action?: string;
+  /** Media the callback pointed at (MMS); an activity fetches each into storage. */
+  media?: { url: string; contentType?: string }[];
+  /** A file the customer uploaded through an upload link (already stored; `referenceId` is upload:{id}). */
+  attachment?: { id: string };
 };
 
 /** A message waiting to be sent, in order: its row is already written as queued. */

@@ -19,9 +19,13 @@ export const BODY_LIMITS = {
 } as const;
 export type BodyLimitName = keyof typeof BODY_LIMITS;
 
+const UPLOAD_PATH = /^\/api\/v1\/(conversations\/[^/]+\/attachments|public\/uploads\/[^/]+)$/;
+
 /** Which limit a path gets; the webhook returns null (its route applies its own). */
 export function bodyLimitNameFor(path: string): BodyLimitName | null {
   if (path.startsWith('/webhooks/')) return null;
+  // File uploads stream through their own limit (ATTACHMENT_MAX_BYTES, api/resources/attachments/receive-file.ts).
+  if (UPLOAD_PATH.test(path)) return null;
   if (path === '/app/login' || path === '/app/logout') return 'signIn';
   if (/^\/api\/v1\/conversations\/[^/]+\/[^/]+$/.test(path)) return 'agentAction';
   if (path.startsWith('/api/v1/')) return 'api';

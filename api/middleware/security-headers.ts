@@ -30,5 +30,19 @@ export function securityHeaders(config: Pick<Config, 'PUBLIC_BASE_URL'>): Middle
     strictTransportSecurity: https ? 'max-age=31536000; includeSubDomains' : false,
   } satisfies Partial<SecureHeadersOptions>;
   // One policy for every page, the Swagger UI docs included (it styles through the CSSOM, which the CSP allows).
-  return secureHeaders({ ...common, contentSecurityPolicy: strictCsp });
+  const pages = secureHeaders({ ...common, contentSecurityPolicy: strictCsp });
+  // Stored files: nothing may run or load, even if a browser rendered one (attachments are checked by content too).
+  const files = secureHeaders({ ...common, contentSecurityPolicy: fileCsp });
+  return (c, next) => (FILE_PATH.test(c.req.path) ? files(c, next) : pages(c, next));
 }
+
+/** Attachment downloads (api/resources/attachments/serve-file.ts). */
+const FILE_PATH = /^\/api\/v1\/(attachments|public\/files)\/[^/]+\/content$/;
+
+const fileCsp = {
+  defaultSrc: ["'none'"],
+  imgSrc: ["'self'"],
+  mediaSrc: ["'self'"],
+  sandbox: [],
+  frameAncestors: ["'none'"],
+} satisfies SecureHeadersOptions['contentSecurityPolicy'];

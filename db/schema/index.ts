@@ -1,3 +1,4 @@
+export * from './attachments.js';
 export * from './calendars.js';
 export * from './conversations.js';
 export * from './inbox.js';

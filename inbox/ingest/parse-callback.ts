@@ -17,7 +17,11 @@ export type ParsedMo = {
   /** TeleSign keyword handling, when enabled: stop | start | help | generic. */
   action?: string;
   flags: Record<string, boolean>;
+  /** Media the callback points at (MMS): the URLs, kept for the fetch activity and for admins. */
+  media?: MediaRef[];
 };
+
+export type MediaRef = { url: string; contentType?: string };
 
 export type ParsedDlr = {
   kind: 'dlr';
@@ -63,6 +67,67 @@ function str(v: unknown, max = 200): string | null {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** What the transcript shows for a message that is only media (the file itself follows once fetched). */
+export const MEDIA_PLACEHOLDER = '[media received]';
+/** At most this many media references per callback are kept (and fetched). */
+export const MAX_MEDIA_PER_MESSAGE = 10;
+
+/** Keys that point at media in MMS-style callbacks (TeleSign does not document one name; several are in use). */
+const MEDIA_KEY = /media|mms|image|attachment|content_url|file/i;
+
+const httpUrl = (v: unknown): string | null => {
+  if (typeof v !== 'string' || v.length > 2048) return null;
+  try {
+    const u = new URL(v.trim());
+    return u.protocol === 'https:' || u.protocol === 'http:' ? u.href : null;
+  } catch {
+    return null;
+  }
+};
+
+/**
+ * Media references anywhere a media-looking key sits in user_response or the top level: a URL string, a list of
+ * them, or objects with a `url` (and maybe `content_type`). Unknown shapes are ignored here and kept in the payload.
+ */
+function findMedia(...sources: Record<string, unknown>[]): MediaRef[] {
+  const found: MediaRef[] = [];
+  const seen = new Set<string>();
+  const add = (v: unknown) => {
+    if (found.length >= MAX_MEDIA_PER_MESSAGE) return;
+    const direct = httpUrl(v);
+    const obj = isObject(v) ? v : null;
+    const url = direct ?? (obj ? (httpUrl(obj.url) ?? httpUrl(obj.media_url) ?? httpUrl(obj.href)) : null);
+    if (!url || seen.has(url)) return;
+    seen.add(url);
+    const type = obj ? (str(obj.content_type, 100) ?? str(obj.mime_type, 100) ?? str(obj.type, 100)) : null;
+    found.push(type ? { url, contentType: type } : { url });
+  };
+  for (const source of sources) {
+    for (const [key, value] of Object.entries(source)) {
+      if (!MEDIA_KEY.test(key)) continue;
+      if (Array.isArray(value)) for (const v of value.slice(0, MAX_MEDIA_PER_MESSAGE)) add(v);
+      else add(value);
+    }
+  }
+  return found;
+}
+
+/**
+ * The text of an MO: mo_message, else MMS-style text_1, text_2… parts joined; for a media-only message, the
+ * placeholder. Null when there is neither text nor media (not a message we can act on).
+ */
+function moText(ur: Record<string, unknown>, hasMedia: boolean): string | null {
+  if (typeof ur.mo_message === 'string' && (ur.mo_message !== '' || !hasMedia)) return ur.mo_message;
+  const parts = Object.keys(ur)
+    .map((k) => /^text_(\d{1,3})$/.exec(k))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .sort((a, b) => Number(a[1]) - Number(b[1]))
+    .map((m) => ur[m[0]])
+    .filter((v): v is string => typeof v === 'string' && v !== '');
+  if (parts.length) return parts.join('');
+  return hasMedia ? MEDIA_PLACEHOLDER : null;
+}
+
 export function parseCallback(body: unknown): ParsedCallback {
   if (!isObject(body))
     return { kind: 'other', subResource: null, referenceId: null, reason: 'body is not a JSON object' };
@@ -79,8 +144,9 @@ export function parseCallback(body: unknown): ParsedCallback {
     const supportNumber = digits(ur.sender_id);
     if (!customerNumber) return other('mo_sms without a usable user_response.phone_number');
     if (!supportNumber) return other('mo_sms without a usable user_response.sender_id');
-    if (typeof ur.mo_message !== 'string') return other('mo_sms without user_response.mo_message');
-    const text = ur.mo_message;
+    const media = findMedia(ur, body);
+    const text = moText(ur, media.length > 0);
+    if (text === null) return other('mo_sms without user_response.mo_message');
     const action = typeof ur.action === 'string' && ur.action ? ur.action.toLowerCase() : undefined;
     return {
       kind: 'mo_sms',
@@ -90,7 +156,11 @@ export function parseCallback(body: unknown): ParsedCallback {
       text,
       submittedAt: parseLenientDate(body.submit_timestamp) ?? parseLenientDate(status?.updated_on),
       ...(action ? { action } : {}),
-      flags: smsLength(text) > SMS_MAX_CHARACTERS ? { textOverLimit: true } : {},
+      flags: {
+        ...(smsLength(text) > SMS_MAX_CHARACTERS ? { textOverLimit: true } : {}),
+        ...(media.length ? { media: true } : {}),
+      },
+      ...(media.length ? { media } : {}),
     };
   }
 

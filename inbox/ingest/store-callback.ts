@@ -40,6 +40,7 @@ export function toHandOver(
       ...(inboxSeq !== undefined ? { inboxSeq } : {}),
       ...(Object.keys(mo.flags).length ? { flags: mo.flags } : {}),
       ...(mo.action ? { action: mo.action } : {}),
+      ...(mo.media ? { media: mo.media } : {}),
     },
   };
 }

@@ -73,6 +73,9 @@ type SimMessage = {
 
 type PhoneState = { messages: PhoneMessage[]; deliveryCode: number; optedOut: Set<string> };
 
+/** A file a simulated phone sends with a message. */
+export type SimMedia = { contentType: string; bytes: Buffer };
+
 export type SimulatorOptions = {
   port?: number;
   host?: string;
@@ -390,12 +393,25 @@ export async function startSimulator(opts: SimulatorOptions = {}) {
     return c.json({ number: n, messages: phoneState(n).messages });
   });
   app.post('/sim/phones/:number/messages', async (c) => {
-    const b = (await c.req.json().catch(() => ({}))) as { to?: string; text?: string };
+    const b = (await c.req.json().catch(() => ({}))) as {
+      to?: string;
+      text?: string;
+      media?: { contentType?: string; base64?: string }[];
+    };
     if (!b.to || typeof b.text !== 'string') return c.json({ error: '{ to, text } is required' }, 422);
-    const r = phoneSend(c.req.param('number'), b.to, b.text);
+    const files = (Array.isArray(b.media) ? b.media : []).slice(0, 10).map((m) => ({
+      contentType: typeof m.contentType === 'string' ? m.contentType : 'application/octet-stream',
+      bytes: Buffer.from(typeof m.base64 === 'string' ? m.base64 : '', 'base64'),
+    }));
+    const r = phoneSend(c.req.param('number'), b.to, b.text, files);
     if ('error' in r) return c.json({ error: r.error }, 404);
     await Promise.race([r.done, new Promise((res) => setTimeout(res, retry.timeoutMs + 500))]);
     return c.json({ referenceId: r.referenceId, callback: r.record }, 202);
+  });
+  app.get('/sim/media/:id', (c) => {
+    const m = media.get(c.req.param('id'));
+    if (!m) return c.json({ error: 'no such media' }, 404);
+    return c.body(new Uint8Array(m.bytes), 200, { 'Content-Type': m.contentType });
   });
   app.put('/sim/phones/:number/settings', async (c) => {
     const b = (await c.req.json().catch(() => ({}))) as { deliveryCode?: number; optedOutFrom?: string[] };
@@ -459,7 +475,11 @@ export async function startSimulator(opts: SimulatorOptions = {}) {
     faults = next;
   }
 
-  function phoneSend(from: string, to: string, text: string) {
+  /** Media the simulated phones sent (MMS-style), served at /sim/media/{id} for the fetch. */
+  const media = new Map<string, { contentType: string; bytes: Buffer }>();
+  let mediaCounter = 0;
+
+  function phoneSend(from: string, to: string, text: string, files: SimMedia[] = []) {
     const account = [...accounts.values()].find((a) => a.numbers.has(to));
     if (!account) return { error: `no account owns the number ${to}` } as const;
     if (!account.callbackUrl) return { error: `account ${account.customerId} has no callback URL` } as const;
@@ -488,6 +508,17 @@ export async function startSimulator(opts: SimulatorOptions = {}) {
         mo_message: text,
         iso_country_code: 'US',
         ...keywordAction(text),
+        // TeleSign documents no MMS callback for SMS numbers; this shape (a list of URL + type) is our guess, and
+        // the parser accepts several (inbox/ingest/parse-callback.ts).
+        ...(files.length
+          ? {
+              media: files.map((f) => {
+                const id = `m${++mediaCounter}`;
+                media.set(id, { contentType: f.contentType, bytes: f.bytes });
+                return { url: `${url}/sim/media/${id}`, content_type: f.contentType };
+              }),
+            }
+          : {}),
       },
     });
     return { referenceId, record, done };
@@ -517,6 +548,13 @@ export async function startSimulator(opts: SimulatorOptions = {}) {
         /** Texts `to` (a support number); resolves when the first callback attempt finished. */
         async send(to: string, text: string) {
           const r = phoneSend(number, to, text);
+          if ('error' in r) throw new Error(r.error);
+          await r.done;
+          return { referenceId: r.referenceId, callback: r.record };
+        },
+        /** An MMS-style message: text plus media the callback points at (served by the simulator). */
+        async sendMedia(to: string, text: string, files: SimMedia[]) {
+          const r = phoneSend(number, to, text, files);
           if ('error' in r) throw new Error(r.error);
           await r.done;
           return { referenceId: r.referenceId, callback: r.record };

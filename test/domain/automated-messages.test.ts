@@ -14,7 +14,7 @@ describe('automated messages', () => {
     }
   });
 
-  it('covers the SMS triggers of D365 plus opt-out, opt-in, help and the CSAT survey', () => {
+  it('covers the SMS triggers of D365 plus opt-out, opt-in, help, the CSAT survey and refused attachments', () => {
     expect([...AUTOMATED_TRIGGERS].sort()).toEqual(
       [
         'greeting',
@@ -30,6 +30,7 @@ describe('automated messages', () => {
         'help',
         'csat_survey',
         'csat_thanks',
+        'attachment_refused',
       ].sort(),
     );
   });

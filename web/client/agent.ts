@@ -10,6 +10,7 @@ import { initPresence, loadMe } from './agent/presence.js';
 import { onRefresh, scheduleRefresh } from './agent/refresh.js';
 import { initSupervisor, loadSupervisor } from './agent/supervisor.js';
 import { initTransfer } from './agent/transfer.js';
+import { initAgentAttachments } from './agent-attachments.js';
 import { conversationShown, initWorkspaceB } from './agent-workspace-b.js';
 import { api } from './common.js';
 
@@ -49,3 +50,4 @@ async function start() {
 }
 
 void start().catch(showError);
+initAgentAttachments();

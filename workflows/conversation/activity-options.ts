@@ -45,3 +45,9 @@ export const botsWithin = (timeoutMs: number | undefined) =>
         startToCloseTimeout: Math.min(Math.max(timeoutMs, 1000) + 3000, 30_000),
         retry: { maximumAttempts: 3 },
       });
+
+/** Inbound media fetches (a remote download into storage): a few attempts with backoff, each bounded. */
+export const mediaFetch = proxyActivities<Activities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
+});

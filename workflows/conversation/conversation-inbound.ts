@@ -4,7 +4,7 @@ import type { Activities } from '../../activities/index.js';
 import type { RecordedInbound } from '../../activities/record-inbound.js';
 import { classifyKeyword } from '../../domain/keywords.js';
 import type { InboundSms, InboxPosition } from '../definitions.js';
-import { botsWithin } from './activity-options.js';
+import { botsWithin, mediaFetch } from './activity-options.js';
 import type { Conversation } from './conversation.js';
 import { botFailureReason } from './failures.js';
 
@@ -224,13 +224,54 @@ export async function onInboundBatch(conv: Conversation, batch: InboundSms[]): P
   } finally {
     conv.deferred = null;
   }
+  // MMS-style media: the placeholder is in the transcript already; the files follow. (Older histories had no media.)
+  const withMedia = fresh.filter((x) => x.media?.length);
+  if (withMedia.length > 0 && patched('inbound-media')) await fetchMedia(conv, withMedia);
 }
+
+/**
+ * Fetches each media reference into storage (the activity refuses hosts that are not TeleSign's). A fetch that
+ * fails for good leaves the placeholder and a failed attachment for admins; it never fails the conversation.
+ */
+async function fetchMedia(conv: Conversation, list: InboundSms[]): Promise<void> {
+  for (const message of list) {
+    for (const [index, ref] of (message.media ?? []).entries()) {
+      try {
+        await mediaFetch.fetchInboundMedia({
+          attachmentId: uuid4(),
+          conversationId: conv.conversationId,
+          referenceId: message.referenceId,
+          index,
+          url: ref.url,
+          ...(ref.contentType ? { contentType: ref.contentType } : {}),
+        });
+      } catch {
+        // Recorded on the attachment row by the activity's last attempt.
+      }
+    }
+  }
+}
+
+/** A customer's upload on a channel that does not (or no longer) accept files: refused with an automated reply. */
+const uploadRefused = (message: InboundSms, context: ConversationContext): boolean =>
+  message.attachment !== undefined && context.channel.attachments?.customersCanSend === false;
 
 /** One recorded, new customer message, applied to the conversation (the batch path's onInbound). */
 async function applyInbound(conv: Conversation, message: InboundSms, context: ConversationContext): Promise<void> {
   const { carried: c, machine: m } = conv;
   const reopening = m.state === 'closed';
   const isNew = !m.data.routed && !m.data.withBot && m.state === 'open';
+  // Only uploads ask (older histories have none, so they never reach this patch). The toggles are read again: an
+  // admin may have switched them since this run loaded its context.
+  if (message.attachment !== undefined && patched('attachment-refused')) {
+    await loadContext(conv);
+    if (uploadRefused(message, conv.context ?? context)) {
+      await conv.enqueueAutomated('attachment_refused');
+      if (isNew || reopening) await conv.closeConversation('auto_closed');
+      else await conv.sync();
+      return;
+    }
+  }
   const keyword = keywordOf(message);
   if (keyword) {
     if (keyword !== 'help') {

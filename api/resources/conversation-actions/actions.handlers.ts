@@ -122,10 +122,10 @@ export const sendMessage: AppRouteHandler<typeof routes.sendMessage> = async (c)
   return c.json(messageView(row), 202);
 };
 
-const actor = (user: AuthUser): Actor => ({ userId: user.id, role: user.role });
+export const actor = (user: AuthUser): Actor => ({ userId: user.id, role: user.role });
 
 /** Visibility first (404 like an unknown id, so a non-owner learns nothing), then state. */
-async function loadActionable(deps: ApiDeps, user: AuthUser, id: string): Promise<ConversationRow> {
+export async function loadActionable(deps: ApiDeps, user: AuthUser, id: string): Promise<ConversationRow> {
   const conv = await loadReadableConversation(deps.db, user, id);
   if (conv.state === 'closed') throw conversationProblem.closed(id);
   return conv;
@@ -161,7 +161,11 @@ async function checkGate(deps: ApiDeps, user: AuthUser, conv: ConversationRow, g
  * continue-as-new chain; the read model keeps the chain's first run id, which addresses its latest run (and never a
  * later conversation of the same customer).
  */
-async function runUpdate<T>(deps: ApiDeps, conv: ConversationRow, fn: (h: WorkflowHandle) => Promise<T>): Promise<T> {
+export async function runUpdate<T>(
+  deps: ApiDeps,
+  conv: ConversationRow,
+  fn: (h: WorkflowHandle) => Promise<T>,
+): Promise<T> {
   const handle = deps.temporal.workflow.getHandle(conv.workflowId, undefined, { firstExecutionRunId: conv.runId });
   try {
     return await deps.temporal.withDeadline(Date.now() + UPDATE_DEADLINE_MS, () => fn(handle));
