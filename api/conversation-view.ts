@@ -3,6 +3,7 @@ import type { Config } from '../config/env.js';
 import type { Db } from '../db/client.js';
 import { consents, conversations, messages } from '../db/schema/index.js';
 import { temporalUiUrl } from '../temporal/ids.js';
+import { slaStatusView } from './resources/service-levels/sla-view.js';
 
 type ViewConfig = Pick<Config, 'TEMPORAL_UI_URL' | 'TEMPORAL_NAMESPACE'>;
 type ConversationRow = typeof conversations.$inferSelect;
@@ -107,6 +108,7 @@ function conversationFields(conv: ConversationRow, consent: ConsentRow | undefin
       runId: conv.runId,
       uiUrl: temporalUiUrl(config.TEMPORAL_UI_URL, config.TEMPORAL_NAMESPACE, conv.workflowId, conv.runId),
     },
+    sla: slaStatusView(conv),
   };
 }
 

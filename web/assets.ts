@@ -35,6 +35,7 @@ async function stylesheet(): Promise<Asset> {
 const builders = {
   'agent.js': () => bundle('./client/agent.ts'),
   'admin.js': () => bundle('./client/admin.ts'),
+  'reports.js': () => bundle('./client/reports.ts'),
   'app.css': () => stylesheet(),
 } as const;
 export type AssetName = keyof typeof builders;

@@ -6,6 +6,7 @@ import { DICTS, type Lang, pickLang } from './i18n.js';
 import { AdminPage } from './pages/admin.js';
 import { AgentPage } from './pages/agent.js';
 import { ForbiddenPage, LoginPage } from './pages/login.js';
+import { ReportsPage } from './pages/reports.js';
 
 /** The signed-in user a page is rendered for. */
 export type PageUser = { id: string; name: string; role: Role };
@@ -37,13 +38,17 @@ export const signInView = {
 
 /** Server-rendered pages: /app (agent workspace), /admin (setup wizard) and their assets. */
 export function webPages(options: WebPagesOptions) {
-  const page = (path: '/app' | '/admin') => async (c: Context) => {
+  const page = (path: '/app' | '/admin' | '/reports') => async (c: Context) => {
     noStore(c);
     const lang = langOf(c);
     const t = DICTS[lang];
     const css = await assetUrl('app.css');
     const user = await options.sessionUser(c);
     if (!user) return c.html(<LoginPage t={t} lang={lang} css={css} next={path} />);
+    if (path === '/reports') {
+      if (user.role === 'agent') return c.html(<ForbiddenPage t={t} lang={lang} css={css} />, 403);
+      return c.html(<ReportsPage t={t} lang={lang} css={css} script={await assetUrl('reports.js')} user={user} />);
+    }
     if (path === '/admin') {
       if (user.role !== 'admin') return c.html(<ForbiddenPage t={t} lang={lang} css={css} />, 403);
       return c.html(<AdminPage t={t} lang={lang} css={css} script={await assetUrl('admin.js')} />);
@@ -71,5 +76,6 @@ export function webPages(options: WebPagesOptions) {
       return c.body(a.body);
     })
     .get('/app', page('/app'))
-    .get('/admin', page('/admin'));
+    .get('/admin', page('/admin'))
+    .get('/reports', page('/reports'));
 }

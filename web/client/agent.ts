@@ -1,5 +1,6 @@
 import { SMS_MAX_CHARACTERS as MAX_CHARS } from '../../domain/sms-limits.js';
 import { analyzeSms } from '../../domain/sms-segments.js';
+import { renderConversationSla, SLA_LIVE_EVENT, slaCell } from './agent-sla.js';
 import { $, ApiError, api, call, client, formatDuration, formatTime, h, type Ok, pageData } from './common.js';
 
 /** Agent workspace: presence, live conversation lists over SSE, the conversation view and the supervisor tables. */
@@ -180,6 +181,7 @@ function renderConversation(c: Conversation) {
   const queue = queues.find((q) => q.id === c.queueId)?.name ?? '';
   $('conv-meta').textContent = `${t[c.state] ?? c.state} · ${queue} · → +${c.supportNumber}`;
   $('conv').dataset.state = c.state;
+  renderConversationSla(c, t);
   const link = document.getElementById('temporal-link') as HTMLAnchorElement | null;
   if (link) link.href = c.workflow.uiUrl;
   $('opted-out').hidden = !c.customer.optedOut;
@@ -347,6 +349,7 @@ async function loadSupervisor() {
           h('td', {}, t[c.state] ?? c.state),
           h('td', {}, queues.find((q) => q.id === c.queueId)?.name ?? '–'),
           h('td', {}, agentName(c.agentId)),
+          slaCell(c, t),
           h(
             'td',
             {},
@@ -393,7 +396,13 @@ function connect(onReady: () => void) {
     conn.textContent = `● ${t.live}`;
     onReady();
   });
-  for (const type of ['conversation.offered', 'conversation.updated', 'message.created', 'message.status']) {
+  for (const type of [
+    'conversation.offered',
+    'conversation.updated',
+    'message.created',
+    'message.status',
+    SLA_LIVE_EVENT,
+  ]) {
     source.addEventListener(type, (e) => {
       const payload = JSON.parse((e as MessageEvent).data) as { conversationId?: string };
       scheduleRefresh(payload.conversationId);

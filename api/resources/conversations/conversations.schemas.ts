@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { CONVERSATION_STATES, MESSAGE_DIRECTIONS, MESSAGE_STATUSES, RESOLUTIONS } from '../../../domain/vocabulary.js';
 import { problemResponse } from '../../problem-schema.js';
+import { SlaStatusSchema } from '../service-levels/sla-view.js';
 
 /** OpenAPI shapes of the agent API's answers (the contract's Conversation and Message, plus additive fields). */
 
@@ -55,6 +56,7 @@ const conversationFields = {
   closedAt: iso.nullable(),
   lastCustomerMessageAt: iso.nullable(),
   workflow: z.object({ workflowId: z.string(), runId: z.string(), uiUrl: z.string() }),
+  sla: SlaStatusSchema,
 };
 
 export const ConversationSchema = z
