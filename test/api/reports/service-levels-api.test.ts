@@ -167,6 +167,7 @@ describe('daily reports', () => {
       ['from=2026-02-30&to=2026-03-01', 'from'],
       ['from=2024-01-01&to=2026-01-01', 'from'],
       ['to=yesterday', 'to'],
+      ['from=0000-01-01&to=0000-01-02', 'from'],
       ['format=xml', 'format'],
     ] as const) {
       const p = expectProblem(await call(s, 'GET', `/reports/queues?${query}`), 422);
