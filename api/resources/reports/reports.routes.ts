@@ -10,7 +10,8 @@ const day = z
   .refine((s) => {
     const d = new Date(`${s}T00:00:00Z`);
     return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
-  }, 'must be a real calendar date');
+  }, 'must be a real calendar date')
+  .openapi({ format: 'date', example: '2026-11-20' });
 
 export const ReportQuery = z
   .object({
