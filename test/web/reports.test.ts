@@ -148,4 +148,28 @@ describe('reports page', () => {
     expect(await page.getByRole('link', { name: 'Reports' }).getAttribute('href')).toBe('/reports');
     await page.context().close();
   });
+
+  it('the agent sees the running clock of an open conversation, at risk after its warning', async () => {
+    const agent = await createAgent(s.db.db, { role: 'agent', name: 'Ana Agent' });
+    const due = new Date(Date.now() + 5 * 60_000);
+    await s.db.db.insert(conversations).values({
+      id: randomUUID(),
+      workflowId: 'conv:web:mine',
+      runId: 'r',
+      accountId: randomUUID(),
+      agentId: agent.id,
+      customerNumber: '15557770042',
+      supportNumber: '15550009999',
+      state: 'active',
+      slaNextResponseDueAt: due,
+      slaNextResponseWarnedAt: new Date(),
+    });
+    const page = await signInAt('/app', agent.token);
+    await waitReady(page);
+    await page.locator('#list-active button', { hasText: '+15557770042' }).click();
+    const chip = page.locator('#conv-sla [data-sla="warning"]');
+    await chip.waitFor({ timeout: 15_000 });
+    expect(await chip.textContent()).toMatch(/^Next response · at risk/);
+    await page.context().close();
+  });
 });
