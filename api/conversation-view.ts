@@ -4,6 +4,7 @@ import type { Db } from '../db/client.js';
 import { consents, conversations, messages, users } from '../db/schema/index.js';
 import { temporalUiUrl } from '../temporal/ids.js';
 import { allowedActionsFor, type Viewer } from './allowed-actions.js';
+import { slaStatusView } from './resources/service-levels/sla-view.js';
 
 type ViewConfig = Pick<Config, 'TEMPORAL_UI_URL' | 'TEMPORAL_NAMESPACE'>;
 type ConversationRow = typeof conversations.$inferSelect;
@@ -147,6 +148,7 @@ function conversationFields(conv: ConversationRow, consent: ConsentRow | undefin
       runId: conv.runId,
       uiUrl: temporalUiUrl(config.TEMPORAL_UI_URL, config.TEMPORAL_NAMESPACE, conv.workflowId, conv.runId),
     },
+    sla: slaStatusView(conv),
   };
 }
 

@@ -37,6 +37,7 @@ const builders = {
   'admin.js': () => bundle('./client/admin.ts'),
   'files-download.js': () => bundle('./client/files-download.ts'),
   'files-upload.js': () => bundle('./client/files-upload.ts'),
+  'reports.js': () => bundle('./client/reports.ts'),
   'app.css': () => stylesheet(),
 } as const;
 export type AssetName = keyof typeof builders;

@@ -1,4 +1,5 @@
 import { attachmentsText } from './i18n/attachments.js';
+import { serviceLevelTexts } from './i18n/service-levels.js';
 import { workspaceB } from './i18n/workspace-b.js';
 
 /** UI text in English and Bulgarian. Keys are shared by the server-rendered pages and the client scripts. */
@@ -117,6 +118,7 @@ const en = {
   ...wsA.en,
   ...workspaceB.en,
   ...attachmentsText.en,
+  ...serviceLevelTexts.en,
 } as const;
 
 export type Dict = Record<keyof typeof en, string>;
@@ -234,6 +236,7 @@ const bg: Dict = {
   ...wsA.bg,
   ...workspaceB.bg,
   ...attachmentsText.bg,
+  ...serviceLevelTexts.bg,
 };
 
 export const DICTS = { en, bg } satisfies Record<string, Dict>;

@@ -7,6 +7,7 @@ import { AdminPage } from './pages/admin.js';
 import { AgentPage } from './pages/agent.js';
 import { FileDownloadPage, FileUploadPage } from './pages/files.js';
 import { ForbiddenPage, LoginPage } from './pages/login.js';
+import { ReportsPage } from './pages/reports.js';
 
 /** The signed-in user a page is rendered for. */
 export type PageUser = { id: string; name: string; role: Role };
@@ -53,13 +54,17 @@ const filesPage = (kind: 'download' | 'upload') => async (c: Context) => {
 
 /** Server-rendered pages: /app (agent workspace), /admin (setup wizard) and their assets. */
 export function webPages(options: WebPagesOptions) {
-  const page = (path: '/app' | '/admin') => async (c: Context) => {
+  const page = (path: '/app' | '/admin' | '/reports') => async (c: Context) => {
     noStore(c);
     const lang = langOf(c);
     const t = DICTS[lang];
     const css = await assetUrl('app.css');
     const user = await options.sessionUser(c);
     if (!user) return c.html(<LoginPage t={t} lang={lang} css={css} next={path} />);
+    if (path === '/reports') {
+      if (user.role === 'agent') return c.html(<ForbiddenPage t={t} lang={lang} css={css} />, 403);
+      return c.html(<ReportsPage t={t} lang={lang} css={css} script={await assetUrl('reports.js')} user={user} />);
+    }
     if (path === '/admin') {
       if (user.role !== 'admin') return c.html(<ForbiddenPage t={t} lang={lang} css={css} />, 403);
       return c.html(<AdminPage t={t} lang={lang} css={css} script={await assetUrl('admin.js')} />);
@@ -88,6 +93,7 @@ export function webPages(options: WebPagesOptions) {
     })
     .get('/app', page('/app'))
     .get('/admin', page('/admin'))
+    .get('/reports', page('/reports'))
     .get('/f/:token', filesPage('download'))
     .get('/u/:token', filesPage('upload'));
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import '../../api/resources/metrics/service-level-gauges.js';
 import { registry } from '../../lib/metrics.js';
 import { SEARCH_ATTRIBUTES } from '../../temporal/search-attributes.js';
 

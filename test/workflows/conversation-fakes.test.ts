@@ -118,6 +118,12 @@ function fakeActivities(
     markSendFailed: log('markSendFailed', () => undefined),
     setConsent: log('setConsent', () => undefined),
     runBot: log('runBot', () => (opts.runBot ? opts.runBot() : Promise.reject(new Error('no bot in this test')))),
+    // Service levels (automated triggers, SLA clocks, CSAT): a staffed queue without targets.
+    queueStaffing: log('queueStaffing', () => ({ members: 1 })),
+    loadSlaPolicy: log('loadSlaPolicy', () => null),
+    recordSlaEvent: log('recordSlaEvent', () => undefined),
+    openCsatSurvey: log('openCsatSurvey', () => undefined),
+    answerCsat: log('answerCsat', () => ({ first: true })),
   } as unknown as Partial<Activities>;
   const named = (name: string) => calls.filter((c) => c.name === name).map((c) => c.input);
   return { activities, calls, named, writing };

@@ -1,6 +1,6 @@
 import type { Queue } from './agent/api.js';
 import { initComposer } from './agent/composer.js';
-import { conversationRendered, showError, state } from './agent/context.js';
+import { conversationRendered, showError, state, t } from './agent/context.js';
 import { initConversationView, select } from './agent/conversation-view.js';
 import { initKeyboard } from './agent/keyboard.js';
 import { loadBacklog, loadLists } from './agent/lists.js';
@@ -11,6 +11,7 @@ import { onRefresh, scheduleRefresh } from './agent/refresh.js';
 import { initSupervisor, loadSupervisor } from './agent/supervisor.js';
 import { initTransfer } from './agent/transfer.js';
 import { initAgentAttachments } from './agent-attachments.js';
+import { renderConversationSla } from './agent-sla.js';
 import { conversationShown, initWorkspaceB } from './agent-workspace-b.js';
 import { api } from './common.js';
 
@@ -34,6 +35,8 @@ async function start() {
   // Customer panel, search, quick replies and "New conversation" (agent-workspace-b.ts).
   initWorkspaceB((id) => void select(id).then(() => scheduleRefresh()));
   conversationRendered.on(conversationShown);
+  // SLA clocks beside the conversation's meta line (agent-sla.ts).
+  conversationRendered.on((c) => renderConversationSla(c, t));
   onRefresh(loadLists);
   onRefresh(loadMe);
   await Promise.all([loadMe(), loadQueues(), initOffers()]);

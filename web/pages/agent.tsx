@@ -166,7 +166,9 @@ export function AgentPage(p: Props) {
 function SupervisorPanel({ t }: { t: Dict }) {
   return (
     <section class="supervisor" aria-labelledby="h-supervisor">
-      <h2 id="h-supervisor">{t.supervisor}</h2>
+      <h2 id="h-supervisor">
+        {t.supervisor} · <a href="/reports">{t.reports}</a>
+      </h2>
       <div class="grid">
         <div class="panel">
           <h3>{t.queues}</h3>
@@ -206,6 +208,7 @@ function SupervisorPanel({ t }: { t: Dict }) {
               <th scope="col">{t.state}</th>
               <th scope="col">{t.queue}</th>
               <th scope="col">{t.agent}</th>
+              <th scope="col">{t.sla}</th>
               <th scope="col">
                 <span class="skip">{t.actions}</span>
               </th>

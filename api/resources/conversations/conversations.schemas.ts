@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { CONVERSATION_ACTIONS } from '../../../domain/conversation-actions.js';
 import { CONVERSATION_STATES, MESSAGE_DIRECTIONS, MESSAGE_STATUSES, RESOLUTIONS } from '../../../domain/vocabulary.js';
 import { problemResponse } from '../../problem-schema.js';
+import { SlaStatusSchema } from '../service-levels/sla-view.js';
 
 /** OpenAPI shapes of the agent API's answers (the contract's Conversation and Message, plus additive fields). */
 
@@ -60,6 +61,7 @@ const conversationFields = {
   allowedActions: z.array(z.enum(CONVERSATION_ACTIONS)).openapi({
     description: 'What the caller may do now: the conversation machine for this state, role and ownership',
   }),
+  sla: SlaStatusSchema,
 };
 
 export const ConversationSchema = z

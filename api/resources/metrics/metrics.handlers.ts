@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { CONVERSATION_STATES, OFFER_OUTCOMES } from '../../../domain/vocabulary.js';
 import { registry, stateGauges } from '../../../lib/metrics.js';
 import type { ApiDeps, AppEnv } from '../../deps.js';
+import { refreshServiceLevelGauges } from './service-level-gauges.js';
 
 /** Scrape-time state is cached this long, so several Prometheus servers or a fast scrape interval cost one query set. */
 const STATE_TTL_MS = 5_000;
@@ -51,6 +52,7 @@ export async function refreshStateGauges(sql: ApiDeps['sql']): Promise<void> {
     stateGauges.offers.set({ outcome }, 0);
   }
   for (const r of offers) stateGauges.offers.set({ outcome: String(r.outcome) }, Number(r.n));
+  await refreshServiceLevelGauges(sql);
 }
 
 /**

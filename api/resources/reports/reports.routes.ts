@@ -3,13 +3,15 @@ import { allow, resourceRoute } from '../../lib/route-helpers.js';
 
 export const REPORT_MAX_DAYS = 366;
 
+/** A calendar day; years 2000–9999 (PostgreSQL has no year 0, and nothing here predates the product). */
 const day = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
-  .refine(
-    (s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s),
-    'must be a real calendar date',
-  );
+  .regex(/^[2-9]\d{3}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD from the year 2000 on')
+  .refine((s) => {
+    const d = new Date(`${s}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
+  }, 'must be a real calendar date')
+  .openapi({ format: 'date', example: '2026-11-20' });
 
 export const ReportQuery = z
   .object({

@@ -10,7 +10,7 @@ import { recordAuthFailure } from '../../middleware/rate-limit.js';
 import type { SignInView } from './sign-in-view.js';
 
 /** Only our own pages are valid targets after sign-in (no open redirect). */
-export const safeNext = (next: unknown) => (next === '/admin' ? '/admin' : '/app');
+export const safeNext = (next: unknown) => (next === '/admin' || next === '/reports' ? next : '/app');
 
 /** POST /app/login: trades a token for a session cookie, then back to the page the form came from. */
 export function signIn(view: SignInView) {

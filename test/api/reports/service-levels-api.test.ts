@@ -167,6 +167,7 @@ describe('daily reports', () => {
       ['from=2026-02-30&to=2026-03-01', 'from'],
       ['from=2024-01-01&to=2026-01-01', 'from'],
       ['to=yesterday', 'to'],
+      ['from=0000-01-01&to=0000-01-02', 'from'],
       ['format=xml', 'format'],
     ] as const) {
       const p = expectProblem(await call(s, 'GET', `/reports/queues?${query}`), 422);
@@ -179,5 +180,40 @@ describe('daily reports', () => {
     const ok = await call(s, 'GET', '/reports/agents', undefined, sup.token);
     expect(ok.status).toBe(200);
     expect(ok.body.items.length % 14).toBe(0); // the last 14 days by default
+  });
+});
+
+describe('SLA and CSAT in Prometheus', () => {
+  it('exports running, at-risk and breached clocks, breaches, attainment and CSAT from the read models', async () => {
+    const id = randomUUID();
+    const now = Date.now();
+    await s.db.db.insert(conversations).values({
+      id,
+      workflowId: `conv:metrics:${id}`,
+      runId: 'r',
+      accountId: randomUUID(),
+      customerNumber: '15550001111',
+      supportNumber: '15550009999',
+      state: 'open',
+      slaFirstResponseDueAt: new Date(now - 60_000),
+      slaFirstResponseWarnedAt: new Date(now - 120_000),
+      slaFirstResponseBreachedAt: new Date(now - 60_000),
+      slaNextResponseDueAt: null,
+    });
+    const res = await s.app.request('/metrics');
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    const value = (line: string) =>
+      Number(
+        text
+          .split('\n')
+          .find((l) => l.startsWith(`${line} `))
+          ?.split(' ')[1],
+      );
+    expect(value('smsdesk_sla_breached_open{kind="first_response"}')).toBeGreaterThanOrEqual(1);
+    expect(value('smsdesk_sla_breaches_24h{kind="first_response"}')).toBeGreaterThanOrEqual(1);
+    expect(value('smsdesk_sla_clocks_running{kind="first_response"}')).toBeGreaterThanOrEqual(1);
+    expect(text).toMatch(/^smsdesk_sla_attainment_ratio_24h\{kind="next_response"\} /m);
+    expect(text).toMatch(/^smsdesk_csat_average_24h /m);
   });
 });

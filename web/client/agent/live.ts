@@ -1,3 +1,4 @@
+import { SLA_LIVE_EVENT } from '../agent-sla.js';
 import { $ } from '../common.js';
 import { signal, t } from './context.js';
 import { scheduleRefresh } from './refresh.js';
@@ -14,7 +15,13 @@ export function connect(onReady: () => void) {
     conn.textContent = `● ${t.live}`;
     onReady();
   });
-  for (const type of ['conversation.offered', 'conversation.updated', 'message.created', 'message.status']) {
+  for (const type of [
+    'conversation.offered',
+    'conversation.updated',
+    'message.created',
+    'message.status',
+    SLA_LIVE_EVENT,
+  ]) {
     source.addEventListener(type, (e) => {
       const payload = JSON.parse((e as MessageEvent).data) as { conversationId?: string };
       liveEvent.emit({ ...payload, type });

@@ -1,3 +1,4 @@
+import { slaCell } from '../agent-sla.js';
 import { $, call, formatDuration, h } from '../common.js';
 import { type AgentRow, type Conversation, type ConversationSummary, runAction, v1 } from './api.js';
 import { showError, staff, state, t } from './context.js';
@@ -132,6 +133,7 @@ function ongoingRow(c: OngoingItem): HTMLElement {
     h('td', {}, t[c.state] ?? c.state),
     h('td', {}, queues.find((q) => q.id === c.queueId)?.name ?? '–'),
     h('td', {}, agentName(c.agentId)),
+    slaCell(c, t),
     h('td', { class: 'row-actions' }, ...cells),
   );
 }
