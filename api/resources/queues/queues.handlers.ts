@@ -1,5 +1,5 @@
 import type { z } from '@hono/zod-openapi';
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { queueMembers, queues, routingRules, users, workstreams } from '../../../db/schema/index.js';
 import { ProblemError } from '../../../lib/problem.js';
 import {
@@ -9,6 +9,7 @@ import {
   isUniqueViolation,
   unknownId,
 } from '../../lib/route-helpers.js';
+import { assertQueueRules } from './overflow.js';
 import type * as routes from './queues.routes.js';
 import type { Queue } from './queues.routes.js';
 
@@ -20,6 +21,16 @@ const view = (r: Row, members: string[]): z.infer<typeof Queue> => ({
   assignmentMethod: r.assignmentMethod,
   priority: r.priority,
   agentIds: members,
+  calendarId: r.calendarId,
+  overflow: r.overflow
+    ? {
+        maxWaiting: r.overflow.maxWaiting ?? null,
+        maxWaitMinutes: r.overflow.maxWaitMinutes ?? null,
+        action: r.overflow.action,
+        targetQueueId: r.overflow.targetQueueId ?? null,
+        message: r.overflow.message ?? null,
+      }
+    : null,
   createdAt: r.createdAt.toISOString(),
   updatedAt: r.updatedAt.toISOString(),
 });
@@ -73,11 +84,18 @@ export const createQueue: AppRouteHandler<typeof routes.createQueue> = async (c)
   const deps = c.var.deps;
   const body = c.req.valid('json');
   await assertUsersExist(deps.db, body.agentIds);
+  await assertQueueRules(deps.db, body);
   try {
     const row = await deps.db.transaction(async (tx) => {
       const [created] = await tx
         .insert(queues)
-        .values({ name: body.name, assignmentMethod: body.assignmentMethod, priority: body.priority })
+        .values({
+          name: body.name,
+          assignmentMethod: body.assignmentMethod,
+          priority: body.priority,
+          calendarId: body.calendarId,
+          overflow: body.overflow,
+        })
         .returning();
       await setMembers(tx, created!.id, body.agentIds);
       return created!;
@@ -123,6 +141,7 @@ export const updateQueue: AppRouteHandler<typeof routes.updateQueue> = async (c)
   }
   await load(c.var.deps.db, id);
   if (body.agentIds) await assertUsersExist(deps.db, body.agentIds);
+  await assertQueueRules(deps.db, body, id);
   try {
     const row = await deps.db.transaction(async (tx) => {
       const { agentIds: ids, ...fields } = body;
@@ -155,6 +174,12 @@ export const deleteQueue: AppRouteHandler<typeof routes.deleteQueue> = async (c)
     columns: { id: true, name: true },
   });
   if (rule) throw conflict(`queue ${id} is the target of routing rule "${rule.name}" (${rule.id})`);
+  const overflowing = await deps.db.query.queues.findFirst({
+    where: sql`${queues.overflow}->>'targetQueueId' = ${id}`,
+    columns: { id: true, name: true },
+  });
+  if (overflowing)
+    throw conflict(`queue ${id} is the overflow target of queue "${overflowing.name}" (${overflowing.id})`);
   await deps.db.delete(queues).where(eq(queues.id, id));
   return c.body(null, 204);
 };

@@ -1,6 +1,6 @@
 import type { z } from '@hono/zod-openapi';
 import { asc, count, eq } from 'drizzle-orm';
-import { bots, queues, smsChannels, workstreams } from '../../../db/schema/index.js';
+import { bots, calendars, queues, smsChannels, workstreams } from '../../../db/schema/index.js';
 import { type AppRouteHandler, conflict, type Executor, fieldProblem, unknownId } from '../../lib/route-helpers.js';
 import type * as routes from './workstreams.routes.js';
 import type { Workstream } from './workstreams.routes.js';
@@ -25,6 +25,9 @@ const view = (r: Row): z.infer<typeof Workstream> => ({
   allowedPresences: r.allowedPresences,
   skillMatching: r.skillMatching,
   botId: r.botId,
+  calendarId: r.calendarId,
+  outOfHoursAction: r.outOfHoursAction,
+  preferredAgentFallback: r.preferredAgentFallback,
   createdAt: r.createdAt.toISOString(),
   updatedAt: r.updatedAt.toISOString(),
 });
@@ -40,6 +43,12 @@ async function assertQueue(db: Executor, path: string, id: string) {
   if (!q) throw fieldProblem(path, `no queue with id ${id}`);
 }
 
+async function assertCalendar(db: Executor, id: string | null | undefined) {
+  if (!id) return;
+  const cal = await db.query.calendars.findFirst({ where: eq(calendars.id, id), columns: { id: true } });
+  if (!cal) throw fieldProblem('calendarId', `no calendar with id ${id}`);
+}
+
 /** A bot is the first participant of push workstreams only (D365 §3). */
 async function assertBot(db: Executor, botId: string | null | undefined, mode: 'push' | 'pick') {
   if (!botId) return;
@@ -53,9 +62,10 @@ export const createWorkstream: AppRouteHandler<typeof routes.createWorkstream> =
   const body = c.req.valid('json');
   await assertQueue(deps.db, 'defaultQueueId', body.defaultQueueId);
   await assertBot(deps.db, body.botId, body.distributionMode);
+  await assertCalendar(deps.db, body.calendarId);
   const [row] = await deps.db
     .insert(workstreams)
-    .values({ ...body, botId: body.botId ?? null })
+    .values({ ...body, botId: body.botId ?? null, calendarId: body.calendarId ?? null })
     .returning();
   return c.json(view(row!), 201);
 };
@@ -86,6 +96,7 @@ export const updateWorkstream: AppRouteHandler<typeof routes.updateWorkstream> =
   }
   if (body.defaultQueueId) await assertQueue(deps.db, 'defaultQueueId', body.defaultQueueId);
   if (body.botId !== undefined) await assertBot(deps.db, body.botId, current.distributionMode);
+  await assertCalendar(deps.db, body.calendarId);
   const { distributionMode: _immutable, ...changes } = body;
   const [row] = await deps.db
     .update(workstreams)
