@@ -1,7 +1,7 @@
+export * from './calendars.js';
 export * from './conversations.js';
 export * from './inbox.js';
 export * from './login-links.js';
-export * from './calendars.js';
 export * from './preferred-agents.js';
 
 export * from './security.js';

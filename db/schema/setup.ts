@@ -14,7 +14,6 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { calendars } from './calendars.js';
 import {
   OUT_OF_HOURS_ACTIONS,
   type OverflowRule,
@@ -23,6 +22,7 @@ import {
   type Presence,
   ROLES,
 } from '../../domain/vocabulary.js';
+import { calendars } from './calendars.js';
 
 /** Configuration an administrator sets up: people, accounts, numbers, workstreams, queues, rules, bots. */
 
