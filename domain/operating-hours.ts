@@ -12,8 +12,8 @@ import { DateTime, IANAZone } from 'luxon';
 export const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
 
-/** One opening interval on a weekday, local wall times "HH:MM"; `end` may be "24:00" (to midnight). */
-export type WeeklyHours = { day: Weekday; start: string; end: string };
+/** One opening interval on an ISO weekday (1–7), local wall times "HH:MM"; `end` may be "24:00" (to midnight). */
+export type WeeklyHours = { day: number; start: string; end: string };
 /** A whole local day closed. */
 export type Holiday = { date: string; name?: string | undefined };
 /** Closed between two instants (ISO 8601 with offset), e.g. a team event or an outage. */

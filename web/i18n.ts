@@ -1,4 +1,5 @@
 import { attachmentsText } from './i18n/attachments.js';
+import { rulesA } from './i18n/rules-a.js';
 import { serviceLevelTexts } from './i18n/service-levels.js';
 import { workspaceB } from './i18n/workspace-b.js';
 
@@ -119,6 +120,7 @@ const en = {
   ...workspaceB.en,
   ...attachmentsText.en,
   ...serviceLevelTexts.en,
+  ...rulesA.en,
 } as const;
 
 export type Dict = Record<keyof typeof en, string>;
@@ -237,6 +239,7 @@ const bg: Dict = {
   ...workspaceB.bg,
   ...attachmentsText.bg,
   ...serviceLevelTexts.bg,
+  ...rulesA.bg,
 };
 
 export const DICTS = { en, bg } satisfies Record<string, Dict>;

@@ -3,10 +3,12 @@ import { agents } from './agents/index.js';
 import { auditLog } from './audit-log/index.js';
 import { automatedMessages } from './automated-messages/index.js';
 import { bots } from './bots/index.js';
+import { calendarsResource } from './calendars/index.js';
 import { customersResource } from './customers/index.js';
 import { loginLinks } from './login-links/index.js';
 import { messagingAccounts } from './messaging-accounts/index.js';
 import { accountPhoneNumbers, phoneNumbers } from './phone-numbers/index.js';
+import { preferredAgentsResource } from './preferred-agents/index.js';
 import { queues } from './queues/index.js';
 import { quickRepliesResource } from './quick-replies/index.js';
 import { routingRules } from './routing-rules/index.js';
@@ -26,9 +28,11 @@ export const setupResources = createRouter()
   .route('/messaging-accounts/:id/phone-numbers', accountPhoneNumbers)
   .route('/phone-numbers', phoneNumbers)
   .route('/queues', queues)
+  .route('/calendars', calendarsResource)
   .route('/workstreams', workstreams)
   .route('/workstreams/:id/sms-channels', smsChannels)
   .route('/workstreams/:id/routing-rules', routingRules)
+  .route('/workstreams/:id/preferred-agents', preferredAgentsResource)
   .route('/agents', agents)
   .route('/agents/:id/login-links', loginLinks)
   .route('/bots', bots)

@@ -1,5 +1,6 @@
 import type { ClientResponse, InferResponseType } from 'hono/client';
 import type { Role } from '../../domain/vocabulary.js';
+import { initCalendars } from './admin-calendars.js';
 import { $, ApiError, client as appClient, h, pageData } from './common.js';
 
 /** Admin setup wizard (account → numbers → callback URL → workstream → SMS channel → summary) and editable lists. */
@@ -483,3 +484,4 @@ async function start() {
   document.documentElement.dataset.ready = String(Math.round(performance.now()));
 }
 void start().catch(alertProblem);
+initCalendars(t);

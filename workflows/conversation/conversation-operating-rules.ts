@@ -115,7 +115,12 @@ async function say(conv: Conversation, text: string): Promise<void> {
 export async function onOperatingTimer(conv: Conversation, name: string): Promise<boolean> {
   if (name !== HOURS_TIMER && name !== OVERFLOW_TIMER) return false;
   const op = conv.carried.operating;
-  if (!op || !isQueued(conv) || !conv.context) return true;
+  if (!op) return true;
+  if (!isQueued(conv) || !conv.context) {
+    // It left the queue meanwhile (assigned, closed): nothing to wake, and no hold left behind.
+    if (name === HOURS_TIMER) op.held = false;
+    return true;
+  }
   // The queue opened: the wait counts from now, not from the night before.
   if (name === HOURS_TIMER) op.waitFrom = new Date().toISOString();
   await admit(conv, name === HOURS_TIMER ? 'opening' : 'wait');
@@ -123,7 +128,8 @@ export async function onOperatingTimer(conv: Conversation, name: string): Promis
 }
 
 /** Distribution waits while the conversation is held for operating hours. */
-export const isHeld = (conv: Conversation): boolean => conv.carried.operating?.held === true;
+export const isHeld = (conv: Conversation): boolean =>
+  conv.carried.operating?.held === true && conv.machine.state === 'open';
 
 /**
  * The preferred agents, in order, presence- and capacity-aware (one reservation attempt each, like keep-same-agent).

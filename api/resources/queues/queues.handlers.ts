@@ -1,9 +1,10 @@
 import type { z } from '@hono/zod-openapi';
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { queueMembers, queues, routingRules, users, workstreams } from '../../../db/schema/index.js';
 import { ProblemError } from '../../../lib/problem.js';
 import type { CrudHandlers } from '../../lib/crud-routes.js';
 import { conflict, type Executor, loadOr404, onlyAdminBeyond, uniqueOr409 } from '../../lib/route-helpers.js';
+import { assertQueueRules } from './overflow.js';
 import type { Queue, queueRoutes } from './queues.routes.js';
 
 type Handlers = CrudHandlers<typeof queueRoutes>;
@@ -16,6 +17,16 @@ const view = (r: Row, members: string[]): z.infer<typeof Queue> => ({
   assignmentMethod: r.assignmentMethod,
   priority: r.priority,
   agentIds: members,
+  calendarId: r.calendarId,
+  overflow: r.overflow
+    ? {
+        maxWaiting: r.overflow.maxWaiting ?? null,
+        maxWaitMinutes: r.overflow.maxWaitMinutes ?? null,
+        action: r.overflow.action,
+        targetQueueId: r.overflow.targetQueueId ?? null,
+        message: r.overflow.message ?? null,
+      }
+    : null,
   createdAt: r.createdAt.toISOString(),
   updatedAt: r.updatedAt.toISOString(),
 });
@@ -70,6 +81,7 @@ const create: Handlers['create'] = async (c) => {
   const db = c.var.deps.db;
   const body = c.req.valid('json');
   await assertUsersExist(db, body.agentIds);
+  await assertQueueRules(db, body);
   const row = await uniqueOr409(
     () =>
       db.transaction(async (tx) => {
@@ -106,6 +118,7 @@ const update: Handlers['update'] = async (c) => {
   onlyAdminBeyond(c.get('user'), body, ['agentIds'], 'supervisors may change only agentIds of a queue');
   await load(db, id);
   if (body.agentIds) await assertUsersExist(db, body.agentIds);
+  await assertQueueRules(db, body, id);
   const row = await uniqueOr409(
     () =>
       db.transaction(async (tx) => {
@@ -137,6 +150,12 @@ const remove: Handlers['remove'] = async (c) => {
     columns: { id: true, name: true },
   });
   if (rule) throw conflict(`queue ${id} is the target of routing rule "${rule.name}" (${rule.id})`);
+  const overflowing = await db.query.queues.findFirst({
+    where: sql`${queues.overflow}->>'targetQueueId' = ${id}`,
+    columns: { id: true, name: true },
+  });
+  if (overflowing)
+    throw conflict(`queue ${id} is the overflow target of queue "${overflowing.name}" (${overflowing.id})`);
   await db.delete(queues).where(eq(queues.id, id));
   return c.body(null, 204);
 };

@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { ASSIGNMENT_METHODS } from '../../../domain/vocabulary.js';
 import { crudRoutes } from '../../lib/crud-routes.js';
 import { allow, oneOf } from '../../lib/route-helpers.js';
+import { queueRuleFields } from './overflow.js';
 
 export const AssignmentMethod = oneOf(ASSIGNMENT_METHODS);
 
@@ -23,6 +24,8 @@ export const QueueCreate = z
       .max(10000)
       .default(100)
       .openapi({ description: 'Smaller number wins (as in D365)' }),
+    calendarId: queueRuleFields.calendarId.default(null),
+    overflow: queueRuleFields.overflow.default(null),
   })
   .strict()
   .openapi('QueueCreate');
@@ -33,6 +36,8 @@ export const QueueUpdate = z
     assignmentMethod: AssignmentMethod.optional(),
     agentIds: agentIds.optional().openapi({ description: 'Replaces the membership; supervisors may change only this' }),
     priority: z.number().int().min(0).max(10000).optional(),
+    calendarId: queueRuleFields.calendarId.optional(),
+    overflow: queueRuleFields.overflow.optional(),
   })
   .strict()
   .openapi('QueueUpdate');
@@ -44,6 +49,16 @@ export const Queue = z
     assignmentMethod: AssignmentMethod,
     priority: z.number().int(),
     agentIds: z.array(z.uuid()),
+    calendarId: z.uuid().nullable(),
+    overflow: z
+      .object({
+        maxWaiting: z.number().int().nullable(),
+        maxWaitMinutes: z.number().int().nullable(),
+        action: z.string(),
+        targetQueueId: z.uuid().nullable(),
+        message: z.string().nullable(),
+      })
+      .nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

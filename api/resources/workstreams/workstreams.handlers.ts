@@ -1,6 +1,6 @@
 import type { z } from '@hono/zod-openapi';
 import { asc, count, eq } from 'drizzle-orm';
-import { bots, queues, smsChannels, workstreams } from '../../../db/schema/index.js';
+import { bots, calendars, queues, smsChannels, workstreams } from '../../../db/schema/index.js';
 import type { CrudHandlers } from '../../lib/crud-routes.js';
 import { conflict, type Executor, fieldProblem, loadOr404 } from '../../lib/route-helpers.js';
 import type { Workstream, workstreamRoutes } from './workstreams.routes.js';
@@ -27,6 +27,9 @@ const view = (r: Row): z.infer<typeof Workstream> => ({
   allowedPresences: r.allowedPresences,
   skillMatching: r.skillMatching,
   botId: r.botId,
+  calendarId: r.calendarId,
+  outOfHoursAction: r.outOfHoursAction,
+  preferredAgentFallback: r.preferredAgentFallback,
   createdAt: r.createdAt.toISOString(),
   updatedAt: r.updatedAt.toISOString(),
 });
@@ -37,6 +40,12 @@ export const loadWorkstream = (db: Executor, id: string) =>
 async function assertQueue(db: Executor, path: string, id: string) {
   const q = await db.query.queues.findFirst({ where: eq(queues.id, id), columns: { id: true } });
   if (!q) throw fieldProblem(path, `no queue with id ${id}`);
+}
+
+async function assertCalendar(db: Executor, id: string | null | undefined) {
+  if (!id) return;
+  const cal = await db.query.calendars.findFirst({ where: eq(calendars.id, id), columns: { id: true } });
+  if (!cal) throw fieldProblem('calendarId', `no calendar with id ${id}`);
 }
 
 /** A bot is the first participant of push workstreams only (D365 §3). */
@@ -52,9 +61,10 @@ const create: Handlers['create'] = async (c) => {
   const body = c.req.valid('json');
   await assertQueue(deps.db, 'defaultQueueId', body.defaultQueueId);
   await assertBot(deps.db, body.botId, body.distributionMode);
+  await assertCalendar(deps.db, body.calendarId);
   const [row] = await deps.db
     .insert(workstreams)
-    .values({ ...body, botId: body.botId ?? null })
+    .values({ ...body, botId: body.botId ?? null, calendarId: body.calendarId ?? null })
     .returning();
   return c.json(view(row!), 201);
 };
@@ -85,6 +95,7 @@ const update: Handlers['update'] = async (c) => {
   }
   if (body.defaultQueueId) await assertQueue(deps.db, 'defaultQueueId', body.defaultQueueId);
   if (body.botId !== undefined) await assertBot(deps.db, body.botId, current.distributionMode);
+  await assertCalendar(deps.db, body.calendarId);
   const { distributionMode: _immutable, ...changes } = body;
   const [row] = await deps.db
     .update(workstreams)

@@ -1,5 +1,11 @@
 import { z } from '@hono/zod-openapi';
-import { DISTRIBUTION_MODES, PRESENCES, SKILL_MATCHINGS } from '../../../domain/vocabulary.js';
+import {
+  DISTRIBUTION_MODES,
+  OUT_OF_HOURS_ACTIONS,
+  PREFERRED_AGENT_FALLBACKS,
+  PRESENCES,
+  SKILL_MATCHINGS,
+} from '../../../domain/vocabulary.js';
 import { crudRoutes } from '../../lib/crud-routes.js';
 import { allow, oneOf } from '../../lib/route-helpers.js';
 
@@ -53,6 +59,16 @@ export const fields = {
     .refine((a) => new Set(a).size === a.length, 'must not repeat a presence'),
   skillMatching: oneOf(SKILL_MATCHINGS),
   botId: z.uuid().nullable().openapi({ description: 'Bot that answers first (push workstreams only)' }),
+  calendarId: z
+    .uuid()
+    .nullable()
+    .openapi({ description: 'Operating hours of its queues that have none (null = 24×7)' }),
+  outOfHoursAction: z
+    .enum(OUT_OF_HOURS_ACTIONS, { error: `must be one of ${OUT_OF_HOURS_ACTIONS.join(', ')}` })
+    .openapi({ description: 'Outside hours, after the out_of_hours message: wait for the opening, or close' }),
+  preferredAgentFallback: z
+    .enum(PREFERRED_AGENT_FALLBACKS, { error: `must be one of ${PREFERRED_AGENT_FALLBACKS.join(', ')}` })
+    .openapi({ description: "No preferred agent can take it: use the queue's method, or wait for one" }),
 };
 
 export const WorkstreamCreate = z
@@ -72,6 +88,9 @@ export const WorkstreamCreate = z
     allowedPresences: fields.allowedPresences.default(['available', 'busy']),
     skillMatching: fields.skillMatching.default('exact'),
     botId: fields.botId.optional(),
+    calendarId: fields.calendarId.optional(),
+    outOfHoursAction: fields.outOfHoursAction.default('wait'),
+    preferredAgentFallback: fields.preferredAgentFallback.default('queue'),
   })
   .strict()
   .openapi('WorkstreamCreate');
@@ -95,6 +114,9 @@ export const WorkstreamUpdate = z
     allowedPresences: fields.allowedPresences.optional(),
     skillMatching: fields.skillMatching.optional(),
     botId: fields.botId.optional(),
+    calendarId: fields.calendarId.optional(),
+    outOfHoursAction: fields.outOfHoursAction.optional(),
+    preferredAgentFallback: fields.preferredAgentFallback.optional(),
   })
   .strict()
   .openapi('WorkstreamUpdate');
@@ -118,6 +140,9 @@ export const Workstream = z
     allowedPresences: z.array(z.enum(PRESENCES)),
     skillMatching: z.enum(SKILL_MATCHINGS),
     botId: z.uuid().nullable(),
+    calendarId: z.uuid().nullable(),
+    outOfHoursAction: z.enum(OUT_OF_HOURS_ACTIONS),
+    preferredAgentFallback: z.enum(PREFERRED_AGENT_FALLBACKS),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

@@ -32,6 +32,16 @@ const MATRIX: Record<string, [roles: string, allowedStatus: number]> = {
   'GET /workstreams/{id}': ['AS', 404],
   'PATCH /workstreams/{id}': ['A', 404],
   'DELETE /workstreams/{id}': ['A', 404],
+  'POST /calendars': ['A', 422],
+  'GET /calendars': ['AS', 200],
+  'GET /calendars/{id}': ['AS', 404],
+  'PATCH /calendars/{id}': ['A', 404],
+  'DELETE /calendars/{id}': ['A', 404],
+  'GET /workstreams/{id}/preferred-agents': ['AS', 404],
+  // An id stands in for the customer number, which is digits: 422 naming it.
+  'GET /workstreams/{id}/preferred-agents/{customerNumber}': ['AS', 422],
+  'PUT /workstreams/{id}/preferred-agents/{customerNumber}': ['AS', 422],
+  'DELETE /workstreams/{id}/preferred-agents/{customerNumber}': ['AS', 422],
   'POST /workstreams/{id}/sms-channels': ['A', 422],
   'GET /workstreams/{id}/sms-channels': ['AS', 404],
   'GET /workstreams/{id}/sms-channels/{channelId}': ['AS', 404],
@@ -70,6 +80,8 @@ const SETUP_TAGS = new Set([
   'Bots',
   'Automated messages',
   'Audit log',
+  'Calendars',
+  'Preferred agents',
 ]);
 
 let s: TestStack;

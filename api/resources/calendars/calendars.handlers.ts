@@ -1,0 +1,82 @@
+import type { z } from '@hono/zod-openapi';
+import { asc, eq } from 'drizzle-orm';
+import { calendars, queues, workstreams } from '../../../db/schema/index.js';
+import { hoursStatus } from '../../../domain/operating-hours.js';
+import { type AppRouteHandler, conflict, type Executor, uniqueOr409, unknownId } from '../../lib/route-helpers.js';
+import type * as routes from './calendars.routes.js';
+import type { Calendar } from './calendars.routes.js';
+
+type Row = typeof calendars.$inferSelect;
+
+const view = (r: Row, now = new Date()): z.infer<typeof Calendar> => {
+  const status = hoursStatus(r, now);
+  return {
+    id: r.id,
+    name: r.name,
+    timeZone: r.timeZone,
+    weekly: r.weekly,
+    holidays: r.holidays.map((h) => (h.name ? { date: h.date, name: h.name } : { date: h.date })),
+    closures: r.closures.map((c) =>
+      c.reason ? { start: c.start, end: c.end, reason: c.reason } : { start: c.start, end: c.end },
+    ),
+    openNow: status.open,
+    nextOpeningAt: status.open ? now.toISOString() : status.nextOpeningAt,
+    createdAt: r.createdAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
+  };
+};
+
+async function load(db: Executor, id: string): Promise<Row> {
+  const row = await db.query.calendars.findFirst({ where: eq(calendars.id, id) });
+  if (!row) throw unknownId('calendar', id);
+  return row;
+}
+
+const duplicate = (name: string | undefined) => () => conflict(`a calendar named "${name}" already exists`, 'name');
+
+export const createCalendar: AppRouteHandler<typeof routes.createCalendar> = async (c) => {
+  const body = c.req.valid('json');
+  const [row] = await uniqueOr409(() => c.var.deps.db.insert(calendars).values(body).returning(), duplicate(body.name));
+  return c.json(view(row!), 201);
+};
+
+export const listCalendars: AppRouteHandler<typeof routes.listCalendars> = async (c) => {
+  const rows = await c.var.deps.db.query.calendars.findMany({ orderBy: [asc(calendars.name)] });
+  const now = new Date();
+  return c.json({ items: rows.map((r) => view(r, now)) }, 200);
+};
+
+export const getCalendar: AppRouteHandler<typeof routes.getCalendar> = async (c) =>
+  c.json(view(await load(c.var.deps.db, c.req.valid('param').id)), 200);
+
+export const updateCalendar: AppRouteHandler<typeof routes.updateCalendar> = async (c) => {
+  const db = c.var.deps.db;
+  const { id } = c.req.valid('param');
+  const body = c.req.valid('json');
+  await load(db, id);
+  const [row] = await uniqueOr409(
+    () =>
+      db
+        .update(calendars)
+        .set({ ...body, updatedAt: new Date() })
+        .where(eq(calendars.id, id))
+        .returning(),
+    duplicate(body.name),
+  );
+  return c.json(view(row!), 200);
+};
+
+export const deleteCalendar: AppRouteHandler<typeof routes.deleteCalendar> = async (c) => {
+  const db = c.var.deps.db;
+  const { id } = c.req.valid('param');
+  await load(db, id);
+  const q = await db.query.queues.findFirst({ where: eq(queues.calendarId, id), columns: { id: true, name: true } });
+  if (q) throw conflict(`calendar ${id} is used by queue "${q.name}" (${q.id})`);
+  const w = await db.query.workstreams.findFirst({
+    where: eq(workstreams.calendarId, id),
+    columns: { id: true, name: true },
+  });
+  if (w) throw conflict(`calendar ${id} is used by workstream "${w.name}" (${w.id})`);
+  await db.delete(calendars).where(eq(calendars.id, id));
+  return c.body(null, 204);
+};
