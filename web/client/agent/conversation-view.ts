@@ -99,9 +99,10 @@ export async function loadSelected() {
 export async function act(run: (id: string) => Promise<Conversation>): Promise<boolean> {
   if (!state.selectedId) return false;
   $('action-error').textContent = '';
-  const ticket = ++requested;
   try {
-    show(ticket, await run(state.selectedId));
+    // Numbered on arrival: the action's answer is read after the change, newer than any reload started before it.
+    const c = await run(state.selectedId);
+    show(++requested, c);
     scheduleRefresh();
     return true;
   } catch (err) {
