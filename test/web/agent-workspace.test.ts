@@ -56,7 +56,14 @@ async function offerAndAccept(page: Page, seed: SeededChannel, customer: string,
   await item.waitFor({ timeout: 20_000 });
   await item.click();
   await page.getByRole('button', { name: 'Accept' }).click();
-  await expect.poll(() => page.locator('#conv').getAttribute('data-state'), { timeout: 20_000 }).toBe('active');
+  try {
+    await expect.poll(() => page.locator('#conv').getAttribute('data-state'), { timeout: 20_000 }).toBe('active');
+  } catch (err) {
+    // Say what the page showed (a refusal, an error) rather than only the state it stayed in.
+    throw new Error(`not active after Accept; page error: "${await page.locator('#action-error').textContent()}"`, {
+      cause: err,
+    });
+  }
 }
 
 /** The visible action buttons of the conversation view, by data-action. */
