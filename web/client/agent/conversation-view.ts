@@ -84,8 +84,10 @@ export async function loadSelected() {
   try {
     show(ticket, await call(conversationById.$get({ param: { id } })));
   } catch (err) {
+    // Another conversation is shown by now, or a parallel reload already cleared this one: nothing to say.
+    if (state.selectedId !== id || ticket < shown) return;
     // Gone from this agent's view (offer expired or withdrawn, transferred away): clear it, no raw error.
-    if (err instanceof ApiError && err.problem.status === 404 && state.selectedId === id) {
+    if (err instanceof ApiError && err.problem.status === 404) {
       // An offer that went away is explained by the offer alerts ("timed out…"), not as an error.
       const wasOffer = state.selected?.state === 'open' && state.selected.offeredAgentId === data.user.id;
       clearSelection(wasOffer || !$('offer-status').hidden ? undefined : t.conversationGone);
