@@ -57,7 +57,7 @@ async function offerAndAccept(page: Page, seed: SeededChannel, customer: string,
   await item.click();
   await page.getByRole('button', { name: 'Accept' }).click();
   try {
-    await expect.poll(() => page.locator('#conv').getAttribute('data-state'), { timeout: 20_000 }).toBe('active');
+    await expect.poll(() => page.locator('#conv').getAttribute('data-state'), { timeout: 45_000 }).toBe('active');
   } catch (err) {
     // Say what the page showed (a refusal, an error) rather than only the state it stayed in.
     throw new Error(`not active after Accept; page error: "${await page.locator('#action-error').textContent()}"`, {
@@ -306,7 +306,7 @@ describe('transfer in the UI', () => {
     const kiril = await signIn(browser, base, seed.agents[1]!.token);
     await kiril.page.locator('#list-offered button', { hasText: `+${customer}` }).click();
     await kiril.page.getByRole('button', { name: 'Accept' }).click();
-    await expect.poll(() => kiril.page.locator('#conv').getAttribute('data-state'), { timeout: 20_000 }).toBe('active');
+    await expect.poll(() => kiril.page.locator('#conv').getAttribute('data-state'), { timeout: 45_000 }).toBe('active');
     await kiril.context.close();
     const sup = await signIn(browser, base, TEST_ADMIN_TOKEN);
     const row = sup.page.locator('#sup-ongoing tr', { hasText: `+${customer}` });
@@ -337,7 +337,7 @@ describe('keyboard, phones and Bulgarian', () => {
     await item.click();
     await page.getByRole('button', { name: 'Accept' }).waitFor();
     await page.keyboard.press('Alt+KeyA');
-    await expect.poll(() => page.locator('#conv').getAttribute('data-state'), { timeout: 20_000 }).toBe('active');
+    await expect.poll(() => page.locator('#conv').getAttribute('data-state'), { timeout: 45_000 }).toBe('active');
     await expect.poll(() => page.evaluate(() => document.activeElement?.id), { timeout: 15_000 }).toBe('reply');
     await page.keyboard.type('line one');
     await page.keyboard.press('Shift+Enter');
@@ -370,7 +370,7 @@ describe('keyboard, phones and Bulgarian', () => {
     await item.waitFor({ timeout: 20_000 });
     await item.click();
     await page.getByRole('button', { name: 'Приеми' }).click();
-    await expect.poll(() => page.locator('#conv').getAttribute('data-state'), { timeout: 20_000 }).toBe('active');
+    await expect.poll(() => page.locator('#conv').getAttribute('data-state'), { timeout: 45_000 }).toBe('active');
     await page.getByLabel('Отговор').fill('Добър ден');
     await page.getByLabel('Отговор').press('Enter');
     await page.locator('#transcript li[data-status="delivered"] .status', { hasText: 'доставено' }).waitFor({
