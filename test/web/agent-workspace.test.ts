@@ -56,7 +56,14 @@ async function offerAndAccept(page: Page, seed: SeededChannel, customer: string,
   await item.waitFor({ timeout: 20_000 });
   await item.click();
   await page.getByRole('button', { name: 'Accept' }).click();
-  await expect.poll(() => page.locator('#conv').getAttribute('data-state')).toBe('active');
+  try {
+    await expect.poll(() => page.locator('#conv').getAttribute('data-state'), { timeout: 45_000 }).toBe('active');
+  } catch (err) {
+    // Say what the page showed (a refusal, an error) rather than only the state it stayed in.
+    throw new Error(`not active after Accept; page error: "${await page.locator('#action-error').textContent()}"`, {
+      cause: err,
+    });
+  }
 }
 
 /** The visible action buttons of the conversation view, by data-action. */
@@ -92,20 +99,22 @@ describe('actions come from the server and the layout holds in every state', () 
     expect(await overflow(page)).toMatchObject({ page: 0, panel: 0 });
 
     await page.getByRole('button', { name: 'Wait', exact: true }).click();
-    await expect.poll(() => page.locator('#conv').getAttribute('data-state')).toBe('waiting');
-    await expect.poll(shown).toEqual(['close', 'end', 'transfer']);
+    await expect.poll(() => page.locator('#conv').getAttribute('data-state'), { timeout: 20_000 }).toBe('waiting');
+    await expect.poll(shown, { timeout: 15_000 }).toEqual(['close', 'end', 'transfer']);
     expect(await shown()).toEqual(buttonsOf(await fromApi()));
     // The agent's own reply in waiting stays on screen (the panel once grew to 2,488 px here).
     await page.getByLabel('Reply').fill('We will get back to you tomorrow.');
     await page.getByLabel('Reply').press('Enter');
     await page.locator('#transcript li[data-direction="outbound"]', { hasText: 'tomorrow' }).waitFor();
     expect(await overflow(page)).toMatchObject({ page: 0, panel: 0 });
-    const box = await page.locator('#transcript li[data-direction="outbound"]').last().boundingBox();
-    expect(box!.x + box!.width).toBeLessThanOrEqual(1280);
+    const rightEdge = await page.$$eval('#transcript li[data-direction="outbound"]', (lis) =>
+      Math.max(...lis.map((li) => li.getBoundingClientRect().right)),
+    );
+    expect(rightEdge).toBeLessThanOrEqual(1280);
 
     await page.getByRole('button', { name: 'Close', exact: true }).click();
     await page.locator('#list-closed button', { hasText: `+${customer}` }).waitFor();
-    await expect.poll(shown).toEqual([]);
+    await expect.poll(shown, { timeout: 15_000 }).toEqual([]);
     const [row] = await s.db.sql`select state, resolution from conversations where id = ${convId}`;
     expect(row).toMatchObject({ state: 'closed', resolution: 'resolved' });
     await context.close();
@@ -174,8 +183,8 @@ describe('offer alerts', () => {
     await sim.phone(customer).send(seed.supportNumber, 'Is anybody there?');
     const item = page.locator('#list-offered button', { hasText: `+${customer}` });
     await item.waitFor({ timeout: 20_000 });
-    await expect.poll(() => page.title()).toBe(`(1) ${baseTitle}`);
-    await expect.poll(() => page.locator('#announcer').textContent()).toContain(`+${customer}`);
+    await expect.poll(() => page.title(), { timeout: 15_000 }).toBe(`(1) ${baseTitle}`);
+    await expect.poll(() => page.locator('#announcer').textContent(), { timeout: 15_000 }).toContain(`+${customer}`);
     expect(await page.evaluate(() => (window as unknown as { __beeps: number }).__beeps)).toBeGreaterThan(0);
     expect(await page.evaluate(() => (window as unknown as { __notes: string[] }).__notes)).toEqual([
       `New conversation offered|+${customer}: Is anybody there?`,
@@ -185,20 +194,24 @@ describe('offer alerts', () => {
     expect(first).toBeGreaterThan(0);
     expect(first).toBeLessThanOrEqual(8);
     await item.click();
-    await expect.poll(() => page.locator('#offer-countdown').textContent()).toMatch(/Offer expires in \d+ s/);
     await expect
-      .poll(async () => Number((await page.locator('#offer-countdown').textContent())!.match(/(\d+) s/)![1]))
+      .poll(() => page.locator('#offer-countdown').textContent(), { timeout: 15_000 })
+      .toMatch(/Offer expires in \d+ s/);
+    await expect
+      .poll(async () => Number((await page.locator('#offer-countdown').textContent())!.match(/(\d+) s/)![1]), {
+        timeout: 15_000,
+      })
       .toBeLessThan(first);
 
     // Timed out: the offer disappears with a plain message (no raw error) and a missed entry; Goran is offered.
     await page.locator('#offer-status', { hasText: 'The offer timed out and went to the next agent' }).waitFor({
       timeout: 25_000,
     });
-    await expect.poll(() => page.locator('#list-offered button').count()).toBe(0);
+    await expect.poll(() => page.locator('#list-offered button').count(), { timeout: 15_000 }).toBe(0);
     await page.locator('#list-missed li', { hasText: `+${customer}` }).waitFor();
     expect(await page.locator('#conv').isVisible()).toBe(false);
     expect(await page.locator('#action-error').textContent()).toBe('');
-    await expect.poll(() => page.title()).toBe(baseTitle);
+    await expect.poll(() => page.title(), { timeout: 15_000 }).toBe(baseTitle);
     await eventually(async () => {
       const [row] = await s.db.sql`select offered_agent_id from conversations where customer_number = ${customer}`;
       return row?.offered_agent_id === seed.agents[1]!.id;
@@ -266,7 +279,7 @@ describe('a readable transcript', () => {
     expect(await page.locator('#unread-active').textContent()).toBe('1 unread');
     await item.click();
     await page.locator('#transcript li[data-direction="inbound"] .flag', { hasText: '1,600' }).waitFor();
-    await expect.poll(() => item.locator('.unread').count()).toBe(0);
+    await expect.poll(() => item.locator('.unread').count(), { timeout: 15_000 }).toBe(0);
     await context.close();
   });
 });
@@ -279,7 +292,7 @@ describe('transfer in the UI', () => {
     const customer = newCustomerNumber();
     await offerAndAccept(page, seed, customer, 'Please pass me on');
     const picker = page.getByLabel('Transfer to', { exact: true });
-    await expect.poll(() => picker.locator('option').count()).toBeGreaterThan(1);
+    await expect.poll(() => picker.locator('option').count(), { timeout: 15_000 }).toBeGreaterThan(1);
     await picker.selectOption({ label: 'Kiril To' });
     await page.getByRole('button', { name: 'Transfer', exact: true }).click();
     await page.locator('#list-active button', { hasText: `+${customer}` }).waitFor({ state: 'detached' });
@@ -293,7 +306,7 @@ describe('transfer in the UI', () => {
     const kiril = await signIn(browser, base, seed.agents[1]!.token);
     await kiril.page.locator('#list-offered button', { hasText: `+${customer}` }).click();
     await kiril.page.getByRole('button', { name: 'Accept' }).click();
-    await expect.poll(() => kiril.page.locator('#conv').getAttribute('data-state')).toBe('active');
+    await expect.poll(() => kiril.page.locator('#conv').getAttribute('data-state'), { timeout: 45_000 }).toBe('active');
     await kiril.context.close();
     const sup = await signIn(browser, base, TEST_ADMIN_TOKEN);
     const row = sup.page.locator('#sup-ongoing tr', { hasText: `+${customer}` });
@@ -322,9 +335,10 @@ describe('keyboard, phones and Bulgarian', () => {
     const item = page.locator('#list-offered button', { hasText: `+${customer}` });
     await item.waitFor({ timeout: 20_000 });
     await item.click();
+    await page.getByRole('button', { name: 'Accept' }).waitFor();
     await page.keyboard.press('Alt+KeyA');
-    await expect.poll(() => page.locator('#conv').getAttribute('data-state')).toBe('active');
-    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('reply');
+    await expect.poll(() => page.locator('#conv').getAttribute('data-state'), { timeout: 45_000 }).toBe('active');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id), { timeout: 15_000 }).toBe('reply');
     await page.keyboard.type('line one');
     await page.keyboard.press('Shift+Enter');
     await page.keyboard.type('line two');
@@ -340,7 +354,7 @@ describe('keyboard, phones and Bulgarian', () => {
     await sim.phone(second).send(seed.supportNumber, 'Second');
     await page.locator('#list-offered button', { hasText: `+${second}` }).waitFor({ timeout: 20_000 });
     await page.keyboard.press('Alt+KeyJ');
-    await expect.poll(() => page.locator('#conv-title').textContent()).not.toBe(`+${customer}`);
+    await expect.poll(() => page.locator('#conv-title').textContent(), { timeout: 15_000 }).not.toBe(`+${customer}`);
     await context.close();
   });
 
@@ -356,7 +370,7 @@ describe('keyboard, phones and Bulgarian', () => {
     await item.waitFor({ timeout: 20_000 });
     await item.click();
     await page.getByRole('button', { name: 'Приеми' }).click();
-    await expect.poll(() => page.locator('#conv').getAttribute('data-state')).toBe('active');
+    await expect.poll(() => page.locator('#conv').getAttribute('data-state'), { timeout: 45_000 }).toBe('active');
     await page.getByLabel('Отговор').fill('Добър ден');
     await page.getByLabel('Отговор').press('Enter');
     await page.locator('#transcript li[data-status="delivered"] .status', { hasText: 'доставено' }).waitFor({
@@ -368,7 +382,7 @@ describe('keyboard, phones and Bulgarian', () => {
     // Clicked even if the live refresh hid it already: the page must explain the API's refusal either way.
     await page.locator('#conv-actions [data-action="wait"]').dispatchEvent('click');
     await expect
-      .poll(() => page.locator('#action-error').textContent())
+      .poll(() => page.locator('#action-error').textContent(), { timeout: 15_000 })
       .toBe('Не е възможно в текущото състояние на разговора.');
     await context.close();
   });

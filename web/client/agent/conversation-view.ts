@@ -84,8 +84,10 @@ export async function loadSelected() {
   try {
     show(ticket, await call(conversationById.$get({ param: { id } })));
   } catch (err) {
+    // Another conversation is shown by now, or a parallel reload already cleared this one: nothing to say.
+    if (state.selectedId !== id || ticket < shown) return;
     // Gone from this agent's view (offer expired or withdrawn, transferred away): clear it, no raw error.
-    if (err instanceof ApiError && err.problem.status === 404 && state.selectedId === id) {
+    if (err instanceof ApiError && err.problem.status === 404) {
       // An offer that went away is explained by the offer alerts ("timed out…"), not as an error.
       const wasOffer = state.selected?.state === 'open' && state.selected.offeredAgentId === data.user.id;
       clearSelection(wasOffer || !$('offer-status').hidden ? undefined : t.conversationGone);
@@ -99,9 +101,10 @@ export async function loadSelected() {
 export async function act(run: (id: string) => Promise<Conversation>): Promise<boolean> {
   if (!state.selectedId) return false;
   $('action-error').textContent = '';
-  const ticket = ++requested;
   try {
-    show(ticket, await run(state.selectedId));
+    // Numbered on arrival: the action's answer is read after the change, newer than any reload started before it.
+    const c = await run(state.selectedId);
+    show(++requested, c);
     scheduleRefresh();
     return true;
   } catch (err) {
