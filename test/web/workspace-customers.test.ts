@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { listen } from '../../api/server.js';
@@ -35,6 +37,25 @@ afterAll(async () => {
 afterEach(() => {
   expect(cspViolations.splice(0)).toEqual([]);
 });
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * Serious or critical axe-core findings inside this feature's parts of the page (the rest of the workspace has its own
+ * check). Evaluated through the DevTools protocol, so the page's CSP is not involved.
+ */
+async function axeFindings(page: Page): Promise<string[]> {
+  await page.evaluate(axeSource);
+  return page.evaluate(async () => {
+    const parts = ['.ws-tools', '#ws-search-results', '#customer-panel', '#qr-popup', '#ws-new-dialog'];
+    const include = parts.filter((sel) => document.querySelector(sel)).map((sel) => [sel]);
+    // biome-ignore lint/suspicious/noExplicitAny: axe-core is injected as a global
+    const result = await (window as any).axe.run({ include }, { resultTypes: ['violations'] });
+    return (result.violations as { id: string; impact: string; nodes: { target: string[] }[] }[])
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+}
 
 async function channelWithAgent(name = 'Ana Petrova'): Promise<SeededChannel> {
   const seed = await seedChannel(s.db.db, s.config, sim, { agents: [{ name, capacity: 3 }] });
@@ -100,6 +121,9 @@ describe('workspace: customer profile, search, quick replies, new conversation',
     // The customer's text is shown as text, never as markup.
     expect(await hit.locator('.snippet').textContent()).toContain('<script>x</script>');
     expect(await page.locator('#ws-search-list script').count()).toBe(0);
+    await hit.click();
+    await page.locator('#customer-panel').waitFor();
+    expect(await axeFindings(page)).toEqual([]);
     await context.close();
   });
 
@@ -121,6 +145,7 @@ describe('workspace: customer profile, search, quick replies, new conversation',
     await reply.pressSequentially('/дост');
     const popup = page.locator('#qr-popup');
     await popup.waitFor();
+    expect(await axeFindings(page)).toEqual([]);
     await expect
       .poll(() => page.locator('#qr-list [role=option]').allTextContents())
       .toEqual([expect.stringContaining('Доставка')]);
@@ -154,6 +179,7 @@ describe('workspace: customer profile, search, quick replies, new conversation',
     await page.getByRole('button', { name: 'New conversation' }).click();
     const dialog = page.getByRole('dialog', { name: 'New conversation' });
     await dialog.waitFor();
+    expect(await axeFindings(page)).toEqual([]);
     await expect.poll(() => dialog.getByLabel('From number').locator('option').count()).toBe(1);
     await dialog.getByLabel('Customer number').fill(stopped);
     await dialog.getByLabel('Message').fill('Hello from us');

@@ -1,8 +1,10 @@
+import { WithStartWorkflowOperation } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listen } from '../../api/server.js';
 import { consents } from '../../db/schema/index.js';
 import { type Simulator, startSimulator } from '../../telesign/simulator/server.js';
-import { acceptUpdate } from '../../workflows/definitions.js';
+import type { conversationWorkflow } from '../../workflows/conversation-workflow.js';
+import { acceptUpdate, closeUpdate, endUpdate, startByAgentUpdate } from '../../workflows/definitions.js';
 import { createAgent, newCustomerNumber, seedChannel } from '../support/seed.js';
 import { createTestStack, eventually, type TestStack } from '../support/stack.js';
 import { conversationDriver, maybeRecordHistory } from './support.js';
@@ -149,6 +151,52 @@ describe('agent-started conversations', () => {
     const unknown = await start(a1!.headers, { customerNumber: customer, supportNumber: '19999999999', text: 'hi' });
     expect(unknown.status, unknown.text).toBe(404);
     expect(unknown.body.errors[0].path).toBe('supportNumber');
+  });
+
+  it('reopens the customer’s recently closed conversation; a refused start leaves no run behind', async () => {
+    const { seed, d } = await setup({ agents: [{ capacity: 2 }] });
+    const agent = seed.agents[0]!;
+    const customer = newCustomerNumber();
+    const first = await start(agent.headers, { customerNumber: customer, channelId: seed.channelId, text: 'Hello' });
+    expect(first.status, first.text).toBe(201);
+    await d.update(customer, endUpdate, d.actor(agent));
+    await d.update(customer, closeUpdate, d.actor(agent));
+    expect(await d.capacityUsed(agent.id)).toBe(0);
+    const again = await start(agent.headers, {
+      customerNumber: customer,
+      channelId: seed.channelId,
+      text: 'One more thing',
+    });
+    expect(again.status, again.text).toBe(200);
+    expect(again.body.conversation).toMatchObject({
+      id: first.body.conversation.id,
+      state: 'active',
+      agentId: agent.id,
+    });
+    expect(await d.capacityUsed(agent.id)).toBe(1);
+    await maybeRecordHistory('agent-started-reopen', d.workflowIdOf(customer));
+
+    // Consent changed between the API's check and the workflow's (here: the API is bypassed): refused, and the run
+    // that update-with-start created for it ends instead of waiting forever.
+    const stopped = newCustomerNumber();
+    await s.db.db
+      .insert(consents)
+      .values({ supportNumber: seed.supportNumber, customerNumber: stopped, optedOut: true, source: 'keyword:STOP' });
+    const op = new WithStartWorkflowOperation<typeof conversationWorkflow>('conversationWorkflow', {
+      workflowId: d.workflowIdOf(stopped),
+      taskQueue: s.config.TEMPORAL_TASK_QUEUE,
+      args: [{ accountId: seed.accountId, supportNumber: seed.supportNumber, customerNumber: stopped }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+    });
+    await expect(
+      s.temporal.workflow.executeUpdateWithStart(startByAgentUpdate, {
+        args: [d.actor(agent), { text: 'hi', queueId: seed.queueId }],
+        startWorkflowOperation: op,
+      }),
+    ).rejects.toThrow();
+    const handle = s.temporal.workflow.getHandle(d.workflowIdOf(stopped));
+    await eventually(async () => (await handle.describe()).status.name === 'COMPLETED', 15_000);
+    expect(await d.conversation(stopped)).toBeUndefined();
   });
 
   it('answers bad input with 422 naming the field, and no token with 401', async () => {

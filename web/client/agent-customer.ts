@@ -73,13 +73,11 @@ function render(c: Customer) {
   );
 }
 
-/** Shows the customer of `number` (no-op when already shown, unless `force`); hides the panel when unknown. */
+/** Shows the customer of `number` (a no-op when already shown, unless `force`); hides the panel when unknown. */
 export async function showCustomer(number: string, opts: { conversationId?: string; force?: boolean } = {}) {
   focusConversation = opts.conversationId ?? null;
-  if (number === shownNumber && !opts.force && current) {
-    render(current);
-    return;
-  }
+  // Live refreshes of the same conversation leave the panel alone: re-rendering would wipe an edit in progress.
+  if (number === shownNumber && !opts.force && current) return;
   shownNumber = number;
   try {
     const c = await call(byNumber.$get({ param: { number } }));

@@ -42,7 +42,6 @@ export function initQuickReplies(reply: HTMLTextAreaElement, context: () => Repl
   const list = $('qr-list');
   reply.setAttribute('aria-autocomplete', 'list');
   reply.setAttribute('aria-controls', 'qr-list');
-  reply.setAttribute('aria-expanded', 'false');
 
   const load = async () => {
     all = (await call(quickReplies.$get({ query: {} }))).items;
@@ -52,7 +51,6 @@ export function initQuickReplies(reply: HTMLTextAreaElement, context: () => Repl
   const close = () => {
     popup.hidden = true;
     slashAt = -1;
-    reply.setAttribute('aria-expanded', 'false');
     reply.removeAttribute('aria-activedescendant');
   };
 
@@ -109,7 +107,6 @@ export function initQuickReplies(reply: HTMLTextAreaElement, context: () => Repl
     );
     active = 0;
     popup.hidden = false;
-    reply.setAttribute('aria-expanded', 'true');
     render();
   });
 

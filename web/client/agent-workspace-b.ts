@@ -18,7 +18,7 @@ let queueNames = new Map<string, string>();
 export function initWorkspaceB(open: (conversationId: string) => void) {
   initCustomerPanel();
   initSearch((hit) => {
-    void showCustomer(hit.customerNumber, { conversationId: hit.conversationId });
+    void showCustomer(hit.customerNumber, { conversationId: hit.conversationId, force: true });
     // Agents open their own conversations; their queues' others are read in the customer panel.
     if (data.staff || hit.agentId === data.user.id) open(hit.conversationId);
     else document.querySelector<HTMLElement>(`#cust-history [data-conversation-id="${hit.conversationId}"]`)?.focus();
