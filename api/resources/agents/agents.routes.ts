@@ -1,7 +1,9 @@
 import { z } from '@hono/zod-openapi';
+import { users } from '../../../db/schema/index.js';
 import { ROLES } from '../../auth.js';
 import { crudRoutes } from '../../lib/crud-routes.js';
 import { allow, IdParam, jsonResponse, oneOf, resourceRoute } from '../../lib/route-helpers.js';
+import { createSelectSchema, isoTimestamp } from '../../lib/table-schemas.js';
 
 export const Role = oneOf(ROLES);
 
@@ -39,19 +41,23 @@ export const AgentUpdate = z
   .strict()
   .openapi('AgentUpdate');
 
-export const Agent = z
-  .object({
-    id: z.uuid(),
-    name: z.string(),
-    email: z.string().nullable(),
-    role: Role,
-    capacity: z.number().int(),
-    skills: z.array(z.string()),
-    presence: z.string(),
-    queueIds: z.array(z.uuid()),
-    createdAt: z.string(),
-    updatedAt: z.string(),
+export const Agent = createSelectSchema(users, {
+  skills: z.array(z.string()),
+  createdAt: isoTimestamp,
+  updatedAt: isoTimestamp,
+})
+  .pick({
+    id: true,
+    name: true,
+    email: true,
+    role: true,
+    capacity: true,
+    skills: true,
+    presence: true,
+    createdAt: true,
+    updatedAt: true,
   })
+  .extend({ queueIds: z.array(z.uuid()) })
   .openapi('Agent');
 
 export const AgentWithToken = Agent.extend({

@@ -1,7 +1,9 @@
 import { z } from '@hono/zod-openapi';
+import { phoneNumbers } from '../../../db/schema/index.js';
 import { NUMBER_TYPES } from '../../../domain/vocabulary.js';
 import { crudRoutes } from '../../lib/crud-routes.js';
 import { allow, IdParam, oneOf } from '../../lib/route-helpers.js';
+import { createSelectSchema, isoTimestamp } from '../../lib/table-schemas.js';
 
 export const NumberType = oneOf(NUMBER_TYPES);
 
@@ -23,16 +25,8 @@ export const PhoneNumberUpdate = z
   .strict()
   .openapi('PhoneNumberUpdate');
 
-export const PhoneNumber = z
-  .object({
-    id: z.uuid(),
-    accountId: z.uuid(),
-    number: z.string(),
-    type: NumberType,
-    description: z.string().nullable(),
-    channelId: z.uuid().nullable().openapi({ description: 'The SMS channel this number serves, if any' }),
-    createdAt: z.string(),
-  })
+export const PhoneNumber = createSelectSchema(phoneNumbers, { createdAt: isoTimestamp })
+  .extend({ channelId: z.uuid().nullable().openapi({ description: 'The SMS channel this number serves, if any' }) })
   .openapi('PhoneNumber');
 
 export const ListQuery = z.object({ accountId: z.uuid().optional() });

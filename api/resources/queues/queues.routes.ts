@@ -1,7 +1,9 @@
 import { z } from '@hono/zod-openapi';
+import { queues } from '../../../db/schema/index.js';
 import { ASSIGNMENT_METHODS } from '../../../domain/vocabulary.js';
 import { crudRoutes } from '../../lib/crud-routes.js';
 import { allow, oneOf } from '../../lib/route-helpers.js';
+import { createSelectSchema, isoTimestamp } from '../../lib/table-schemas.js';
 
 export const AssignmentMethod = oneOf(ASSIGNMENT_METHODS);
 
@@ -37,16 +39,8 @@ export const QueueUpdate = z
   .strict()
   .openapi('QueueUpdate');
 
-export const Queue = z
-  .object({
-    id: z.uuid(),
-    name: z.string(),
-    assignmentMethod: AssignmentMethod,
-    priority: z.number().int(),
-    agentIds: z.array(z.uuid()),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
+export const Queue = createSelectSchema(queues, { createdAt: isoTimestamp, updatedAt: isoTimestamp })
+  .extend({ agentIds: z.array(z.uuid()) })
   .openapi('Queue');
 
 export const queueRoutes = crudRoutes({

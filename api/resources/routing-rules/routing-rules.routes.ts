@@ -1,7 +1,9 @@
 import { z } from '@hono/zod-openapi';
+import { routingRules } from '../../../db/schema/index.js';
 import { isRoutingField, ROUTING_FIELDS, ROUTING_OPERATORS, regexError } from '../../../domain/routing-evaluator.js';
 import { crudRoutes } from '../../lib/crud-routes.js';
 import { allow, jsonBody, jsonResponse, resourceRoute } from '../../lib/route-helpers.js';
+import { createSelectSchema, isoTimestamp } from '../../lib/table-schemas.js';
 
 export const Condition = z
   .object({
@@ -63,20 +65,12 @@ export const RuleUpdate = z
   .strict()
   .openapi('RoutingRuleUpdate');
 
-export const Rule = z
-  .object({
-    id: z.uuid(),
-    workstreamId: z.uuid(),
-    name: z.string(),
-    order: z.number().int(),
-    conditions: z.array(z.object({ field: z.string(), operator: z.string(), value: z.string() })),
-    queueId: z.uuid(),
-    priority: z.number().int().nullable(),
-    skills: z.array(z.string()),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .openapi('RoutingRule');
+export const Rule = createSelectSchema(routingRules, {
+  conditions: z.array(z.object({ field: z.string(), operator: z.string(), value: z.string() })),
+  skills: z.array(z.string()),
+  createdAt: isoTimestamp,
+  updatedAt: isoTimestamp,
+}).openapi('RoutingRule');
 
 export const EvaluateBody = z
   .object({

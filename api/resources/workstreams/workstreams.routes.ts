@@ -1,7 +1,9 @@
 import { z } from '@hono/zod-openapi';
+import { workstreams } from '../../../db/schema/index.js';
 import { DISTRIBUTION_MODES, PRESENCES, SKILL_MATCHINGS } from '../../../domain/vocabulary.js';
 import { crudRoutes } from '../../lib/crud-routes.js';
 import { allow, oneOf } from '../../lib/route-helpers.js';
+import { createSelectSchema, isoTimestamp } from '../../lib/table-schemas.js';
 
 export const DistributionMode = oneOf(DISTRIBUTION_MODES);
 
@@ -99,28 +101,12 @@ export const WorkstreamUpdate = z
   .strict()
   .openapi('WorkstreamUpdate');
 
-export const Workstream = z
-  .object({
-    id: z.uuid(),
-    name: z.string(),
-    channel: z.literal('sms'),
-    distributionMode: DistributionMode,
-    capacityUnits: z.number().int(),
-    defaultQueueId: z.uuid(),
-    offerTimeoutSeconds: z.number().int(),
-    autoAccept: z.boolean(),
-    keepSameAgent: z.boolean(),
-    blockCapacityForWrapUp: z.boolean(),
-    wrapUpMinutes: z.number().int(),
-    autoCloseAfterInactivityMinutes: z.number().int(),
-    reopenWindowMinutes: z.number().int(),
-    openTimeoutMinutes: z.number().int(),
-    allowedPresences: z.array(z.enum(PRESENCES)),
-    skillMatching: z.enum(SKILL_MATCHINGS),
-    botId: z.uuid().nullable(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
+export const Workstream = createSelectSchema(workstreams, {
+  allowedPresences: z.array(z.enum(PRESENCES)),
+  createdAt: isoTimestamp,
+  updatedAt: isoTimestamp,
+})
+  .extend({ channel: z.literal('sms') })
   .openapi('Workstream');
 
 export const workstreamRoutes = crudRoutes({
