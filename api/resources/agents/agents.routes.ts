@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { users } from '../../../db/schema/index.js';
 import { ROLES } from '../../auth.js';
 import { crudRoutes } from '../../lib/crud-routes.js';
-import { allow, IdParam, jsonResponse, oneOf, resourceRoute } from '../../lib/route-helpers.js';
+import { allow, IdParam, jsonResponse, nameField, oneOf, resourceRoute } from '../../lib/route-helpers.js';
 import { createSelectSchema, isoTimestamp } from '../../lib/table-schemas.js';
 
 export const Role = oneOf(ROLES);
@@ -21,7 +21,7 @@ export const capacity = z
 
 export const AgentCreate = z
   .object({
-    name: z.string().trim().min(1, 'is required').max(200),
+    name: nameField,
     email: z.email('must be an email address').max(320).nullish(),
     role: Role.default('agent'),
     capacity: capacity.default(10),
@@ -32,7 +32,7 @@ export const AgentCreate = z
 
 export const AgentUpdate = z
   .object({
-    name: z.string().trim().min(1, 'is required').max(200).optional(),
+    name: nameField.optional(),
     email: z.email('must be an email address').max(320).nullish(),
     role: Role.optional(),
     capacity: capacity.optional(),
@@ -65,18 +65,13 @@ export const AgentWithToken = Agent.extend({
 }).openapi('AgentWithToken');
 
 const admin = allow('admin');
-const readers = allow('admin', 'supervisor');
 
 export const agentRoutes = crudRoutes({
-  tag: 'Agents',
-  name: 'Agent',
-  one: 'user',
-  entity: Agent,
-  create: AgentCreate,
-  update: AgentUpdate,
+  names: { tag: 'Agents', name: 'Agent', one: 'user' },
+  schemas: { entity: Agent, create: AgentCreate, update: AgentUpdate },
   created: { schema: AgentWithToken, description: 'Created, with its bearer token' },
   listQuery: z.object({ role: Role.optional() }),
-  guards: { read: readers, write: admin, update: readers },
+  guards: { update: allow('admin', 'supervisor') },
   summaries: {
     create: 'Create a user (agent, supervisor or admin); the token is shown once',
     list: 'List users (never their tokens)',

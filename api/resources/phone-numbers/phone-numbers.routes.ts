@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { phoneNumbers } from '../../../db/schema/index.js';
 import { NUMBER_TYPES } from '../../../domain/vocabulary.js';
 import { crudRoutes } from '../../lib/crud-routes.js';
-import { allow, IdParam, oneOf } from '../../lib/route-helpers.js';
+import { IdParam, oneOf } from '../../lib/route-helpers.js';
 import { createSelectSchema, isoTimestamp } from '../../lib/table-schemas.js';
 
 export const NumberType = oneOf(NUMBER_TYPES);
@@ -31,19 +31,11 @@ export const PhoneNumber = createSelectSchema(phoneNumbers, { createdAt: isoTime
 
 export const ListQuery = z.object({ accountId: z.uuid().optional() });
 
-const admin = allow('admin');
-const readers = allow('admin', 'supervisor');
-
 /** All numbers, and one number by id (mounted at /phone-numbers; numbers are added under their account). */
 export const phoneNumberRoutes = crudRoutes({
-  tag: 'Phone numbers',
-  name: 'PhoneNumber',
-  one: 'SMS number',
-  entity: PhoneNumber,
-  create: PhoneNumberCreate,
-  update: PhoneNumberUpdate,
+  names: { tag: 'Phone numbers', name: 'PhoneNumber', one: 'SMS number' },
+  schemas: { entity: PhoneNumber, create: PhoneNumberCreate, update: PhoneNumberUpdate },
   listQuery: ListQuery,
-  guards: { read: readers, write: admin },
   summaries: {
     list: 'All SMS numbers (optionally of one account)',
     update: 'Change the description or type of a number (the number itself is its identity: add a new one)',
@@ -53,13 +45,8 @@ export const phoneNumberRoutes = crudRoutes({
 
 /** The numbers of one account (mounted at /messaging-accounts/:id/phone-numbers): list and add. */
 export const accountPhoneNumberRoutes = crudRoutes({
-  tag: 'Phone numbers',
-  name: ['PhoneNumber', 'AccountPhoneNumbers'],
-  one: 'SMS number',
-  entity: PhoneNumber,
-  create: PhoneNumberCreate,
-  update: PhoneNumberUpdate,
+  names: { tag: 'Phone numbers', name: ['PhoneNumber', 'AccountPhoneNumbers'], one: 'SMS number' },
+  schemas: { entity: PhoneNumber, create: PhoneNumberCreate, update: PhoneNumberUpdate },
   parent: IdParam,
-  guards: { read: readers, write: admin },
   summaries: { create: 'Add an SMS number to an account', list: "An account's numbers" },
 });

@@ -2,7 +2,6 @@ import { z } from '@hono/zod-openapi';
 import { AUTOMATED_TRIGGERS, isAutomatedTrigger } from '../../../domain/automated-messages.js';
 import { SMS_MAX_CHARACTERS } from '../../../domain/sms-limits.js';
 import { crudRoutes } from '../../lib/crud-routes.js';
-import { allow } from '../../lib/route-helpers.js';
 
 export const language = z
   .string()
@@ -81,15 +80,10 @@ export const WorkstreamParam = z.object({
 });
 
 export const smsChannelRoutes = crudRoutes({
-  tag: 'SMS channels',
-  name: 'SmsChannel',
-  one: 'SMS channel',
-  entity: Channel,
-  create: ChannelCreate,
-  update: ChannelUpdate,
+  names: { tag: 'SMS channels', name: 'SmsChannel', one: 'SMS channel' },
+  schemas: { entity: Channel, create: ChannelCreate, update: ChannelUpdate },
   parent: WorkstreamParam,
   item: { path: '/{channelId}', params: ChannelParams },
-  guards: { read: allow('admin', 'supervisor'), write: allow('admin') },
   summaries: {
     create: 'Add SMS channel: bind a number to the workstream',
     list: "A workstream's SMS channels",

@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { workstreams } from '../../../db/schema/index.js';
 import { DISTRIBUTION_MODES, PRESENCES, SKILL_MATCHINGS } from '../../../domain/vocabulary.js';
 import { crudRoutes } from '../../lib/crud-routes.js';
-import { allow, oneOf } from '../../lib/route-helpers.js';
+import { nameField, oneOf } from '../../lib/route-helpers.js';
 import { createSelectSchema, isoTimestamp } from '../../lib/table-schemas.js';
 
 export const DistributionMode = oneOf(DISTRIBUTION_MODES);
@@ -59,7 +59,7 @@ export const fields = {
 
 export const WorkstreamCreate = z
   .object({
-    name: z.string().trim().min(1, 'is required').max(200),
+    name: nameField,
     distributionMode: DistributionMode.default('push').openapi({ description: 'Immutable after creation' }),
     capacityUnits: fields.capacityUnits.default(1),
     defaultQueueId: fields.defaultQueueId,
@@ -80,7 +80,7 @@ export const WorkstreamCreate = z
 
 export const WorkstreamUpdate = z
   .object({
-    name: z.string().trim().min(1, 'is required').max(200).optional(),
+    name: nameField.optional(),
     distributionMode: DistributionMode.optional().openapi({
       description: 'Immutable: only the current value is accepted',
     }),
@@ -110,13 +110,8 @@ export const Workstream = createSelectSchema(workstreams, {
   .openapi('Workstream');
 
 export const workstreamRoutes = crudRoutes({
-  tag: 'Workstreams',
-  name: 'Workstream',
-  one: 'workstream',
-  entity: Workstream,
-  create: WorkstreamCreate,
-  update: WorkstreamUpdate,
-  guards: { read: allow('admin', 'supervisor'), write: allow('admin') },
+  names: { tag: 'Workstreams', name: 'Workstream', one: 'workstream' },
+  schemas: { entity: Workstream, create: WorkstreamCreate, update: WorkstreamUpdate },
   summaries: {
     create: 'Create an SMS workstream (defaults follow D365 for SMS)',
     update: 'Change a workstream (distributionMode is immutable: 409)',
