@@ -4,21 +4,14 @@ import { queueMembers, queues, routingRules, users, workstreams } from '../../..
 import { ProblemError } from '../../../lib/problem.js';
 import type { CrudHandlers } from '../../lib/crud-routes.js';
 import { conflict, type Executor, loadOr404, onlyAdminBeyond, uniqueOr409 } from '../../lib/route-helpers.js';
+import { jsonRow } from '../../lib/table-schemas.js';
 import type { Queue, queueRoutes } from './queues.routes.js';
 
 type Handlers = CrudHandlers<typeof queueRoutes>;
 
 type Row = typeof queues.$inferSelect;
 
-const view = (r: Row, members: string[]): z.infer<typeof Queue> => ({
-  id: r.id,
-  name: r.name,
-  assignmentMethod: r.assignmentMethod,
-  priority: r.priority,
-  agentIds: members,
-  createdAt: r.createdAt.toISOString(),
-  updatedAt: r.updatedAt.toISOString(),
-});
+const view = (r: Row, members: string[]): z.infer<typeof Queue> => ({ ...jsonRow(r), agentIds: members });
 
 async function membersOf(db: Executor, queueIds: string[]): Promise<Map<string, string[]>> {
   const map = new Map<string, string[]>(queueIds.map((id) => [id, []]));

@@ -4,6 +4,7 @@ import { isRoutingField, ROUTING_FIELDS, ROUTING_OPERATORS, regexError } from '.
 import { crudRoutes } from '../../lib/crud-routes.js';
 import { allow, jsonBody, jsonResponse, nameField, resourceRoute } from '../../lib/route-helpers.js';
 import { createSelectSchema, isoTimestamp } from '../../lib/table-schemas.js';
+import { underWorkstream, WorkstreamParam } from '../workstreams/workstreams.routes.js';
 
 export const Condition = z
   .object({
@@ -81,20 +82,10 @@ export const EvaluateBody = z
   })
   .openapi('RoutingEvaluateRequest');
 
-export const WorkstreamParam = z.object({
-  id: z.uuid().openapi({ param: { name: 'id', in: 'path' }, description: 'Workstream id' }),
-});
-
-export const RuleParams = z.object({
-  id: z.uuid().openapi({ param: { name: 'id', in: 'path' }, description: 'Workstream id' }),
-  ruleId: z.uuid().openapi({ param: { name: 'ruleId', in: 'path' } }),
-});
-
 export const routingRuleRoutes = crudRoutes({
   names: { tag: 'Routing rules', name: 'RoutingRule', one: 'rule' },
   schemas: { entity: Rule, create: RuleCreate, update: RuleUpdate },
-  parent: WorkstreamParam,
-  item: { path: '/{ruleId}', params: RuleParams },
+  ...underWorkstream('ruleId'),
   summaries: {
     create: 'Add a route-to-queue rule (first match by order wins)',
     list: "A workstream's rules in evaluation order",

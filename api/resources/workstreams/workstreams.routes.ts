@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { workstreams } from '../../../db/schema/index.js';
 import { DISTRIBUTION_MODES, PRESENCES, SKILL_MATCHINGS } from '../../../domain/vocabulary.js';
 import { crudRoutes } from '../../lib/crud-routes.js';
-import { nameField, oneOf } from '../../lib/route-helpers.js';
+import { idParam, nameField, oneOf } from '../../lib/route-helpers.js';
 import { createSelectSchema, isoTimestamp } from '../../lib/table-schemas.js';
 
 export const DistributionMode = oneOf(DISTRIBUTION_MODES);
@@ -108,6 +108,17 @@ export const Workstream = createSelectSchema(workstreams, {
 })
   .extend({ channel: z.literal('sms') })
   .openapi('Workstream');
+
+/** `{id}` of the workstream a child collection hangs under (/workstreams/{id}/sms-channels, …/routing-rules). */
+export const WorkstreamParam = z.object({
+  id: z.uuid().openapi({ param: { name: 'id', in: 'path' }, description: 'Workstream id' }),
+});
+
+/** crudRoutes' paths for a collection under a workstream whose items are `/{key}`. */
+export const underWorkstream = <const K extends string>(key: K) => ({
+  parent: WorkstreamParam,
+  item: { path: `/{${key}}` as const, params: WorkstreamParam.extend(idParam(key).shape) },
+});
 
 export const workstreamRoutes = crudRoutes({
   names: { tag: 'Workstreams', name: 'Workstream', one: 'workstream' },
