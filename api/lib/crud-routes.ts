@@ -4,7 +4,7 @@ import type { AppEnv } from '../deps.js';
 import { createRouter } from '../router.js';
 import {
   type AppRouteHandler,
-  type allow,
+  allow,
   IdParam,
   itemsOf,
   jsonBody,
@@ -30,6 +30,9 @@ export interface CrudGuards {
   update?: Guard;
 }
 
+/** Channel setup: supervisors read it, admins change it. */
+const SETUP_GUARDS: CrudGuards = { read: allow('admin', 'supervisor'), write: allow('admin') };
+
 /** Summaries that say more than the default ("Create a queue", "List queues", "One queue", …). */
 export type CrudSummaries = Partial<Record<'create' | 'list' | 'get' | 'update' | 'remove', string>>;
 
@@ -43,16 +46,15 @@ export interface CrudSpec<
   Q extends Params | undefined,
   R extends z.ZodType,
 > {
-  /** OpenAPI tag, e.g. 'Queues'. */
-  tag: string;
-  /** PascalCase singular for operationIds (`createQueue`; the list is `listQueues`), or `[one, many]`. */
-  name: string | readonly [string, string];
-  /** Lower-case singular for summaries and answers ('queue'). */
-  one: string;
-  entity: E;
-  create: C;
-  update: U;
-  guards: CrudGuards;
+  /**
+   * `tag`: the OpenAPI tag ('Queues'); `name`: PascalCase singular for operationIds (`createQueue`, and `listQueues`
+   * for the list), or `[one, many]`; `one`: lower-case singular for summaries and answers ('queue').
+   */
+  names: { tag: string; name: string | readonly [string, string]; one: string };
+  /** The entity every operation answers with, and the bodies of create and update. */
+  schemas: { entity: E; create: C; update: U };
+  /** Merged over the setup default (supervisors read, admins write). */
+  guards?: Partial<CrudGuards>;
   summaries?: CrudSummaries;
   /** Path parameters of the collection when it hangs under a parent (`/workstreams/{id}/sms-channels`). */
   parent?: P;
@@ -75,8 +77,11 @@ export function crudRoutes<
   Q extends Params | undefined = undefined,
   R extends z.ZodType = E,
 >(spec: CrudSpec<E, C, U, P, I, IP, Q, R>) {
-  const { tag, one, entity, guards } = spec;
-  const [name, names] = typeof spec.name === 'string' ? [spec.name, `${spec.name}s`] : spec.name;
+  const { names: n } = spec;
+  const guards = { ...SETUP_GUARDS, ...spec.guards };
+  const { tag, one } = n;
+  const { entity } = spec.schemas;
+  const [name, names] = typeof n.name === 'string' ? [n.name, `${n.name}s`] : n.name;
   const tags = [tag];
   const s = spec.summaries ?? {};
   const itemPath = (spec.item?.path ?? '/{id}') as IP;
@@ -110,7 +115,7 @@ export function crudRoutes<
       tags,
       summary: s.create ?? `Create a ${one}`,
       middleware: guards.write,
-      request: { params: parent, body: jsonBody(spec.create) },
+      request: { params: parent, body: jsonBody(spec.schemas.create) },
       responses: { 201: jsonResponse((spec.created?.schema ?? entity) as R, spec.created?.description ?? 'Created') },
     }),
     update: resourceRoute({
@@ -120,7 +125,7 @@ export function crudRoutes<
       tags,
       summary: s.update ?? `Change a ${one}`,
       middleware: guards.update ?? guards.write,
-      request: { params: itemParams, body: jsonBody(spec.update) },
+      request: { params: itemParams, body: jsonBody(spec.schemas.update) },
       responses: { 200: jsonResponse(entity, 'Updated') },
     }),
     remove: resourceRoute({

@@ -107,6 +107,9 @@ export const jsonResponse = <T extends z.ZodType>(schema: T, description: string
 
 export const noContent = { description: 'Deleted' };
 
+/** The display name of a setup resource (queue, agent, rule, workstream, account, bot). */
+export const nameField = z.string().trim().min(1, 'is required').max(200);
+
 /** An enum from one of the vocabulary's arrays (domain/vocabulary.ts); a bad value's 422 lists the allowed ones. */
 export const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, { error: `must be one of ${values.join(', ')}` });

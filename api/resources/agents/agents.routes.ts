@@ -1,7 +1,9 @@
 import { z } from '@hono/zod-openapi';
+import { users } from '../../../db/schema/index.js';
 import { ROLES } from '../../auth.js';
 import { crudRoutes } from '../../lib/crud-routes.js';
-import { allow, IdParam, jsonResponse, oneOf, resourceRoute } from '../../lib/route-helpers.js';
+import { allow, IdParam, jsonResponse, nameField, oneOf, resourceRoute } from '../../lib/route-helpers.js';
+import { createSelectSchema, isoTimestamp } from '../../lib/table-schemas.js';
 
 export const Role = oneOf(ROLES);
 
@@ -19,7 +21,7 @@ export const capacity = z
 
 export const AgentCreate = z
   .object({
-    name: z.string().trim().min(1, 'is required').max(200),
+    name: nameField,
     email: z.email('must be an email address').max(320).nullish(),
     role: Role.default('agent'),
     capacity: capacity.default(10),
@@ -30,7 +32,7 @@ export const AgentCreate = z
 
 export const AgentUpdate = z
   .object({
-    name: z.string().trim().min(1, 'is required').max(200).optional(),
+    name: nameField.optional(),
     email: z.email('must be an email address').max(320).nullish(),
     role: Role.optional(),
     capacity: capacity.optional(),
@@ -39,19 +41,23 @@ export const AgentUpdate = z
   .strict()
   .openapi('AgentUpdate');
 
-export const Agent = z
-  .object({
-    id: z.uuid(),
-    name: z.string(),
-    email: z.string().nullable(),
-    role: Role,
-    capacity: z.number().int(),
-    skills: z.array(z.string()),
-    presence: z.string(),
-    queueIds: z.array(z.uuid()),
-    createdAt: z.string(),
-    updatedAt: z.string(),
+export const Agent = createSelectSchema(users, {
+  skills: z.array(z.string()),
+  createdAt: isoTimestamp,
+  updatedAt: isoTimestamp,
+})
+  .pick({
+    id: true,
+    name: true,
+    email: true,
+    role: true,
+    capacity: true,
+    skills: true,
+    presence: true,
+    createdAt: true,
+    updatedAt: true,
   })
+  .extend({ queueIds: z.array(z.uuid()) })
   .openapi('Agent');
 
 export const AgentWithToken = Agent.extend({
@@ -59,18 +65,13 @@ export const AgentWithToken = Agent.extend({
 }).openapi('AgentWithToken');
 
 const admin = allow('admin');
-const readers = allow('admin', 'supervisor');
 
 export const agentRoutes = crudRoutes({
-  tag: 'Agents',
-  name: 'Agent',
-  one: 'user',
-  entity: Agent,
-  create: AgentCreate,
-  update: AgentUpdate,
+  names: { tag: 'Agents', name: 'Agent', one: 'user' },
+  schemas: { entity: Agent, create: AgentCreate, update: AgentUpdate },
   created: { schema: AgentWithToken, description: 'Created, with its bearer token' },
   listQuery: z.object({ role: Role.optional() }),
-  guards: { read: readers, write: admin, update: readers },
+  guards: { update: allow('admin', 'supervisor') },
   summaries: {
     create: 'Create a user (agent, supervisor or admin); the token is shown once',
     list: 'List users (never their tokens)',

@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { SMS_MAX_CHARACTERS } from '../../../domain/sms-limits.js';
 import { BOT_KINDS } from '../../../domain/vocabulary.js';
 import { crudRoutes } from '../../lib/crud-routes.js';
-import { allow, oneOf } from '../../lib/route-helpers.js';
+import { oneOf } from '../../lib/route-helpers.js';
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
 
@@ -89,13 +89,8 @@ export const Bot = z
   .openapi('Bot');
 
 export const botRoutes = crudRoutes({
-  tag: 'Bots',
-  name: 'Bot',
-  one: 'bot',
-  entity: Bot,
-  create: BotCreate,
-  update: BotUpdate,
-  guards: { read: allow('admin', 'supervisor'), write: allow('admin') },
+  names: { tag: 'Bots', name: 'Bot', one: 'bot' },
+  schemas: { entity: Bot, create: BotCreate, update: BotUpdate },
   summaries: {
     create: 'Create a bot: builtin (keyword answers) or webhook (your HTTPS endpoint)',
     update: "Rename, change a builtin bot's config, or a webhook bot's url, timeout or secret",

@@ -3,7 +3,7 @@ import { VALIDATION_STATUSES } from '../../../domain/vocabulary.js';
 import { parseOrigin } from '../../../lib/egress-allowlist.js';
 import { CREDENTIALS_REASONS } from '../../../telesign/validate-credentials.js';
 import { crudRoutes } from '../../lib/crud-routes.js';
-import { allow, IdParam, jsonResponse, resourceRoute } from '../../lib/route-helpers.js';
+import { allow, IdParam, jsonResponse, nameField, resourceRoute } from '../../lib/route-helpers.js';
 
 export const apiKey = z
   .string()
@@ -41,7 +41,7 @@ export const customerId = z
 
 export const AccountCreate = z
   .object({
-    name: z.string().trim().min(1, 'is required').max(200),
+    name: nameField,
     provider: z.literal('telesign', { error: 'must be "telesign"' }).default('telesign'),
     customerId,
     apiKey,
@@ -53,7 +53,7 @@ export const AccountCreate = z
 
 export const AccountUpdate = z
   .object({
-    name: z.string().trim().min(1, 'is required').max(200).optional(),
+    name: nameField.optional(),
     customerId: customerId.optional(),
     apiKey: apiKey.optional().openapi({ description: 'Rotate the API key (write-only)' }),
     restEndpoint: restEndpoint.nullish(),
@@ -97,12 +97,8 @@ export const ValidationResult = z
 const admin = allow('admin');
 
 export const messagingAccountRoutes = crudRoutes({
-  tag: 'Messaging accounts',
-  name: 'MessagingAccount',
-  one: 'messaging account',
-  entity: Account,
-  create: AccountCreate,
-  update: AccountUpdate,
+  names: { tag: 'Messaging accounts', name: 'MessagingAccount', one: 'messaging account' },
+  schemas: { entity: Account, create: AccountCreate, update: AccountUpdate },
   created: { schema: Account, description: 'Created; apiKey is never returned' },
   guards: { read: admin, write: admin },
   summaries: {

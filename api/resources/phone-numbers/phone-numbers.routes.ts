@@ -1,7 +1,9 @@
 import { z } from '@hono/zod-openapi';
+import { phoneNumbers } from '../../../db/schema/index.js';
 import { NUMBER_TYPES } from '../../../domain/vocabulary.js';
 import { crudRoutes } from '../../lib/crud-routes.js';
-import { allow, IdParam, oneOf } from '../../lib/route-helpers.js';
+import { IdParam, oneOf } from '../../lib/route-helpers.js';
+import { createSelectSchema, isoTimestamp } from '../../lib/table-schemas.js';
 
 export const NumberType = oneOf(NUMBER_TYPES);
 
@@ -23,33 +25,17 @@ export const PhoneNumberUpdate = z
   .strict()
   .openapi('PhoneNumberUpdate');
 
-export const PhoneNumber = z
-  .object({
-    id: z.uuid(),
-    accountId: z.uuid(),
-    number: z.string(),
-    type: NumberType,
-    description: z.string().nullable(),
-    channelId: z.uuid().nullable().openapi({ description: 'The SMS channel this number serves, if any' }),
-    createdAt: z.string(),
-  })
+export const PhoneNumber = createSelectSchema(phoneNumbers, { createdAt: isoTimestamp })
+  .extend({ channelId: z.uuid().nullable().openapi({ description: 'The SMS channel this number serves, if any' }) })
   .openapi('PhoneNumber');
 
 export const ListQuery = z.object({ accountId: z.uuid().optional() });
 
-const admin = allow('admin');
-const readers = allow('admin', 'supervisor');
-
 /** All numbers, and one number by id (mounted at /phone-numbers; numbers are added under their account). */
 export const phoneNumberRoutes = crudRoutes({
-  tag: 'Phone numbers',
-  name: 'PhoneNumber',
-  one: 'SMS number',
-  entity: PhoneNumber,
-  create: PhoneNumberCreate,
-  update: PhoneNumberUpdate,
+  names: { tag: 'Phone numbers', name: 'PhoneNumber', one: 'SMS number' },
+  schemas: { entity: PhoneNumber, create: PhoneNumberCreate, update: PhoneNumberUpdate },
   listQuery: ListQuery,
-  guards: { read: readers, write: admin },
   summaries: {
     list: 'All SMS numbers (optionally of one account)',
     update: 'Change the description or type of a number (the number itself is its identity: add a new one)',
@@ -59,13 +45,8 @@ export const phoneNumberRoutes = crudRoutes({
 
 /** The numbers of one account (mounted at /messaging-accounts/:id/phone-numbers): list and add. */
 export const accountPhoneNumberRoutes = crudRoutes({
-  tag: 'Phone numbers',
-  name: ['PhoneNumber', 'AccountPhoneNumbers'],
-  one: 'SMS number',
-  entity: PhoneNumber,
-  create: PhoneNumberCreate,
-  update: PhoneNumberUpdate,
+  names: { tag: 'Phone numbers', name: ['PhoneNumber', 'AccountPhoneNumbers'], one: 'SMS number' },
+  schemas: { entity: PhoneNumber, create: PhoneNumberCreate, update: PhoneNumberUpdate },
   parent: IdParam,
-  guards: { read: readers, write: admin },
   summaries: { create: 'Add an SMS number to an account', list: "An account's numbers" },
 });

@@ -4,6 +4,7 @@ import { queueMembers, queues, routingRules, users, workstreams } from '../../..
 import { ProblemError } from '../../../lib/problem.js';
 import type { CrudHandlers } from '../../lib/crud-routes.js';
 import { conflict, type Executor, loadOr404, onlyAdminBeyond, uniqueOr409 } from '../../lib/route-helpers.js';
+import { jsonRow } from '../../lib/table-schemas.js';
 import { assertQueueRules } from './overflow.js';
 import type { Queue, queueRoutes } from './queues.routes.js';
 
@@ -12,12 +13,8 @@ type Handlers = CrudHandlers<typeof queueRoutes>;
 type Row = typeof queues.$inferSelect;
 
 const view = (r: Row, members: string[]): z.infer<typeof Queue> => ({
-  id: r.id,
-  name: r.name,
-  assignmentMethod: r.assignmentMethod,
-  priority: r.priority,
+  ...jsonRow(r),
   agentIds: members,
-  calendarId: r.calendarId,
   overflow: r.overflow
     ? {
         maxWaiting: r.overflow.maxWaiting ?? null,
@@ -27,8 +24,6 @@ const view = (r: Row, members: string[]): z.infer<typeof Queue> => ({
         message: r.overflow.message ?? null,
       }
     : null,
-  createdAt: r.createdAt.toISOString(),
-  updatedAt: r.updatedAt.toISOString(),
 });
 
 async function membersOf(db: Executor, queueIds: string[]): Promise<Map<string, string[]>> {

@@ -1,7 +1,9 @@
 import { z } from '@hono/zod-openapi';
+import { queues } from '../../../db/schema/index.js';
 import { ASSIGNMENT_METHODS } from '../../../domain/vocabulary.js';
 import { crudRoutes } from '../../lib/crud-routes.js';
-import { allow, oneOf } from '../../lib/route-helpers.js';
+import { allow, nameField, oneOf } from '../../lib/route-helpers.js';
+import { createSelectSchema, isoTimestamp } from '../../lib/table-schemas.js';
 import { queueRuleFields } from './overflow.js';
 
 export const AssignmentMethod = oneOf(ASSIGNMENT_METHODS);
@@ -14,7 +16,7 @@ export const agentIds = z
 
 export const QueueCreate = z
   .object({
-    name: z.string().trim().min(1, 'is required').max(200),
+    name: nameField,
     assignmentMethod: AssignmentMethod.default('highest_capacity'),
     agentIds: agentIds.default([]),
     priority: z
@@ -32,7 +34,7 @@ export const QueueCreate = z
 
 export const QueueUpdate = z
   .object({
-    name: z.string().trim().min(1, 'is required').max(200).optional(),
+    name: nameField.optional(),
     assignmentMethod: AssignmentMethod.optional(),
     agentIds: agentIds.optional().openapi({ description: 'Replaces the membership; supervisors may change only this' }),
     priority: z.number().int().min(0).max(10000).optional(),
@@ -42,35 +44,28 @@ export const QueueUpdate = z
   .strict()
   .openapi('QueueUpdate');
 
-export const Queue = z
+/** The stored overflow rule as answered: absent fields as null. */
+export const QueueOverflow = z
   .object({
-    id: z.uuid(),
-    name: z.string(),
-    assignmentMethod: AssignmentMethod,
-    priority: z.number().int(),
-    agentIds: z.array(z.uuid()),
-    calendarId: z.uuid().nullable(),
-    overflow: z
-      .object({
-        maxWaiting: z.number().int().nullable(),
-        maxWaitMinutes: z.number().int().nullable(),
-        action: z.string(),
-        targetQueueId: z.uuid().nullable(),
-        message: z.string().nullable(),
-      })
-      .nullable(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
+    maxWaiting: z.number().int().nullable(),
+    maxWaitMinutes: z.number().int().nullable(),
+    action: z.string(),
+    targetQueueId: z.uuid().nullable(),
+    message: z.string().nullable(),
   })
+  .nullable();
+
+export const Queue = createSelectSchema(queues, {
+  createdAt: isoTimestamp,
+  updatedAt: isoTimestamp,
+  overflow: QueueOverflow,
+})
+  .extend({ agentIds: z.array(z.uuid()) })
   .openapi('Queue');
 
 export const queueRoutes = crudRoutes({
-  tag: 'Queues',
-  name: 'Queue',
-  one: 'queue',
-  entity: Queue,
-  create: QueueCreate,
-  update: QueueUpdate,
+  names: { tag: 'Queues', name: 'Queue', one: 'queue' },
+  schemas: { entity: Queue, create: QueueCreate, update: QueueUpdate },
   guards: { read: allow('admin', 'supervisor', 'agent'), write: allow('admin'), update: allow('admin', 'supervisor') },
   summaries: {
     list: 'List queues (agents may read them, e.g. to pick a transfer target)',

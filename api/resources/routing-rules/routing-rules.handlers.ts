@@ -11,6 +11,7 @@ import {
   loadOr404,
   uniqueOr409,
 } from '../../lib/route-helpers.js';
+import { jsonRow } from '../../lib/table-schemas.js';
 import { loadWorkstream } from '../workstreams/workstreams.handlers.js';
 import type { evaluateRoutingRules as evaluateRoute, Rule, routingRuleRoutes } from './routing-rules.routes.js';
 
@@ -18,18 +19,7 @@ type Handlers = CrudHandlers<typeof routingRuleRoutes>;
 
 type Row = typeof routingRules.$inferSelect;
 
-const view = (r: Row): z.infer<typeof Rule> => ({
-  id: r.id,
-  workstreamId: r.workstreamId,
-  name: r.name,
-  order: r.order,
-  conditions: r.conditions,
-  queueId: r.queueId,
-  priority: r.priority,
-  skills: r.skills,
-  createdAt: r.createdAt.toISOString(),
-  updatedAt: r.updatedAt.toISOString(),
-});
+const view = (r: Row): z.infer<typeof Rule> => jsonRow(r);
 
 async function assertQueue(db: Executor, id: string) {
   const q = await db.query.queues.findFirst({ where: eq(queues.id, id), columns: { id: true } });

@@ -1,7 +1,10 @@
 import { z } from '@hono/zod-openapi';
+import { routingRules } from '../../../db/schema/index.js';
 import { isRoutingField, ROUTING_FIELDS, ROUTING_OPERATORS, regexError } from '../../../domain/routing-evaluator.js';
 import { crudRoutes } from '../../lib/crud-routes.js';
-import { allow, jsonBody, jsonResponse, resourceRoute } from '../../lib/route-helpers.js';
+import { allow, jsonBody, jsonResponse, nameField, resourceRoute } from '../../lib/route-helpers.js';
+import { createSelectSchema, isoTimestamp } from '../../lib/table-schemas.js';
+import { underWorkstream, WorkstreamParam } from '../workstreams/workstreams.routes.js';
 
 export const Condition = z
   .object({
@@ -41,7 +44,7 @@ export const skills = z.array(z.string().trim().min(1).max(100)).max(20);
 
 export const RuleCreate = z
   .object({
-    name: z.string().trim().min(1, 'is required').max(200),
+    name: nameField,
     order: z.number().int().min(0).max(100000).openapi({ description: 'Evaluation order, unique per workstream' }),
     conditions: z.array(Condition).max(20).openapi({ description: 'All must hold; an empty list always matches' }),
     queueId: z.uuid(),
@@ -53,7 +56,7 @@ export const RuleCreate = z
 
 export const RuleUpdate = z
   .object({
-    name: z.string().trim().min(1, 'is required').max(200).optional(),
+    name: nameField.optional(),
     order: z.number().int().min(0).max(100000).optional(),
     conditions: z.array(Condition).max(20).optional(),
     queueId: z.uuid().optional(),
@@ -63,20 +66,12 @@ export const RuleUpdate = z
   .strict()
   .openapi('RoutingRuleUpdate');
 
-export const Rule = z
-  .object({
-    id: z.uuid(),
-    workstreamId: z.uuid(),
-    name: z.string(),
-    order: z.number().int(),
-    conditions: z.array(z.object({ field: z.string(), operator: z.string(), value: z.string() })),
-    queueId: z.uuid(),
-    priority: z.number().int().nullable(),
-    skills: z.array(z.string()),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .openapi('RoutingRule');
+export const Rule = createSelectSchema(routingRules, {
+  conditions: z.array(z.object({ field: z.string(), operator: z.string(), value: z.string() })),
+  skills: z.array(z.string()),
+  createdAt: isoTimestamp,
+  updatedAt: isoTimestamp,
+}).openapi('RoutingRule');
 
 export const EvaluateBody = z
   .object({
@@ -87,27 +82,10 @@ export const EvaluateBody = z
   })
   .openapi('RoutingEvaluateRequest');
 
-export const WorkstreamParam = z.object({
-  id: z.uuid().openapi({ param: { name: 'id', in: 'path' }, description: 'Workstream id' }),
-});
-
-export const RuleParams = z.object({
-  id: z.uuid().openapi({ param: { name: 'id', in: 'path' }, description: 'Workstream id' }),
-  ruleId: z.uuid().openapi({ param: { name: 'ruleId', in: 'path' } }),
-});
-
-const readers = allow('admin', 'supervisor');
-
 export const routingRuleRoutes = crudRoutes({
-  tag: 'Routing rules',
-  name: 'RoutingRule',
-  one: 'rule',
-  entity: Rule,
-  create: RuleCreate,
-  update: RuleUpdate,
-  parent: WorkstreamParam,
-  item: { path: '/{ruleId}', params: RuleParams },
-  guards: { read: readers, write: allow('admin') },
+  names: { tag: 'Routing rules', name: 'RoutingRule', one: 'rule' },
+  schemas: { entity: Rule, create: RuleCreate, update: RuleUpdate },
+  ...underWorkstream('ruleId'),
   summaries: {
     create: 'Add a route-to-queue rule (first match by order wins)',
     list: "A workstream's rules in evaluation order",
@@ -120,7 +98,7 @@ export const evaluateRoutingRules = resourceRoute({
   operationId: 'evaluateRoutingRules',
   tags: ['Routing rules'],
   summary: "Dry run: which queue would this message go to, and why (the workflow's evaluator)",
-  middleware: readers,
+  middleware: allow('admin', 'supervisor'),
   request: { params: WorkstreamParam, body: jsonBody(EvaluateBody) },
   responses: {
     200: jsonResponse(

@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { AUTOMATED_TRIGGERS, isAutomatedTrigger } from '../../../domain/automated-messages.js';
 import { SMS_MAX_CHARACTERS } from '../../../domain/sms-limits.js';
 import { crudRoutes } from '../../lib/crud-routes.js';
-import { allow } from '../../lib/route-helpers.js';
+import { underWorkstream } from '../workstreams/workstreams.routes.js';
 
 export const language = z
   .string()
@@ -71,25 +71,10 @@ export const Channel = z
   })
   .openapi('SmsChannel');
 
-export const ChannelParams = z.object({
-  id: z.uuid().openapi({ param: { name: 'id', in: 'path' }, description: 'Workstream id' }),
-  channelId: z.uuid().openapi({ param: { name: 'channelId', in: 'path' } }),
-});
-
-export const WorkstreamParam = z.object({
-  id: z.uuid().openapi({ param: { name: 'id', in: 'path' }, description: 'Workstream id' }),
-});
-
 export const smsChannelRoutes = crudRoutes({
-  tag: 'SMS channels',
-  name: 'SmsChannel',
-  one: 'SMS channel',
-  entity: Channel,
-  create: ChannelCreate,
-  update: ChannelUpdate,
-  parent: WorkstreamParam,
-  item: { path: '/{channelId}', params: ChannelParams },
-  guards: { read: allow('admin', 'supervisor'), write: allow('admin') },
+  names: { tag: 'SMS channels', name: 'SmsChannel', one: 'SMS channel' },
+  schemas: { entity: Channel, create: ChannelCreate, update: ChannelUpdate },
+  ...underWorkstream('channelId'),
   summaries: {
     create: 'Add SMS channel: bind a number to the workstream',
     list: "A workstream's SMS channels",

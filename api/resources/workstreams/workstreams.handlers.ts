@@ -3,36 +3,14 @@ import { asc, count, eq } from 'drizzle-orm';
 import { bots, calendars, queues, smsChannels, workstreams } from '../../../db/schema/index.js';
 import type { CrudHandlers } from '../../lib/crud-routes.js';
 import { conflict, type Executor, fieldProblem, loadOr404 } from '../../lib/route-helpers.js';
+import { jsonRow } from '../../lib/table-schemas.js';
 import type { Workstream, workstreamRoutes } from './workstreams.routes.js';
 
 type Handlers = CrudHandlers<typeof workstreamRoutes>;
 
 type Row = typeof workstreams.$inferSelect;
 
-const view = (r: Row): z.infer<typeof Workstream> => ({
-  id: r.id,
-  name: r.name,
-  channel: 'sms',
-  distributionMode: r.distributionMode,
-  capacityUnits: r.capacityUnits,
-  defaultQueueId: r.defaultQueueId,
-  offerTimeoutSeconds: r.offerTimeoutSeconds,
-  autoAccept: r.autoAccept,
-  keepSameAgent: r.keepSameAgent,
-  blockCapacityForWrapUp: r.blockCapacityForWrapUp,
-  wrapUpMinutes: r.wrapUpMinutes,
-  autoCloseAfterInactivityMinutes: r.autoCloseAfterInactivityMinutes,
-  reopenWindowMinutes: r.reopenWindowMinutes,
-  openTimeoutMinutes: r.openTimeoutMinutes,
-  allowedPresences: r.allowedPresences,
-  skillMatching: r.skillMatching,
-  botId: r.botId,
-  calendarId: r.calendarId,
-  outOfHoursAction: r.outOfHoursAction,
-  preferredAgentFallback: r.preferredAgentFallback,
-  createdAt: r.createdAt.toISOString(),
-  updatedAt: r.updatedAt.toISOString(),
-});
+const view = (r: Row): z.infer<typeof Workstream> => ({ ...jsonRow(r), channel: 'sms' });
 
 export const loadWorkstream = (db: Executor, id: string) =>
   loadOr404(db.query.workstreams.findFirst({ where: eq(workstreams.id, id) }), 'workstream', id);

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { workstreams } from '../../../db/schema/index.js';
 import {
   DISTRIBUTION_MODES,
   OUT_OF_HOURS_ACTIONS,
@@ -7,7 +8,8 @@ import {
   SKILL_MATCHINGS,
 } from '../../../domain/vocabulary.js';
 import { crudRoutes } from '../../lib/crud-routes.js';
-import { allow, oneOf } from '../../lib/route-helpers.js';
+import { idParam, nameField, oneOf } from '../../lib/route-helpers.js';
+import { createSelectSchema, isoTimestamp } from '../../lib/table-schemas.js';
 
 export const DistributionMode = oneOf(DISTRIBUTION_MODES);
 
@@ -73,7 +75,7 @@ export const fields = {
 
 export const WorkstreamCreate = z
   .object({
-    name: z.string().trim().min(1, 'is required').max(200),
+    name: nameField,
     distributionMode: DistributionMode.default('push').openapi({ description: 'Immutable after creation' }),
     capacityUnits: fields.capacityUnits.default(1),
     defaultQueueId: fields.defaultQueueId,
@@ -97,7 +99,7 @@ export const WorkstreamCreate = z
 
 export const WorkstreamUpdate = z
   .object({
-    name: z.string().trim().min(1, 'is required').max(200).optional(),
+    name: nameField.optional(),
     distributionMode: DistributionMode.optional().openapi({
       description: 'Immutable: only the current value is accepted',
     }),
@@ -121,41 +123,28 @@ export const WorkstreamUpdate = z
   .strict()
   .openapi('WorkstreamUpdate');
 
-export const Workstream = z
-  .object({
-    id: z.uuid(),
-    name: z.string(),
-    channel: z.literal('sms'),
-    distributionMode: DistributionMode,
-    capacityUnits: z.number().int(),
-    defaultQueueId: z.uuid(),
-    offerTimeoutSeconds: z.number().int(),
-    autoAccept: z.boolean(),
-    keepSameAgent: z.boolean(),
-    blockCapacityForWrapUp: z.boolean(),
-    wrapUpMinutes: z.number().int(),
-    autoCloseAfterInactivityMinutes: z.number().int(),
-    reopenWindowMinutes: z.number().int(),
-    openTimeoutMinutes: z.number().int(),
-    allowedPresences: z.array(z.enum(PRESENCES)),
-    skillMatching: z.enum(SKILL_MATCHINGS),
-    botId: z.uuid().nullable(),
-    calendarId: z.uuid().nullable(),
-    outOfHoursAction: z.enum(OUT_OF_HOURS_ACTIONS),
-    preferredAgentFallback: z.enum(PREFERRED_AGENT_FALLBACKS),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
+export const Workstream = createSelectSchema(workstreams, {
+  allowedPresences: z.array(z.enum(PRESENCES)),
+  createdAt: isoTimestamp,
+  updatedAt: isoTimestamp,
+})
+  .extend({ channel: z.literal('sms') })
   .openapi('Workstream');
 
+/** `{id}` of the workstream a child collection hangs under (/workstreams/{id}/sms-channels, …/routing-rules). */
+export const WorkstreamParam = z.object({
+  id: z.uuid().openapi({ param: { name: 'id', in: 'path' }, description: 'Workstream id' }),
+});
+
+/** crudRoutes' paths for a collection under a workstream whose items are `/{key}`. */
+export const underWorkstream = <const K extends string>(key: K) => ({
+  parent: WorkstreamParam,
+  item: { path: `/{${key}}` as const, params: WorkstreamParam.extend(idParam(key).shape) },
+});
+
 export const workstreamRoutes = crudRoutes({
-  tag: 'Workstreams',
-  name: 'Workstream',
-  one: 'workstream',
-  entity: Workstream,
-  create: WorkstreamCreate,
-  update: WorkstreamUpdate,
-  guards: { read: allow('admin', 'supervisor'), write: allow('admin') },
+  names: { tag: 'Workstreams', name: 'Workstream', one: 'workstream' },
+  schemas: { entity: Workstream, create: WorkstreamCreate, update: WorkstreamUpdate },
   summaries: {
     create: 'Create an SMS workstream (defaults follow D365 for SMS)',
     update: 'Change a workstream (distributionMode is immutable: 409)',
