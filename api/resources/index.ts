@@ -7,6 +7,7 @@ import { loginLinks } from './login-links/index.js';
 import { messagingAccounts } from './messaging-accounts/index.js';
 import { accountPhoneNumbers, phoneNumbers } from './phone-numbers/index.js';
 import { queues } from './queues/index.js';
+import { readiness } from './readiness/index.js';
 import { routingRules } from './routing-rules/index.js';
 import { settings } from './settings/index.js';
 import { smsChannels } from './sms-channels/index.js';
@@ -26,6 +27,7 @@ export const setupResources = createRouter()
   .route('/workstreams', workstreams)
   .route('/workstreams/:id/sms-channels', smsChannels)
   .route('/workstreams/:id/routing-rules', routingRules)
+  .route('/workstreams/:id/readiness', readiness)
   .route('/agents', agents)
   .route('/agents/:id/login-links', loginLinks)
   .route('/bots', bots)
