@@ -1,11 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, gt, lt } from 'drizzle-orm';
 import type { Context } from 'hono';
-import { getCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
 import type { Config } from '../config/env.js';
 import { browserSessions, users } from '../db/schema/index.js';
 import { ProblemError } from '../lib/problem.js';
+import { sessionCookieOf } from './auth/session-slots.js';
 import type { ApiDeps, AppEnv, AuthUser } from './deps.js';
 import { countApiRequest, recordAuthFailure } from './middleware/rate-limit.js';
 
@@ -112,7 +112,7 @@ const bearerOf = (header: string | undefined) => /^Bearer\s+(\S+)$/i.exec(header
  */
 export async function credentialStillValid(deps: Pick<ApiDeps, 'db'>, c: Context, userId: string): Promise<boolean> {
   const bearer = bearerOf(c.req.header('authorization'));
-  const user = bearer ? await userFromToken(deps, bearer) : await userFromSession(deps, getCookie(c, SESSION_COOKIE));
+  const user = bearer ? await userFromToken(deps, bearer) : await userFromSession(deps, sessionCookieOf(c));
   return user?.id === userId;
 }
 
@@ -132,7 +132,7 @@ export function authenticate(deps: Pick<ApiDeps, 'db'> & Partial<Pick<ApiDeps, '
     if (c.get('user')) return next();
     const config = deps.config;
     const bearer = bearerOf(c.req.header('authorization'));
-    const cookie = !bearer && config ? getCookie(c, SESSION_COOKIE) : undefined;
+    const cookie = !bearer && config ? sessionCookieOf(c) : undefined;
     let user: AuthUser | null;
     if (cookie) {
       user = await userFromSession(deps, cookie);

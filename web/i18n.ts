@@ -1,3 +1,5 @@
+import * as first5 from './i18n/first5.js';
+
 /** UI text in English and Bulgarian. Keys are shared by the server-rendered pages and the client scripts. */
 const en = {
   appName: 'smsdesk',
@@ -109,6 +111,7 @@ const en = {
   workstream: 'Workstream',
   saved: 'Saved',
   notAllowed: 'Your role cannot open this page.',
+  ...first5.en,
 } as const;
 
 export type Dict = Record<keyof typeof en, string>;
@@ -223,6 +226,7 @@ const bg: Dict = {
   workstream: 'Работен поток',
   saved: 'Запазено',
   notAllowed: 'Вашата роля няма достъп до тази страница.',
+  ...first5.bg,
 };
 
 export const DICTS = { en, bg } satisfies Record<string, Dict>;

@@ -1,6 +1,18 @@
 import { SMS_MAX_CHARACTERS as MAX_CHARS } from '../../domain/sms-limits.js';
 import { analyzeSms } from '../../domain/sms-segments.js';
-import { $, ApiError, api, call, client, formatDuration, formatTime, h, type Ok, pageData } from './common.js';
+import {
+  $,
+  ApiError,
+  api,
+  call,
+  client,
+  formatDuration,
+  formatTime,
+  h,
+  type Ok,
+  pageData,
+  withSession,
+} from './common.js';
 
 /** Agent workspace: presence, live conversation lists over SSE, the conversation view and the supervisor tables. */
 
@@ -388,7 +400,7 @@ function scheduleRefresh(conversationId?: string) {
 
 function connect(onReady: () => void) {
   const conn = $('conn');
-  const source = new EventSource('/api/v1/events');
+  const source = new EventSource(withSession('/api/v1/events'));
   source.addEventListener('ready', () => {
     conn.textContent = `● ${t.live}`;
     onReady();

@@ -1,5 +1,5 @@
 import type { ClientResponse, InferResponseType } from 'hono/client';
-import { ApiError, client as appClient } from '../common.js';
+import { ApiError, client as appClient, backToSignIn } from '../common.js';
 
 /**
  * The admin page's typed API client: paths, bodies and answers come from the API's route definitions
@@ -24,7 +24,7 @@ export async function send<R extends ClientResponse<unknown, number, string>>(
   const res = await request;
   if (res.status === 401) {
     // The session ended (expired, token rotated): back to the sign-in form.
-    location.assign(location.pathname);
+    backToSignIn();
     throw new ApiError({ status: 401, detail: 'signed out' });
   }
   if (res.status === 204) return undefined as Success<R>;
