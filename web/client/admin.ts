@@ -9,13 +9,14 @@ import { initNumbersStep } from './admin/step-numbers.js';
 import { initSummaryStep } from './admin/step-summary.js';
 import { initWorkstreamStep } from './admin/step-workstream.js';
 import { initNavigation } from './admin/wizard-nav.js';
+import { resumeWizard } from './admin/wizard-resume.js';
 
 /**
- * The admin page: the setup wizard (account → numbers → callback URL → workstream → SMS channel → summary) and the
+ * The admin page: the setup wizard (account → numbers → callback URL → workstream → SMS channel → readiness) and the
  * editable lists below it. Each module under admin/ does one job.
  *
- * Adding a section: write web/client/admin-<thing>.ts (or admin/<thing>.ts) exporting `{ init, load }`, then add one
- * entry to SECTIONS below; `init` wires its forms once, `load` (re)reads its data after the queues are known.
+ * Adding a section: write web/client/admin-<thing>.ts (or admin/<thing>.ts) exporting `init` and `load`, then add
+ * one entry to SECTIONS below; `init` wires its forms once, `load` (re)reads its data after the queues are known.
  */
 type Section = { init: () => void; load?: () => Promise<void> };
 
@@ -40,6 +41,7 @@ async function start() {
   init();
   await loadQueues();
   await Promise.all(SECTIONS.map((s) => s.load?.()));
+  await resumeWizard();
   document.documentElement.dataset.ready = String(Math.round(performance.now()));
 }
 void start().catch(alertProblem);

@@ -63,7 +63,7 @@ export function AdminPage(p: Props) {
     callback: t.stepCallback,
     workstream: t.stepWorkstream,
     channel: t.stepChannel,
-    summary: t.stepSummary,
+    summary: t.readiness,
   };
   return (
     <Layout
@@ -92,9 +92,16 @@ export function AdminPage(p: Props) {
         <div class="panel">
           <h2>{t.wizard}</h2>
           <p class="error" id="wizard-error" role="alert" />
+          <p class="help" id="resume-note" hidden>
+            {t.resumeNote}
+          </p>
 
           <form class="step" data-step="account" id="form-account">
             <h3>{t.stepAccount}</h3>
+            <div id="account-existing" hidden>
+              <h4>{t.existingSetup}</h4>
+              <ul id="account-existing-list" />
+            </div>
             <div class="row">
               <Field id="account-name" label={t.name} required value="TeleSign" />
               <Field id="account-customerId" label={t.customerId} required />
@@ -177,6 +184,10 @@ export function AdminPage(p: Props) {
 
           <form class="step" data-step="workstream" id="form-workstream" hidden>
             <h3>{t.stepWorkstream}</h3>
+            <div id="workstream-existing" hidden>
+              <h4>{t.existingSetup}</h4>
+              <ul id="workstream-existing-list" />
+            </div>
             <div class="row">
               <Field id="workstream-name" label={t.workstreamName} required value="SMS support" />
               <div>
@@ -199,11 +210,15 @@ export function AdminPage(p: Props) {
                 {t.back}
               </button>
               <button type="submit">{t.createWorkstream}</button>
+              <button type="button" data-next="channel" id="workstream-next" disabled>
+                {t.next}
+              </button>
             </div>
           </form>
 
           <form class="step" data-step="channel" id="form-channel" hidden>
             <h3>{t.stepChannel}</h3>
+            <p class="ok" id="channel-existing" hidden />
             <div class="row">
               <div>
                 <label for="channel-number">{t.smsNumber}</label>
@@ -252,20 +267,32 @@ export function AdminPage(p: Props) {
                 {t.back}
               </button>
               <button type="submit">{t.addChannel}</button>
+              <button type="button" data-next="summary" id="channel-next" disabled>
+                {t.next}
+              </button>
             </div>
           </form>
 
           <form class="step" data-step="summary" id="form-summary" hidden>
             <h3>{t.stepSummary}</h3>
             <dl id="summary" />
+            <h3>{t.readinessTitle}</h3>
+            <ul id="readiness" class="checklist" aria-live="polite" />
+            <p id="done" class="ok" role="status" hidden>
+              {t.isLive}
+            </p>
+            <p id="not-live" class="error" role="status" hidden>
+              {t.notLive}
+            </p>
             <div class="actions">
               <button type="submit" id="finish">
-                {t.finish}
+                {t.recheck}
               </button>
+              <button type="button" class="secondary" id="test-sms" hidden>
+                {t.sendTestSms}
+              </button>
+              <span id="test-sms-status" role="status" aria-live="polite" />
             </div>
-            <p id="done" class="ok" role="status" hidden>
-              {t.done}
-            </p>
           </form>
         </div>
       </div>
@@ -308,7 +335,7 @@ function Manage({ t }: { t: Dict }) {
             <button type="submit">{t.addQueue}</button>
           </form>
         </section>
-        <section class="panel" aria-labelledby="h-agents">
+        <section class="panel" id="manage-agents" aria-labelledby="h-agents">
           <h2 id="h-agents">{t.agents}</h2>
           <table>
             <thead>

@@ -14,12 +14,12 @@ export type ReadinessCheck = (typeof READINESS_CHECKS)[number];
 
 /** Where in the admin page each check is fixed (an anchor of /admin). */
 export const READINESS_FIX: Record<ReadinessCheck, string> = {
-  account_validated: '/admin#accounts',
-  callback_registered: '/admin#accounts',
-  number_bound: '/admin#channels',
-  queue_has_members: '/admin#agents',
-  member_available: '/admin#agents',
-  sms_enabled: '/admin#organisation',
+  account_validated: '/admin#manage-accounts',
+  callback_registered: '/admin#manage-accounts',
+  number_bound: '/admin#manage-channels',
+  queue_has_members: '/admin#manage-agents',
+  member_available: '/admin#manage-agents',
+  sms_enabled: '/admin#manage-organisation',
 };
 
 export const ReadinessItem = z

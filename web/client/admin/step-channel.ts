@@ -1,14 +1,26 @@
-import { $ } from '../common.js';
+import { $, h } from '../common.js';
 import { client, send } from './api.js';
-import { clearErrors, onSubmit, showProblem } from './problems.js';
-import { checked, choice, state } from './state.js';
-import { go } from './wizard-nav.js';
+import { clearErrors, fieldError, onSubmit, showProblem } from './problems.js';
+import { checked, choice, state, t } from './state.js';
+import { loadSetup } from './wizard-data.js';
+import { go, onEnter, refreshNext } from './wizard-nav.js';
 
-/** Wizard step 5: the SMS channel binding a number to the workstream. */
+/** Wizard step 5: the SMS channel binding a number to the workstream; one that exists is shown instead. */
+function render() {
+  const free = state.numbers.filter((n) => !n.channelId);
+  $('channel-number').replaceChildren(...free.map((x) => h('option', { value: x.id }, x.number)));
+  const ch = state.channel;
+  $('channel-existing').hidden = !ch;
+  $('channel-existing').textContent = ch ? `${t.existingSetup}: ${ch.number} · ${ch.language}` : '';
+  refreshNext();
+}
+
 export function initChannelStep() {
+  onEnter('channel', render);
   onSubmit('form-channel', async () => {
     if (!state.workstream) return go('workstream');
     clearErrors('channel');
+    if (!$<HTMLSelectElement>('channel-number').value) return fieldError('channel-phoneNumberId', t.errRequired!);
     const automatedMessages: Record<string, string> = {};
     for (const ta of Array.from(document.querySelectorAll<HTMLTextAreaElement>('textarea[data-trigger]'))) {
       if (ta.value.trim()) automatedMessages[ta.dataset.trigger!] = ta.value;
@@ -28,6 +40,7 @@ export function initChannelStep() {
           },
         }),
       );
+      await loadSetup();
       go('summary');
     } catch (err) {
       showProblem(err, 'channel');

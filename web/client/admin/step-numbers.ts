@@ -1,17 +1,40 @@
 import { $, h } from '../common.js';
 import { client, send } from './api.js';
-import { clearErrors, onSubmit, showProblem } from './problems.js';
-import { choice, state, val } from './state.js';
-import { go } from './wizard-nav.js';
+import { clearErrors, fieldError, onSubmit, requireFilled, showProblem } from './problems.js';
+import { choice, state, t, val } from './state.js';
+import { loadSetup } from './wizard-data.js';
+import { go, onEnter, refreshNext } from './wizard-nav.js';
 
-/** Wizard step 2: the account's phone numbers. */
+/** Wizard step 2: the account's phone numbers (those it already has are listed). */
+export function renderNumbers() {
+  $('numbers-added').replaceChildren(
+    ...state.numbers.map((n) => h('li', {}, `${n.number} (${n.type})${n.channelId ? ' ✓' : ''}`)),
+  );
+  refreshNext();
+}
+
+function duplicateNumber(): boolean {
+  const number = val('number-number');
+  if (!number || !state.allNumbers.some((n) => n.number === number)) return false;
+  fieldError('number-number', t.dupNumber!);
+  return true;
+}
+
 export function initNumbersStep() {
+  onEnter('numbers', renderNumbers);
+  $('number-number').addEventListener('input', () => {
+    clearErrors('number');
+    duplicateNumber();
+  });
   onSubmit('form-numbers', async () => {
     if (!state.account) return go('account');
     clearErrors('number');
+    if (!requireFilled('number-number')) return;
+    if (!/^\d+$/.test(val('number-number'))) return fieldError('number-number', t.errDigits!);
+    if (duplicateNumber()) return;
     try {
       const description = val('number-description');
-      const n = await send(
+      await send(
         client['messaging-accounts'][':id']['phone-numbers'].$post({
           param: { id: state.account.id },
           json: {
@@ -21,11 +44,9 @@ export function initNumbersStep() {
           },
         }),
       );
-      state.numbers.push(n);
-      $('numbers-added').append(h('li', {}, `${n.number} (${n.type})`));
+      await loadSetup();
+      renderNumbers();
       $<HTMLInputElement>('number-number').value = '';
-      $<HTMLButtonElement>('numbers-next').disabled = false;
-      $('channel-number').replaceChildren(...state.numbers.map((x) => h('option', { value: x.id }, x.number)));
     } catch (err) {
       showProblem(err, 'number');
     }
