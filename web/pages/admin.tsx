@@ -96,7 +96,7 @@ export function AdminPage(p: Props) {
             {t.resumeNote}
           </p>
 
-          <form class="step" data-step="account" id="form-account">
+          <form novalidate class="step" data-step="account" id="form-account">
             <h3>{t.stepAccount}</h3>
             <div id="account-existing" hidden>
               <h4>{t.existingSetup}</h4>
@@ -119,6 +119,9 @@ export function AdminPage(p: Props) {
               <button type="submit" id="create-account">
                 {t.createAccount}
               </button>
+              <button type="button" class="secondary" id="replace-key" hidden>
+                {t.rotateKey}
+              </button>
               <button type="button" class="secondary" id="validate" disabled>
                 {t.validate}
               </button>
@@ -131,7 +134,7 @@ export function AdminPage(p: Props) {
             </div>
           </form>
 
-          <form class="step" data-step="numbers" id="form-numbers" hidden>
+          <form novalidate class="step" data-step="numbers" id="form-numbers" hidden>
             <h3>{t.stepNumbers}</h3>
             <div class="row">
               <Field id="number-number" label={t.number} required help={t.numberHelp} />
@@ -159,7 +162,7 @@ export function AdminPage(p: Props) {
             </div>
           </form>
 
-          <form class="step" data-step="callback" hidden>
+          <form novalidate class="step" data-step="callback" hidden>
             <h3>{t.stepCallback}</h3>
             <label for="callback-url">{t.stepCallback}</label>
             <div class="row">
@@ -182,7 +185,7 @@ export function AdminPage(p: Props) {
             </div>
           </form>
 
-          <form class="step" data-step="workstream" id="form-workstream" hidden>
+          <form novalidate class="step" data-step="workstream" id="form-workstream" hidden>
             <h3>{t.stepWorkstream}</h3>
             <div id="workstream-existing" hidden>
               <h4>{t.existingSetup}</h4>
@@ -216,7 +219,7 @@ export function AdminPage(p: Props) {
             </div>
           </form>
 
-          <form class="step" data-step="channel" id="form-channel" hidden>
+          <form novalidate class="step" data-step="channel" id="form-channel" hidden>
             <h3>{t.stepChannel}</h3>
             <p class="ok" id="channel-existing" hidden />
             <div class="row">
@@ -273,7 +276,7 @@ export function AdminPage(p: Props) {
             </div>
           </form>
 
-          <form class="step" data-step="summary" id="form-summary" hidden>
+          <form novalidate class="step" data-step="summary" id="form-summary" hidden>
             <h3>{t.stepSummary}</h3>
             <dl id="summary" />
             <h3>{t.readinessTitle}</h3>

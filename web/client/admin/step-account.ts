@@ -44,6 +44,7 @@ export function selectAccount(a: Account) {
   key.required = false;
   $<HTMLButtonElement>('create-account').disabled = true;
   $<HTMLButtonElement>('validate').disabled = false;
+  $('replace-key').hidden = false;
   clearErrors('account');
   renderValidation();
   renderExistingAccounts();
@@ -115,6 +116,7 @@ export function initAccountStep() {
         $<HTMLInputElement>('account-apiKey').placeholder = '';
         $<HTMLButtonElement>('create-account').disabled = false;
         $<HTMLButtonElement>('validate').disabled = true;
+        $('replace-key').hidden = true;
         renderValidation();
         renderExistingAccounts();
         refreshNext();
@@ -144,6 +146,27 @@ export function initAccountStep() {
       await loadSetup();
       selectAccount(state.accounts.find((a) => a.id === created.id) ?? created);
       $('validate').focus();
+    } catch (err) {
+      showProblem(err, 'account');
+    }
+  });
+
+  // A key TeleSign refused is replaced in place (PATCH, write-only), then validated again.
+  $('replace-key').addEventListener('click', async () => {
+    if (!state.account) return;
+    clearErrors('account');
+    if (!requireFilled('account-apiKey')) return;
+    try {
+      const restEndpoint = val('account-restEndpoint');
+      state.account = await send(
+        client['messaging-accounts'][':id'].$patch({
+          param: { id: state.account.id },
+          json: { apiKey: $<HTMLInputElement>('account-apiKey').value, restEndpoint: restEndpoint || null },
+        }),
+      );
+      await loadSetup();
+      selectAccount(state.account);
+      $('validate').click();
     } catch (err) {
       showProblem(err, 'account');
     }

@@ -9,8 +9,11 @@ import { loadSetup } from './wizard-data.js';
 import { go, onEnter, refreshNext } from './wizard-nav.js';
 
 /** Wizard step 4: the workstream and its default queue (an existing one or a new one); existing ones are listed. */
+export const WORKSTREAM_KEY = 'smsdesk.wizard.workstream';
+
 export function selectWorkstream(w: Workstream) {
   state.workstream = w;
+  sessionStorage.setItem(WORKSTREAM_KEY, w.id);
   state.channel = state.channels.find((c) => c.workstreamId === w.id && c.accountId === state.account?.id);
   renderExisting();
   refreshNext();
