@@ -86,19 +86,20 @@ export async function userFromSession(deps: Pick<ApiDeps, 'db'>, value: string |
       role: users.role,
       tokenHash: users.tokenHash,
       tokenFingerprint: browserSessions.tokenFingerprint,
+      disabled: users.disabled,
     })
     .from(browserSessions)
     .innerJoin(users, eq(users.id, browserSessions.userId))
     .where(and(eq(browserSessions.idHash, hashToken(value)), gt(browserSessions.expiresAt, new Date())))
     .limit(1);
-  if (!row || fingerprint(row.tokenHash) !== row.tokenFingerprint) return null;
+  if (!row || row.disabled || fingerprint(row.tokenHash) !== row.tokenFingerprint) return null;
   return { id: row.id, name: row.name, role: row.role };
 }
 
 /** The user a bearer token belongs to, or null. */
 export async function userFromToken(deps: Pick<ApiDeps, 'db'>, token: string): Promise<AuthUser | null> {
   const row = await deps.db.query.users.findFirst({
-    where: eq(users.tokenHash, hashToken(token)),
+    where: and(eq(users.tokenHash, hashToken(token)), eq(users.disabled, false)),
     columns: { id: true, name: true, role: true },
   });
   return row ?? null;

@@ -34,6 +34,9 @@ export const AgentUpdate = z
     role: Role.optional(),
     capacity: capacity.optional(),
     skills: skills.optional(),
+    disabled: z.boolean().optional().openapi({
+      description: 'Disable instead of delete: a disabled user cannot sign in (sessions end) and gets no work',
+    }),
   })
   .strict()
   .openapi('AgentUpdate');
@@ -47,6 +50,7 @@ export const Agent = z
     capacity: z.number().int(),
     skills: z.array(z.string()),
     presence: z.string(),
+    disabled: z.boolean(),
     queueIds: z.array(z.uuid()),
     createdAt: z.string(),
     updatedAt: z.string(),

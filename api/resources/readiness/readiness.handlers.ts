@@ -1,5 +1,5 @@
 import type { z } from '@hono/zod-openapi';
-import { eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import {
   inbox,
   messagingAccounts,
@@ -69,7 +69,7 @@ async function gatherFacts(deps: ApiDeps, db: Executor, workstreamId: string): P
     .select({ name: users.name, presence: users.presence, capacity: users.capacity })
     .from(queueMembers)
     .innerJoin(users, eq(users.id, queueMembers.userId))
-    .where(eq(queueMembers.queueId, ws.defaultQueueId));
+    .where(and(eq(queueMembers.queueId, ws.defaultQueueId), eq(users.disabled, false)));
   await db.insert(settings).values({ id: 1 }).onConflictDoNothing();
   const org = await db.query.settings.findFirst({ where: eq(settings.id, 1), columns: { smsEnabled: true } });
 

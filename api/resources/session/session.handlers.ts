@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { users } from '../../../db/schema/index.js';
 import { fieldsProblem } from '../../../lib/problem.js';
@@ -24,7 +24,7 @@ export function signIn(view: SignInView) {
     const next = safeNext(form.next);
     const row = token
       ? await deps.db.query.users.findFirst({
-          where: eq(users.tokenHash, hashToken(token)),
+          where: and(eq(users.tokenHash, hashToken(token)), eq(users.disabled, false)),
           columns: { id: true, tokenHash: true },
         })
       : undefined;
