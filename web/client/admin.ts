@@ -1,4 +1,5 @@
 import { initAgents, loadAgents } from './admin/agents.js';
+import { initManage, loadManage } from './admin/manage-setup.js';
 import { alertProblem } from './admin/problems.js';
 import { initQueues, loadQueues } from './admin/queues.js';
 import { initRules, loadWorkstreams } from './admin/rules.js';
@@ -25,6 +26,8 @@ const SECTIONS: Section[] = [
   { init: initAgents, load: loadAgents },
   { init: initRules, load: loadWorkstreams },
 ];
+/** Sections that need what the wizard loaded (accounts, numbers, channels) run after it. */
+const AFTER_WIZARD: Section[] = [{ init: initManage, load: loadManage }];
 
 function init() {
   initNavigation();
@@ -34,7 +37,7 @@ function init() {
   initWorkstreamStep();
   initChannelStep();
   initSummaryStep();
-  for (const s of SECTIONS) s.init();
+  for (const s of [...SECTIONS, ...AFTER_WIZARD]) s.init();
 }
 
 async function start() {
@@ -42,6 +45,7 @@ async function start() {
   await loadQueues();
   await Promise.all(SECTIONS.map((s) => s.load?.()));
   await resumeWizard();
+  await Promise.all(AFTER_WIZARD.map((s) => s.load?.()));
   document.documentElement.dataset.ready = String(Math.round(performance.now()));
 }
 void start().catch(alertProblem);

@@ -6,6 +6,7 @@ import {
 } from '../../domain/automated-messages.js';
 import { ROUTING_FIELDS, ROUTING_OPERATORS } from '../../domain/routing-evaluator.js';
 import type { Dict, Lang } from '../i18n.js';
+import { ManageSetup } from './admin-manage.js';
 import { Layout, TopBar } from './layout.js';
 
 type Props = { t: Dict; lang: Lang; css: string; script: string };
@@ -300,6 +301,7 @@ export function AdminPage(p: Props) {
         </div>
       </div>
 
+      <ManageSetup t={t} />
       <Manage t={t} />
     </Layout>
   );

@@ -39,14 +39,32 @@ export async function loadAgents() {
           alertProblem(err);
         }
       };
+      // Disable instead of delete: the user keeps their history, cannot sign in and gets no work.
+      const toggle = async () => {
+        try {
+          await send(client.agents[':id'].$patch({ param: { id: a.id }, json: { disabled: !a.disabled } }));
+          await loadAgents();
+        } catch (err) {
+          alertProblem(err);
+        }
+      };
       return h(
         'tr',
-        {},
-        h('td', {}, a.name),
+        { 'data-disabled': String(a.disabled) },
+        h('td', {}, a.disabled ? `${a.name} (${t.disabled})` : a.name),
         h('td', {}, a.role),
         h('td', {}, cap),
         h('td', {}, qs),
-        h('td', {}, h('button', { type: 'button', class: 'secondary', onclick: () => void save() }, t.save)),
+        h(
+          'td',
+          {},
+          h('button', { type: 'button', class: 'secondary', onclick: () => void save() }, t.save),
+          h(
+            'button',
+            { type: 'button', class: a.disabled ? 'secondary' : 'danger', onclick: () => void toggle() },
+            a.disabled ? t.enable : t.disable,
+          ),
+        ),
       );
     }),
   );

@@ -1,5 +1,6 @@
 import { $, h } from '../common.js';
 import { client, send } from './api.js';
+import { deleteButton } from './manage-kit.js';
 import { alertProblem, clearErrors, onSubmit, showProblem } from './problems.js';
 import { choice, state, t, val } from './state.js';
 
@@ -15,11 +16,18 @@ export async function loadQueues() {
   $('queues').replaceChildren(
     ...state.queues.map((q) => {
       const name = h('input', { value: q.name, 'aria-label': `${t.name}: ${q.name}` }) as HTMLInputElement;
+      const method = h(
+        'select',
+        { 'aria-label': `Assignment: ${q.name}` },
+        ...(['highest_capacity', 'round_robin', 'least_active'] as const).map((m) =>
+          h('option', { value: m, selected: m === q.assignmentMethod }, m),
+        ),
+      ) as HTMLSelectElement;
       return h(
         'tr',
         {},
         h('td', {}, name),
-        h('td', {}, q.assignmentMethod),
+        h('td', {}, method),
         h('td', {}, String(q.agentIds.length)),
         h(
           'td',
@@ -30,12 +38,21 @@ export async function loadQueues() {
               type: 'button',
               class: 'secondary',
               onclick: () =>
-                void send(client.queues[':id'].$patch({ param: { id: q.id }, json: { name: name.value } })).then(
-                  loadQueues,
-                  alertProblem,
-                ),
+                void send(
+                  client.queues[':id'].$patch({
+                    param: { id: q.id },
+                    json: {
+                      name: name.value,
+                      assignmentMethod: method.value as 'highest_capacity' | 'round_robin' | 'least_active',
+                    },
+                  }),
+                ).then(loadQueues, alertProblem),
             },
             t.save,
+          ),
+          deleteButton(
+            q.name,
+            () => void send(client.queues[':id'].$delete({ param: { id: q.id } })).then(loadQueues, alertProblem),
           ),
         ),
       );

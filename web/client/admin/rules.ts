@@ -17,12 +17,53 @@ async function loadRules() {
   const ws = $<HTMLSelectElement>('rules-workstream').value;
   if (!ws) return $('rules').replaceChildren();
   const rules = (await send(client.workstreams[':id']['routing-rules'].$get({ param: { id: ws } }))).items;
+  // Reordering swaps two rules' order values; (workstream, order) is unique, so one goes through a free value.
+  const swap = async (a: (typeof rules)[number], b: (typeof rules)[number]) => {
+    const rule = client.workstreams[':id']['routing-rules'][':ruleId'];
+    const free = Math.max(...rules.map((x) => x.order)) + 1;
+    try {
+      await send(rule.$patch({ param: { id: ws, ruleId: a.id }, json: { order: free } }));
+      await send(rule.$patch({ param: { id: ws, ruleId: b.id }, json: { order: a.order } }));
+      await send(rule.$patch({ param: { id: ws, ruleId: a.id }, json: { order: b.order } }));
+    } catch (err) {
+      alertProblem(err);
+    }
+    await loadRules();
+  };
   $('rules').replaceChildren(
-    ...rules.map((r) =>
+    ...rules.map((r, i) =>
       h(
         'tr',
         {},
-        h('td', {}, String(r.order)),
+        h(
+          'td',
+          {},
+          String(r.order),
+          i > 0
+            ? h(
+                'button',
+                {
+                  type: 'button',
+                  class: 'link',
+                  'aria-label': `${t.moveUp}: ${r.name}`,
+                  onclick: () => void swap(r, rules[i - 1]!),
+                },
+                '↑',
+              )
+            : null,
+          i < rules.length - 1
+            ? h(
+                'button',
+                {
+                  type: 'button',
+                  class: 'link',
+                  'aria-label': `${t.moveDown}: ${r.name}`,
+                  onclick: () => void swap(r, rules[i + 1]!),
+                },
+                '↓',
+              )
+            : null,
+        ),
         h('td', {}, r.name),
         h('td', {}, r.conditions.map((c) => `${c.field} ${c.operator} "${c.value}"`).join(' AND ')),
         h('td', {}, state.queues.find((q) => q.id === r.queueId)?.name ?? r.queueId),
