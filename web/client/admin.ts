@@ -1,5 +1,5 @@
 import { initAgents, loadAgents } from './admin/agents.js';
-import { initManage, loadManage } from './admin/manage-setup.js';
+import { firstLoadManage, initManage } from './admin/manage-setup.js';
 import { alertProblem } from './admin/problems.js';
 import { initQueues, loadQueues } from './admin/queues.js';
 import { initRules, loadWorkstreams } from './admin/rules.js';
@@ -27,7 +27,7 @@ const SECTIONS: Section[] = [
   { init: initRules, load: loadWorkstreams },
 ];
 /** Sections that need what the wizard loaded (accounts, numbers, channels) run after it. */
-const AFTER_WIZARD: Section[] = [{ init: initManage, load: loadManage }];
+const AFTER_WIZARD: Section[] = [{ init: initManage, load: firstLoadManage }];
 
 function init() {
   initNavigation();
@@ -45,7 +45,8 @@ async function start() {
   await loadQueues();
   await Promise.all(SECTIONS.map((s) => s.load?.()));
   await resumeWizard();
-  await Promise.all(AFTER_WIZARD.map((s) => s.load?.()));
+  // Ready once the wizard and the lists above are wired and filled; the edit sections fill in right after.
   document.documentElement.dataset.ready = String(Math.round(performance.now()));
+  await Promise.all(AFTER_WIZARD.map((s) => s.load?.()));
 }
 void start().catch(alertProblem);

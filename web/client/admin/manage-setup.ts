@@ -6,8 +6,9 @@ import { loadWorkstreams } from './rules.js';
 import { loadSetup } from './wizard-data.js';
 
 /** The edit-and-delete sections below the wizard: everything is re-read after each change, so lists never drift. */
-export async function loadManage() {
-  await loadSetup();
+export async function loadManage(fresh = false) {
+  // The first load follows the wizard's, which has just read the setup.
+  if (!fresh) await loadSetup();
   const bots = await renderBots(reloadAll);
   renderAccounts(reloadAll);
   renderWorkstreams(bots, reloadAll);
@@ -22,3 +23,4 @@ async function reloadAll() {
 }
 
 export const initManage = initOrganisation;
+export const firstLoadManage = () => loadManage(true);
