@@ -48,7 +48,7 @@ describe('setup wizard from nothing', () => {
     expect(await page.locator('#account-next').isDisabled()).toBe(true);
 
     // An empty customer ID is named beside that field, not somewhere else.
-    await page.getByLabel('API key').fill('not-the-key-0000000000');
+    await page.getByLabel('API key', { exact: true }).fill('not-the-key-0000000000');
     await page.getByRole('button', { name: 'Create account' }).click();
     await expect.poll(() => page.locator('#account-customerId-error').textContent()).toBe('Fill this in.');
     expect(await page.locator('#account-name-error').textContent()).toBe('');
@@ -57,8 +57,8 @@ describe('setup wizard from nothing', () => {
     await page.getByLabel('Customer ID').fill(acct.customerId);
     await page.getByLabel(/REST host/).fill(sim.url);
     await page.getByRole('button', { name: 'Create account' }).click();
-    await expect.poll(() => page.getByLabel('API key').inputValue()).toBe('');
-    await page.getByRole('button', { name: 'Validate' }).click();
+    await expect.poll(() => page.getByLabel('API key', { exact: true }).inputValue()).toBe('');
+    await page.locator('#validate').click();
     await expect.poll(() => page.locator('#validation').getAttribute('data-valid')).toBe('false');
     expect(await page.locator('#account-next').isDisabled()).toBe(true);
 
@@ -79,8 +79,8 @@ describe('setup wizard from nothing', () => {
     await page.locator('#account-customerId-error').getByRole('button', { name: 'Continue with this' }).click();
 
     // Replace the key with the right one; validation passes and Next opens.
-    await page.getByLabel('API key').fill(acct.apiKey);
-    await page.getByRole('button', { name: 'Replace API key' }).click();
+    await page.getByLabel('API key', { exact: true }).fill(acct.apiKey);
+    await page.locator('#replace-key').click();
     await expect.poll(() => page.locator('#validation').getAttribute('data-valid')).toBe('true');
     await page.locator('#account-next').click();
 
