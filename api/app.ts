@@ -1,11 +1,11 @@
 import { Hono } from 'hono';
-import { getCookie } from 'hono/cookie';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { ProblemError, problemResponse } from '../lib/problem.js';
 import { signInView, webPages } from '../web/routes.js';
 import { loginLinkPageRoutes } from './auth/login-links-routes.js';
-import { SESSION_COOKIE, userFromSession } from './auth.js';
+import { sessionCookieOf } from './auth/session-slots.js';
+import { userFromSession } from './auth.js';
 import { type ApiDeps, type AppEnv, provideDeps } from './deps.js';
 import { bodyLimits } from './middleware/body-limit.js';
 import { requestLog } from './middleware/request-log.js';
@@ -88,7 +88,7 @@ export function createApp(deps: ApiDeps) {
         '/',
         webPages({
           temporalUiUrl: deps.config.TEMPORAL_UI_URL,
-          sessionUser: (c) => userFromSession(deps, getCookie(c, SESSION_COOKIE)),
+          sessionUser: (c) => userFromSession(deps, sessionCookieOf(c)),
         }),
       )
       .route('/', loginLinkPageRoutes(deps))

@@ -1,11 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, gt, lt } from 'drizzle-orm';
 import type { Context } from 'hono';
-import { getCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
 import type { Config } from '../config/env.js';
 import { browserSessions, users } from '../db/schema/index.js';
 import { ProblemError } from '../lib/problem.js';
+import { sessionCookieOf } from './auth/session-slots.js';
 import type { ApiDeps, AppEnv, AuthUser } from './deps.js';
 import { countApiRequest, recordAuthFailure } from './middleware/rate-limit.js';
 
@@ -86,19 +86,20 @@ export async function userFromSession(deps: Pick<ApiDeps, 'db'>, value: string |
       role: users.role,
       tokenHash: users.tokenHash,
       tokenFingerprint: browserSessions.tokenFingerprint,
+      disabled: users.disabled,
     })
     .from(browserSessions)
     .innerJoin(users, eq(users.id, browserSessions.userId))
     .where(and(eq(browserSessions.idHash, hashToken(value)), gt(browserSessions.expiresAt, new Date())))
     .limit(1);
-  if (!row || fingerprint(row.tokenHash) !== row.tokenFingerprint) return null;
+  if (!row || row.disabled || fingerprint(row.tokenHash) !== row.tokenFingerprint) return null;
   return { id: row.id, name: row.name, role: row.role };
 }
 
 /** The user a bearer token belongs to, or null. */
 export async function userFromToken(deps: Pick<ApiDeps, 'db'>, token: string): Promise<AuthUser | null> {
   const row = await deps.db.query.users.findFirst({
-    where: eq(users.tokenHash, hashToken(token)),
+    where: and(eq(users.tokenHash, hashToken(token)), eq(users.disabled, false)),
     columns: { id: true, name: true, role: true },
   });
   return row ?? null;
@@ -112,7 +113,7 @@ const bearerOf = (header: string | undefined) => /^Bearer\s+(\S+)$/i.exec(header
  */
 export async function credentialStillValid(deps: Pick<ApiDeps, 'db'>, c: Context, userId: string): Promise<boolean> {
   const bearer = bearerOf(c.req.header('authorization'));
-  const user = bearer ? await userFromToken(deps, bearer) : await userFromSession(deps, getCookie(c, SESSION_COOKIE));
+  const user = bearer ? await userFromToken(deps, bearer) : await userFromSession(deps, sessionCookieOf(c));
   return user?.id === userId;
 }
 
@@ -132,7 +133,7 @@ export function authenticate(deps: Pick<ApiDeps, 'db'> & Partial<Pick<ApiDeps, '
     if (c.get('user')) return next();
     const config = deps.config;
     const bearer = bearerOf(c.req.header('authorization'));
-    const cookie = !bearer && config ? getCookie(c, SESSION_COOKIE) : undefined;
+    const cookie = !bearer && config ? sessionCookieOf(c) : undefined;
     let user: AuthUser | null;
     if (cookie) {
       user = await userFromSession(deps, cookie);

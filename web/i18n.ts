@@ -1,4 +1,5 @@
 import { attachmentsText } from './i18n/attachments.js';
+import * as first5 from './i18n/first5.js';
 import { rulesA } from './i18n/rules-a.js';
 import { serviceLevelTexts } from './i18n/service-levels.js';
 import { workspaceB } from './i18n/workspace-b.js';
@@ -121,6 +122,7 @@ const en = {
   ...attachmentsText.en,
   ...serviceLevelTexts.en,
   ...rulesA.en,
+  ...first5.en,
 } as const;
 
 export type Dict = Record<keyof typeof en, string>;
@@ -240,6 +242,7 @@ const bg: Dict = {
   ...attachmentsText.bg,
   ...serviceLevelTexts.bg,
   ...rulesA.bg,
+  ...first5.bg,
 };
 
 export const DICTS = { en, bg } satisfies Record<string, Dict>;

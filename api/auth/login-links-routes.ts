@@ -1,8 +1,7 @@
 import { Hono } from 'hono';
-import { setCookie } from 'hono/cookie';
-import { createSession, SESSION_COOKIE, sessionCookieOptions } from '../auth.js';
 import type { ApiDeps, AppEnv } from '../deps.js';
 import { consumeLoginLink } from './login-links.js';
+import { startBrowserSession } from './session-slots.js';
 
 export const LOGIN_LINK_PATH = '/app/login/link';
 
@@ -25,8 +24,8 @@ export function loginLinkPageRoutes(deps: ApiDeps) {
         410,
       );
     }
-    setCookie(c, SESSION_COOKIE, await createSession(deps, used.user), sessionCookieOptions(deps.config));
-    return c.redirect(used.next, 303);
+    const slot = await startBrowserSession(c, deps, used.user);
+    return c.redirect(`${used.next}?as=${slot}`, 303);
   });
   return app;
 }

@@ -53,9 +53,9 @@ export async function consumeLoginLink(
   if (!used) return null;
   const user = await db.query.users.findFirst({
     where: eq(users.id, used.userId),
-    columns: { id: true, tokenHash: true, role: true },
+    columns: { id: true, tokenHash: true, role: true, disabled: true },
   });
-  if (!user) return null;
+  if (!user || user.disabled) return null;
   const next = (LOGIN_LINK_TARGETS as readonly string[]).includes(used.next) ? (used.next as LoginLinkTarget) : '/app';
   return { user, next };
 }

@@ -11,6 +11,7 @@ import { accountPhoneNumbers, phoneNumbers } from './phone-numbers/index.js';
 import { preferredAgentsResource } from './preferred-agents/index.js';
 import { queues } from './queues/index.js';
 import { quickRepliesResource } from './quick-replies/index.js';
+import { readiness } from './readiness/index.js';
 import { routingRules } from './routing-rules/index.js';
 import { searchResource } from './search/index.js';
 import { settings } from './settings/index.js';
@@ -33,6 +34,7 @@ export const setupResources = createRouter()
   .route('/workstreams/:id/sms-channels', smsChannels)
   .route('/workstreams/:id/routing-rules', routingRules)
   .route('/workstreams/:id/preferred-agents', preferredAgentsResource)
+  .route('/workstreams/:id/readiness', readiness)
   .route('/agents', agents)
   .route('/agents/:id/login-links', loginLinks)
   .route('/bots', bots)

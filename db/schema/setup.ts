@@ -60,6 +60,8 @@ export const users = pgTable('users', {
   capacityUsed: integer().notNull().default(0),
   skills: jsonb().$type<string[]>().notNull().default([]),
   presence: presenceEnum().notNull().default('offline'),
+  /** Disabled instead of deleted (history keeps the name): cannot sign in, gets no work. */
+  disabled: boolean().notNull().default(false),
   presenceChangedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   /** Round robin picks the agent assigned longest ago; least active the one released longest ago. */
   lastAssignedAt: timestamp({ withTimezone: true }),

@@ -166,7 +166,7 @@ describe('npm start (dev/start.ts)', () => {
         expect(agentLink).toBeDefined();
         const res = await fetch(agentLink!, { redirect: 'manual' });
         expect(res.status).toBe(303);
-        expect(res.headers.get('location')).toBe('/app');
+        expect(res.headers.get('location')).toMatch(/^\/app\?as=[\w-]{8}$/);
         const again = await fetch(agentLink!, { redirect: 'manual' });
         expect(again.status).toBe(410);
         const token = readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();

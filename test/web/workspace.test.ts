@@ -107,8 +107,12 @@ describe('admin setup wizard in the browser', () => {
 
     await page.locator('#summary').waitFor();
     await expect.poll(() => page.locator('#summary').textContent()).toContain('Wizard support');
-    await page.getByRole('button', { name: 'Finish' }).click();
-    await page.locator('#done').waitFor({ state: 'visible' });
+    // The readiness checklist tells the truth: no callback has arrived and the new queue has no agents, so not live.
+    await expect.poll(() => page.locator('#readiness').getAttribute('data-live')).toBe('false');
+    expect(
+      await page.locator('#readiness li[data-ok="false"]').evaluateAll((li) => li.map((x) => x.dataset.check)),
+    ).toEqual(['callback_registered', 'queue_has_members', 'member_available']);
+    expect(await page.locator('#done').isHidden()).toBe(true);
     expect(await page.locator('#summary').textContent()).toContain('valid');
     await shot(page, 'admin-wizard-summary');
 

@@ -23,12 +23,45 @@ export function pageData<T>(): T {
 }
 
 /**
+ * The sign-in this tab uses (`?as=<slot>` in its URL, set by the sign-in redirect): several identities can share one
+ * browser, each tab naming its own session (api/auth/session-slots.ts). Undefined: the browser's latest sign-in.
+ */
+export const sessionSlot: string | undefined =
+  typeof location === 'undefined' ? undefined : (new URLSearchParams(location.search).get('as') ?? undefined);
+const slotHeaders: Record<string, string> = sessionSlot ? { 'x-smsdesk-session': sessionSlot } : {};
+
+/** A same-origin URL that keeps this tab's sign-in (for EventSource and links, which cannot send the header). */
+export function withSession(url: string): string {
+  if (!sessionSlot) return url;
+  const u = new URL(url, location.origin);
+  u.searchParams.set('as', sessionSlot);
+  return u.origin === location.origin ? `${u.pathname}${u.search}${u.hash}` : url;
+}
+
+/** Links and forms to our own pages keep the tab's sign-in, so moving between /app and /admin stays the same user. */
+function carrySession() {
+  if (!sessionSlot || typeof document === 'undefined') return;
+  for (const a of Array.from(document.querySelectorAll<HTMLAnchorElement>('a[href^="/app"], a[href^="/admin"]'))) {
+    if (!new URL(a.href).searchParams.has('as')) a.href = withSession(a.getAttribute('href')!);
+  }
+  for (const f of Array.from(document.querySelectorAll<HTMLFormElement>('form[action="/app/logout"]'))) {
+    f.action = withSession('/app/logout');
+  }
+}
+carrySession();
+
+/** Back to this page's sign-in form when the session ended; the slot stays, so another tab's user is not shown. */
+export function backToSignIn() {
+  location.assign(`${location.pathname}${location.search}`);
+}
+
+/**
  * The API's typed client, built on the app's route types: a renamed response field or path is a type error here.
  * Same-origin, authenticated by the session cookie; writes carry the CSRF header the API requires.
  */
 export const client = hc<AppType>(typeof location === 'undefined' ? 'http://localhost/' : location.origin, {
   init: { credentials: 'same-origin' },
-  headers: { 'x-smsdesk-csrf': '1' },
+  headers: { 'x-smsdesk-csrf': '1', ...slotHeaders },
 });
 
 /** The body of a route's successful answer (2xx JSON), as its handler declares it. */
@@ -43,7 +76,7 @@ export async function call<R extends ClientResponse<unknown, number, string>>(re
 async function settle(res: Response): Promise<unknown> {
   if (res.status === 401) {
     // The session ended (expired, token rotated): back to the sign-in form.
-    location.assign(location.pathname);
+    backToSignIn();
     throw new ApiError({ status: 401, detail: 'signed out' });
   }
   if (res.status === 204) return undefined;
@@ -65,7 +98,11 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   const res = await fetch(`/api/v1${path}`, {
     method,
     credentials: 'same-origin',
-    headers: { 'x-smsdesk-csrf': '1', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      'x-smsdesk-csrf': '1',
+      ...slotHeaders,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return (await settle(res)) as T;

@@ -6,6 +6,7 @@ import {
 } from '../../domain/automated-messages.js';
 import { ROUTING_FIELDS, ROUTING_OPERATORS } from '../../domain/routing-evaluator.js';
 import type { Dict, Lang } from '../i18n.js';
+import { ManageSetup } from './admin-manage.js';
 import { Layout, TopBar } from './layout.js';
 
 type Props = { t: Dict; lang: Lang; css: string; script: string };
@@ -63,7 +64,7 @@ export function AdminPage(p: Props) {
     callback: t.stepCallback,
     workstream: t.stepWorkstream,
     channel: t.stepChannel,
-    summary: t.stepSummary,
+    summary: t.readiness,
   };
   return (
     <Layout
@@ -92,9 +93,16 @@ export function AdminPage(p: Props) {
         <div class="panel">
           <h2>{t.wizard}</h2>
           <p class="error" id="wizard-error" role="alert" />
+          <p class="help" id="resume-note" hidden>
+            {t.resumeNote}
+          </p>
 
-          <form class="step" data-step="account" id="form-account">
+          <form novalidate class="step" data-step="account" id="form-account">
             <h3>{t.stepAccount}</h3>
+            <div id="account-existing" hidden>
+              <h4>{t.existingSetup}</h4>
+              <ul id="account-existing-list" />
+            </div>
             <div class="row">
               <Field id="account-name" label={t.name} required value="TeleSign" />
               <Field id="account-customerId" label={t.customerId} required />
@@ -112,6 +120,9 @@ export function AdminPage(p: Props) {
               <button type="submit" id="create-account">
                 {t.createAccount}
               </button>
+              <button type="button" class="secondary" id="replace-key" hidden>
+                {t.rotateKey}
+              </button>
               <button type="button" class="secondary" id="validate" disabled>
                 {t.validate}
               </button>
@@ -124,7 +135,7 @@ export function AdminPage(p: Props) {
             </div>
           </form>
 
-          <form class="step" data-step="numbers" id="form-numbers" hidden>
+          <form novalidate class="step" data-step="numbers" id="form-numbers" hidden>
             <h3>{t.stepNumbers}</h3>
             <div class="row">
               <Field id="number-number" label={t.number} required help={t.numberHelp} />
@@ -152,7 +163,7 @@ export function AdminPage(p: Props) {
             </div>
           </form>
 
-          <form class="step" data-step="callback" hidden>
+          <form novalidate class="step" data-step="callback" hidden>
             <h3>{t.stepCallback}</h3>
             <label for="callback-url">{t.stepCallback}</label>
             <div class="row">
@@ -175,8 +186,12 @@ export function AdminPage(p: Props) {
             </div>
           </form>
 
-          <form class="step" data-step="workstream" id="form-workstream" hidden>
+          <form novalidate class="step" data-step="workstream" id="form-workstream" hidden>
             <h3>{t.stepWorkstream}</h3>
+            <div id="workstream-existing" hidden>
+              <h4>{t.existingSetup}</h4>
+              <ul id="workstream-existing-list" />
+            </div>
             <div class="row">
               <Field id="workstream-name" label={t.workstreamName} required value="SMS support" />
               <div>
@@ -199,11 +214,15 @@ export function AdminPage(p: Props) {
                 {t.back}
               </button>
               <button type="submit">{t.createWorkstream}</button>
+              <button type="button" data-next="channel" id="workstream-next" disabled>
+                {t.next}
+              </button>
             </div>
           </form>
 
-          <form class="step" data-step="channel" id="form-channel" hidden>
+          <form novalidate class="step" data-step="channel" id="form-channel" hidden>
             <h3>{t.stepChannel}</h3>
+            <p class="ok" id="channel-existing" hidden />
             <div class="row">
               <div>
                 <label for="channel-number">{t.smsNumber}</label>
@@ -252,24 +271,37 @@ export function AdminPage(p: Props) {
                 {t.back}
               </button>
               <button type="submit">{t.addChannel}</button>
+              <button type="button" data-next="summary" id="channel-next" disabled>
+                {t.next}
+              </button>
             </div>
           </form>
 
-          <form class="step" data-step="summary" id="form-summary" hidden>
+          <form novalidate class="step" data-step="summary" id="form-summary" hidden>
             <h3>{t.stepSummary}</h3>
             <dl id="summary" />
+            <h3>{t.readinessTitle}</h3>
+            <ul id="readiness" class="checklist" aria-live="polite" />
+            <p id="done" class="ok" role="status" hidden>
+              {t.isLive}
+            </p>
+            <p id="not-live" class="error" role="status" hidden>
+              {t.notLive}
+            </p>
             <div class="actions">
               <button type="submit" id="finish">
-                {t.finish}
+                {t.recheck}
               </button>
+              <button type="button" class="secondary" id="test-sms" hidden>
+                {t.sendTestSms}
+              </button>
+              <span id="test-sms-status" role="status" aria-live="polite" />
             </div>
-            <p id="done" class="ok" role="status" hidden>
-              {t.done}
-            </p>
           </form>
         </div>
       </div>
 
+      <ManageSetup t={t} />
       <Manage t={t} />
     </Layout>
   );
@@ -308,7 +340,7 @@ function Manage({ t }: { t: Dict }) {
             <button type="submit">{t.addQueue}</button>
           </form>
         </section>
-        <section class="panel" aria-labelledby="h-agents">
+        <section class="panel" id="manage-agents" aria-labelledby="h-agents">
           <h2 id="h-agents">{t.agents}</h2>
           <table>
             <thead>

@@ -47,6 +47,7 @@ export function TopBar(p: { t: Dict; title: string; lang: Lang; path: string; ch
       <a href={`${p.path}?lang=${other}`} hreflang={other}>
         {other === 'bg' ? 'Български' : 'English'}
       </a>
+      <a href={`${p.path}?as=new&lang=${p.lang}`}>{p.t.otherUser}</a>
       <form method="post" action="/app/logout">
         <button class="link" type="submit">
           {p.t.signOut}

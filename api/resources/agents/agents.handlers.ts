@@ -1,6 +1,7 @@
 import type { z } from '@hono/zod-openapi';
 import { and, asc, count, eq, ne } from 'drizzle-orm';
-import { auditLog, queueMembers, users } from '../../../db/schema/index.js';
+import { auditLog, browserSessions, queueMembers, users } from '../../../db/schema/index.js';
+import { ProblemError } from '../../../lib/problem.js';
 import { generateToken, hashToken } from '../../auth.js';
 import type { CrudHandlers } from '../../lib/crud-routes.js';
 import {
@@ -25,6 +26,7 @@ const view = (r: Row, queueIds: string[]): z.infer<typeof Agent> => ({
   capacity: r.capacity,
   skills: r.skills,
   presence: r.presence,
+  disabled: r.disabled,
   queueIds,
   createdAt: r.createdAt.toISOString(),
   updatedAt: r.updatedAt.toISOString(),
@@ -103,10 +105,21 @@ const update: Handlers['update'] = async (c) => {
     if (!others || others.n === 0)
       throw conflict(`user ${id} is the last admin; make another user admin first`, 'role');
   }
+  if (body.disabled && !current.disabled && current.role === 'admin') {
+    const [others] = await deps.db
+      .select({ n: count() })
+      .from(users)
+      .where(and(eq(users.role, 'admin'), ne(users.id, id), eq(users.disabled, false)));
+    if (!others || others.n === 0)
+      throw conflict(`user ${id} is the last admin; make another user admin first`, 'disabled');
+  }
+  // A disabled user goes offline (no offers) and loses every browser session at once.
+  const offline = body.disabled && !current.disabled ? { presence: 'offline' as const } : {};
+  if (body.disabled && !current.disabled) await deps.db.delete(browserSessions).where(eq(browserSessions.userId, id));
   const [row] = await emailUnique(body.email, () =>
     deps.db
       .update(users)
-      .set({ ...body, updatedAt: new Date() })
+      .set({ ...body, ...offline, updatedAt: new Date() })
       .where(eq(users.id, id))
       .returning(),
   );

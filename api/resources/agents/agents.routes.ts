@@ -37,6 +37,9 @@ export const AgentUpdate = z
     role: Role.optional(),
     capacity: capacity.optional(),
     skills: skills.optional(),
+    disabled: z.boolean().optional().openapi({
+      description: 'Disable instead of delete: a disabled user cannot sign in (sessions end) and gets no work',
+    }),
   })
   .strict()
   .openapi('AgentUpdate');
@@ -54,6 +57,7 @@ export const Agent = createSelectSchema(users, {
     capacity: true,
     skills: true,
     presence: true,
+    disabled: true,
     createdAt: true,
     updatedAt: true,
   })

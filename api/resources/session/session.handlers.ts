@@ -1,10 +1,10 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Context } from 'hono';
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { users } from '../../../db/schema/index.js';
 import { fieldsProblem } from '../../../lib/problem.js';
 import { findUnsafeStrings } from '../../../lib/text-safety.js';
-import { createSession, hashToken, revokeSession, SESSION_COOKIE, sessionCookieOptions } from '../../auth.js';
+import { endBrowserSession, startBrowserSession } from '../../auth/session-slots.js';
+import { hashToken } from '../../auth.js';
 import type { AppEnv } from '../../deps.js';
 import { recordAuthFailure } from '../../middleware/rate-limit.js';
 import type { SignInView } from './sign-in-view.js';
@@ -24,7 +24,7 @@ export function signIn(view: SignInView) {
     const next = safeNext(form.next);
     const row = token
       ? await deps.db.query.users.findFirst({
-          where: eq(users.tokenHash, hashToken(token)),
+          where: and(eq(users.tokenHash, hashToken(token)), eq(users.disabled, false)),
           columns: { id: true, tokenHash: true },
         })
       : undefined;
@@ -34,15 +34,14 @@ export function signIn(view: SignInView) {
       c.header('Cache-Control', 'no-store');
       return view.refused(c, { next, lang });
     }
-    setCookie(c, SESSION_COOKIE, await createSession(deps, row), sessionCookieOptions(deps.config));
-    return c.redirect(`${next}?lang=${lang}`, 303);
+    const slot = await startBrowserSession(c, deps, row);
+    return c.redirect(`${next}?lang=${lang}&as=${slot}`, 303);
   };
 }
 
-/** POST /app/logout: ends the session server-side, so a copy of the cookie stops working too. */
+/** POST /app/logout: ends the tab's session server-side (a copy of the cookie stops working too); other tabs stay. */
 export async function signOut(c: Context<AppEnv>) {
   const deps = c.var.deps;
-  await revokeSession(deps, getCookie(c, SESSION_COOKIE));
-  deleteCookie(c, SESSION_COOKIE, { path: '/', secure: sessionCookieOptions(deps.config).secure });
+  await endBrowserSession(c, deps);
   return c.redirect('/app', 303);
 }

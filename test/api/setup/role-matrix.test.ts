@@ -53,6 +53,8 @@ const MATRIX: Record<string, [roles: string, allowedStatus: number]> = {
   'PATCH /workstreams/{id}/routing-rules/{ruleId}': ['A', 404],
   'DELETE /workstreams/{id}/routing-rules/{ruleId}': ['A', 404],
   'POST /workstreams/{id}/routing-rules/evaluate': ['AS', 422],
+  'GET /workstreams/{id}/readiness': ['AS', 404],
+  'POST /workstreams/{id}/readiness/test-sms': ['A', 404],
   'POST /agents': ['A', 422],
   'GET /agents': ['AS', 200],
   'GET /agents/{id}': ['AS', 404],

@@ -1,5 +1,5 @@
 import { SLA_LIVE_EVENT } from '../agent-sla.js';
-import { $ } from '../common.js';
+import { $, withSession } from '../common.js';
 import { signal, t } from './context.js';
 import { scheduleRefresh } from './refresh.js';
 
@@ -10,7 +10,7 @@ export const liveEvent = signal<LiveEvent>();
 
 export function connect(onReady: () => void) {
   const conn = $('conn');
-  const source = new EventSource('/api/v1/events');
+  const source = new EventSource(withSession('/api/v1/events'));
   source.addEventListener('ready', () => {
     conn.textContent = `● ${t.live}`;
     onReady();
