@@ -34,16 +34,14 @@ async function conversation(customer = '15550001111', closedDaysAgo: number | nu
 
 async function attachment(conversationId: string) {
   const id = randomUUID();
-  await db.db
-    .insert(attachments)
-    .values({
-      id,
-      conversationId,
-      source: 'agent',
-      status: 'stored',
-      fileName: 'a.pdf',
-      contentType: 'application/pdf',
-    });
+  await db.db.insert(attachments).values({
+    id,
+    conversationId,
+    source: 'agent',
+    status: 'stored',
+    fileName: 'a.pdf',
+    contentType: 'application/pdf',
+  });
   return id;
 }
 
