@@ -88,6 +88,7 @@ async function main(): Promise<number> {
       // operations answering 429 and their logic untested (the limits have their own tests).
       API_RATE_LIMIT_PER_MINUTE: process.env.API_RATE_LIMIT_PER_MINUTE ?? '1000000',
       AUTH_FAILURE_LIMIT: process.env.AUTH_FAILURE_LIMIT ?? '1000000',
+      ATTACHMENT_LINK_RATE_PER_MINUTE: process.env.ATTACHMENT_LINK_RATE_PER_MINUTE ?? '1000000',
     },
   });
   const stop = async (signal: string) => {

@@ -20,6 +20,8 @@ let base: string;
 let ch: SeededChannel;
 let agent: { context: BrowserContext; page: Page };
 let phone: BrowserContext;
+/** The machine running the suite may be loaded: UI effects get generous time. */
+const SLOW = { timeout: 20_000 };
 
 beforeAll(async () => {
   [sim, browser] = await Promise.all([startSimulator({ dlrDelaysMs: [50, 150] }), launchBrowser()]);
@@ -64,8 +66,8 @@ async function activeConversation(customer = newCustomerNumber()) {
   await expect.poll(() => page.locator('#conv').getAttribute('data-state'), { timeout: 15_000 }).toBe('active');
   // The file controls follow the selection (they read the conversation's files and the channel's toggles).
   const id = await page.locator('.lists button[aria-current="true"]').getAttribute('data-id');
-  await expect.poll(() => page.locator('#attachments').getAttribute('data-conversation')).toBe(id);
-  await expect.poll(() => page.locator('#attachments').getAttribute('data-state')).toBe('active');
+  await expect.poll(() => page.locator('#attachments').getAttribute('data-conversation'), SLOW).toBe(id);
+  await expect.poll(() => page.locator('#attachments').getAttribute('data-state'), SLOW).toBe('active');
   return customer;
 }
 
@@ -93,14 +95,14 @@ describe('agents send files', () => {
     await setToggles(s.db.db, ch.channelId, { agentsCanSend: true, customersCanSend: false });
     const customer = await activeConversation();
     const page = agent.page;
-    await expect.poll(() => page.locator('#attach-file').isVisible()).toBe(true);
+    await expect.poll(() => page.locator('#attach-file').isVisible(), SLOW).toBe(true);
     await page
       .locator('#attach-input')
       .setInputFiles({ name: 'invoice.pdf', mimeType: 'application/pdf', buffer: PDF });
     const row = page.locator('#attachment-list li', { hasText: 'invoice.pdf' });
     await row.waitFor({ timeout: 15_000 });
     await expect.poll(() => row.getAttribute('data-message-status'), { timeout: 15_000 }).toBe('delivered');
-    await expect.poll(() => page.locator('#transcript').textContent()).toContain('invoice.pdf: http');
+    await expect.poll(() => page.locator('#transcript').textContent(), SLOW).toContain('invoice.pdf: http');
 
     const customerPage = await openOnPhone(await linkOnPhone(customer, 'f'));
     expect(await customerPage.locator('#files-name').textContent()).toBe('invoice.pdf');
@@ -121,7 +123,7 @@ describe('agents send files', () => {
     await page
       .locator('#attach-input')
       .setInputFiles({ name: 'invoice.pdf', mimeType: 'application/pdf', buffer: HTML_AS_PDF });
-    await expect.poll(() => page.locator('#attach-status').textContent()).toMatch(/not an accepted type/);
+    await expect.poll(() => page.locator('#attach-status').textContent(), SLOW).toMatch(/not an accepted type/);
     expect(await page.locator('#attachment-list li').count()).toBe(0);
     expect(
       sim
@@ -170,7 +172,7 @@ describe('agents send files', () => {
     await setToggles(s.db.db, ch.channelId, { agentsCanSend: false, customersCanSend: false });
     await activeConversation();
     const page = agent.page;
-    await expect.poll(() => page.locator('#attachment-controls').isHidden()).toBe(true);
+    await expect.poll(() => page.locator('#attachment-controls').isHidden(), SLOW).toBe(true);
     expect(await page.locator('#attach-file').isHidden()).toBe(true);
     expect(await page.locator('#request-file').isHidden()).toBe(true);
     const id = await page.locator('.lists button[aria-current="true"]').getAttribute('data-id');
@@ -192,7 +194,7 @@ describe('customers send files', () => {
     const photo = png();
     await upload.locator('#upload-camera').setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: photo });
     await upload.getByRole('button', { name: 'Send' }).click();
-    await expect.poll(() => upload.locator('#upload-status').textContent()).toMatch(/received your file/);
+    await expect.poll(() => upload.locator('#upload-status').textContent(), SLOW).toMatch(/received your file/);
     await upload.close();
 
     await expect
@@ -219,7 +221,7 @@ describe('customers send files', () => {
     await setToggles(s.db.db, ch.channelId, { agentsCanSend: false, customersCanSend: false });
     // The workspace reads the toggles again on its next refresh (any event); a reselect triggers one.
     await page.locator('.lists button[aria-current="true"]').click();
-    await expect.poll(() => page.locator('#request-file').isHidden()).toBe(true);
+    await expect.poll(() => page.locator('#request-file').isHidden(), SLOW).toBe(true);
     const closed = await openOnPhone(link);
     expect(await closed.locator('#upload-status').textContent()).toMatch(/does not accept files/);
     await closed.close();
@@ -234,7 +236,7 @@ describe('inbound media from TeleSign', () => {
     const offered = page.locator('#list-offered button', { hasText: `+${customer}` });
     await offered.waitFor({ timeout: 20_000 });
     await offered.click();
-    await expect.poll(() => page.locator('#transcript').textContent()).toContain('[media received]');
+    await expect.poll(() => page.locator('#transcript').textContent(), SLOW).toContain('[media received]');
     const row = page.locator('#attachment-list li[data-source="inbound_media"]');
     await row.waitFor({ timeout: 15_000 });
     await expect.poll(() => row.getAttribute('data-status'), { timeout: 15_000 }).toBe('stored');

@@ -226,28 +226,30 @@ export async function onInboundBatch(conv: Conversation, batch: InboundSms[]): P
   }
   // MMS-style media: the placeholder is in the transcript already; the files follow. (Older histories had no media.)
   const withMedia = fresh.filter((x) => x.media?.length);
-  if (withMedia.length > 0 && patched('inbound-media')) await fetchMedia(conv, withMedia);
+  if (withMedia.length > 0 && patched('inbound-media')) fetchMedia(conv, withMedia);
 }
 
 /**
- * Fetches each media reference into storage (the activity refuses hosts that are not TeleSign's). A fetch that
- * fails for good leaves the placeholder and a failed attachment for admins; it never fails the conversation.
+ * Starts a fetch of each media reference into storage (the activity refuses hosts that are not TeleSign's). Not
+ * awaited: a slow media host must not hold the conversation's lock (agent actions wait on it); the activity records
+ * its outcome on the attachment row and tells the workspace. A fetch that fails for good leaves the placeholder and
+ * a failed attachment for admins; it never fails the conversation.
  */
-async function fetchMedia(conv: Conversation, list: InboundSms[]): Promise<void> {
+function fetchMedia(conv: Conversation, list: InboundSms[]): void {
   for (const message of list) {
     for (const [index, ref] of (message.media ?? []).entries()) {
-      try {
-        await mediaFetch.fetchInboundMedia({
+      mediaFetch
+        .fetchInboundMedia({
           attachmentId: uuid4(),
           conversationId: conv.conversationId,
           referenceId: message.referenceId,
           index,
           url: ref.url,
           ...(ref.contentType ? { contentType: ref.contentType } : {}),
+        })
+        .catch(() => {
+          // Recorded on the attachment row by the activity's last attempt.
         });
-      } catch {
-        // Recorded on the attachment row by the activity's last attempt.
-      }
     }
   }
 }

@@ -103,7 +103,6 @@ export const sendAttachment: AppRouteHandler<typeof routes.sendAttachment> = asy
     metrics.attachmentsRefused.inc({ reason: 'toggle' });
     throw toggleOff('agents');
   }
-  const storage = storageOf(deps);
   const file = await receiveFileCounted(c, deps, {
     createRow: async (fileName) => {
       const attachmentId = randomUUID();
@@ -350,7 +349,7 @@ async function linkedFile(deps: ApiDeps, link: LinkRow): Promise<AttachmentRow> 
   const row = link.attachmentId
     ? await deps.db.query.attachments.findFirst({ where: eq(attachments.id, link.attachmentId) })
     : undefined;
-  if (!row || row.status !== 'stored' || !row.contentType) throw linkGone('no longer holds a file');
+  if (row?.status !== 'stored' || !row.contentType) throw linkGone('no longer holds a file');
   return row;
 }
 

@@ -163,9 +163,13 @@ const fileBody = {
     'Content-Disposition': { schema: { type: 'string' as const } },
     'X-Content-Type-Options': { schema: { type: 'string' as const } },
   },
-  content: {
-    'application/octet-stream': { schema: { type: 'string' as const, format: 'binary' } },
-  },
+  // The stored type (one of the allowlist, detected at upload), or octet-stream.
+  content: Object.fromEntries(
+    [...ALLOWED_TYPES, 'application/octet-stream'].map((type) => [
+      type,
+      { schema: { type: 'string' as const, format: 'binary' } },
+    ]),
+  ),
 };
 
 export const getAttachmentContent = protectedRoute({

@@ -306,3 +306,46 @@ describe('inbound media from TeleSign', () => {
     expect(Buffer.from(await admin.arrayBuffer()).equals(photo)).toBe(true);
   });
 });
+
+describe('bad input never reaches a 5xx', () => {
+  it('answers malformed uploads and tokens with documented problems', async () => {
+    await setToggles(s.db.db, ch.channelId, { agentsCanSend: true, customersCanSend: true });
+    const { id, agent } = await activeConversation();
+    const post = (path: string, headers: Record<string, string>, body: string | undefined) =>
+      api(path, { method: 'POST', as: agent.headers, headers, ...(body === undefined ? {} : { body }) });
+    const cases: [string, Record<string, string>, string | undefined, number][] = [
+      [`/conversations/${id}/attachments`, {}, undefined, 422],
+      [`/conversations/${id}/attachments`, { 'content-type': 'multipart/form-data' }, 'x', 415],
+      [`/conversations/${id}/attachments`, { 'content-type': 'multipart/form-data; boundary=zz' }, 'garbage', 422],
+      [
+        `/conversations/${id}/attachments`,
+        { 'content-type': 'multipart/form-data; boundary=zz' },
+        '--zz\r\ncontent-disposition: form-data; name="file"\r\n\r\nno filename\r\n--zz--\r\n',
+        422,
+      ],
+      [`/conversations/${id}/attachments`, { 'content-type': 'text/plain' }, 'hello', 415],
+      ['/conversations/not-a-uuid-x/attachments', {}, undefined, 422],
+      ['/public/uploads/AAAAAAAAAAAAAAAAAAAAAA', { 'content-type': 'multipart/form-data; boundary=zz' }, 'x', 404],
+      ['/public/uploads/%00', {}, undefined, 422],
+    ];
+    for (const [path, headers, body, status] of cases) {
+      const res = await post(path, headers, body);
+      expect(res.status, `${path} ${JSON.stringify(headers)}`).toBe(status);
+      expect(res.headers.get('content-type')).toMatch(/problem\+json/);
+    }
+    const huge = await api(`/conversations/${id}/attachments`, {
+      method: 'POST',
+      as: agent.headers,
+      headers: { 'content-type': 'multipart/form-data; boundary=zz', 'content-length': String(10 * 1024 * 1024) },
+      body: 'x'.repeat(10),
+    }).catch(() => null);
+    expect(huge === null || huge.status === 413).toBe(true);
+  });
+
+  it('rate-limits the customer link routes per address (429 with Retry-After)', async () => {
+    let last: Response | undefined;
+    for (let i = 0; i < 40; i++) last = await api('/public/files/AAAAAAAAAAAAAAAAAAAAAB');
+    expect(last!.status).toBe(429);
+    expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+});
