@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listen } from '../../api/server.js';
-import { smsChannels } from '../../db/schema/index.js';
+import { calendars, queues, smsChannels, workstreams } from '../../db/schema/index.js';
 import { defaultAutomatedMessage, fillPlaceholders } from '../../domain/automated-messages.js';
 import { type Simulator, startSimulator } from '../../telesign/simulator/server.js';
 import { acceptUpdate, endUpdate, forceCloseUpdate, transferUpdate } from '../../workflows/definitions.js';
@@ -42,6 +42,22 @@ async function setup(
     .where(eq(smsChannels.id, seed.channelId));
   const [queue] = await s.db.sql<{ name: string }[]>`select name from queues where id = ${seed.queueId}`;
   return { seed, d: conversationDriver(deps(), seed), queueName: queue!.name };
+}
+
+let calendarCounter = 0;
+/** Open around the clock except a closure from a minute ago until `closedForMs` from now. */
+async function closedFor(closedForMs: number) {
+  const now = Date.now();
+  const [cal] = await s.db.db
+    .insert(calendars)
+    .values({
+      name: `triggers closed ${calendarCounter++} ${now}`,
+      timeZone: 'Europe/Sofia',
+      weekly: ([1, 2, 3, 4, 5, 6, 7] as const).map((day) => ({ day, start: '00:00', end: '24:00' })),
+      closures: [{ start: new Date(now - 60_000).toISOString(), end: new Date(now + closedForMs).toISOString() }],
+    })
+    .returning();
+  return cal!;
 }
 
 const texts = (customer: string) =>
@@ -171,8 +187,43 @@ describe('automated messages: every trigger reaches the phone', () => {
     expect(texts(customer).some((t) => t.startsWith('Hi from'))).toBe(true);
   });
 
-  // out_of_hours and overflow_end are sent by the operating-hours and overflow rules (items 1–2 of the issue, built
-  // on another branch); their arrival tests belong with that code and are added when it lands.
-  it.todo('out_of_hours: a text outside the queue’s operating hours');
-  it.todo('overflow_end: overflow handling ends the conversation');
+  it('out_of_hours in Bulgarian: a text while the workstream’s calendar is closed, once for that closed period', async () => {
+    const { seed, d } = await setup({}, { language: 'bg' });
+    const cal = await closedFor(3_600_000);
+    await s.db.db.update(workstreams).set({ calendarId: cal.id }).where(eq(workstreams.id, seed.workstreamId));
+    const customer = newCustomerNumber();
+    await d.text(customer, 'Работите ли сега?');
+    const text = await arrives(customer, expected('out_of_hours', 'bg'));
+    expect(text).toMatch(/не работим/);
+    // More texts in the same night say nothing more, and nobody is offered it while closed.
+    await d.text(customer, 'Ало?');
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(texts(customer).filter((t) => t === text)).toHaveLength(1);
+    expect(texts(customer)).not.toContain(expected('out_of_hours', 'en'));
+    expect((await d.conversation(customer))!.offered_agent_id).toBeNull();
+  });
+
+  it('overflow_end: the queue is over its limit with action end, with {QueueName} filled; then closed', async () => {
+    const { seed, d, queueName } = await setup(
+      { agents: [{ capacity: 1, presence: 'offline' }] },
+      { overrides: { overflow_end: 'Sorry, {QueueName} is full right now. Please text us later.' } },
+    );
+    await s.db.db
+      .update(queues)
+      .set({ overflow: { maxWaiting: 1, action: 'end' } })
+      .where(eq(queues.id, seed.queueId));
+    const first = newCustomerNumber();
+    await d.text(first, 'first');
+    await d.until(first, (r) => r.queue_id === seed.queueId);
+    const second = newCustomerNumber();
+    await d.text(second, 'second');
+    const text = await arrives(second, `Sorry, ${queueName} is full right now. Please text us later.`);
+    expect(text).not.toMatch(/\{/);
+    const row = await d.until(second, (r) => r.state === 'closed');
+    expect(row.resolution).toBe('auto_closed');
+    // The customer who still fits waits and is told nothing of it; the closed one is not told twice.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(texts(first)).not.toContain(text);
+    expect(texts(second)).not.toContain(expected('conversation_closed', 'en'));
+  });
 });
