@@ -371,8 +371,8 @@ describe('keyboard, phones and Bulgarian', () => {
     await item.click();
     await page.getByRole('button', { name: 'Приеми' }).click();
     await expect.poll(() => page.locator('#conv').getAttribute('data-state'), { timeout: 45_000 }).toBe('active');
-    await page.getByLabel('Отговор').fill('Добър ден');
-    await page.getByLabel('Отговор').press('Enter');
+    await page.getByLabel('Отговор', { exact: true }).fill('Добър ден');
+    await page.getByLabel('Отговор', { exact: true }).press('Enter');
     await page.locator('#transcript li[data-status="delivered"] .status', { hasText: 'доставено' }).waitFor({
       timeout: 20_000,
     });

@@ -476,6 +476,12 @@ describe('conversation workflow on a real Temporal server', () => {
     }, 30_000);
     const inbound = (await d.messages(conv.id)).filter((m) => m.direction === 'inbound').map((m) => m.text);
     expect(new Set(inbound).size).toBe(32);
+    // The hand-over waits for the outbox (the agent_assigned message may still be going out), so the new run can
+    // start a moment after the last text is recorded.
+    await eventually(
+      async () => (await s.temporal.workflow.getHandle(workflowId).describe()).runId !== first.signaledRunId,
+      30_000,
+    );
     const latest = await s.temporal.workflow.getHandle(workflowId).describe();
     expect(latest.runId).not.toBe(first.signaledRunId);
     // The chain keeps the conversation: same id, still active with the same agent, and the API's handle (first run

@@ -66,6 +66,7 @@ export async function startByAgent(conv: Conversation, a: Actor, body: AgentStar
       });
       m.routedTo(body.queueId);
       m.assignTo(a.userId, key);
+      conv.service.agentStarted(a.userId);
       conv.timers.cancel('redistribute');
       await conv.sync({}, previous && previous !== a.userId ? [previous] : []);
       conv.armStateTimer();

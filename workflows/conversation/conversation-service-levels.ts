@@ -97,6 +97,14 @@ export class ServiceLevels {
     if (this.on) this.s.sentThisTurn.push(trigger);
   }
 
+  /** The agent started the conversation (texted first): the customer is not told an agent was assigned. */
+  agentStarted(agentId: string): void {
+    if (this.triggersOn) {
+      this.s.announcedAgentId = agentId;
+      this.s.transferPending = false;
+    }
+  }
+
   transferStarted(): void {
     if (this.triggersOn) this.s.transferPending = true;
   }

@@ -199,7 +199,7 @@ describe('settings and automated messages', () => {
     expect(r.body.languages).toEqual(['en', 'bg', 'es', 'fr', 'de']);
     const greeting = r.body.triggers.find((t: { trigger: string }) => t.trigger === 'greeting');
     expect(Object.keys(greeting.defaults)).toEqual(['en', 'bg', 'es', 'fr', 'de']);
-    // The eleven D365 SMS triggers plus the CSAT survey and its thank-you (issue #16).
-    expect(r.body.triggers).toHaveLength(13);
+    // The eleven D365 SMS triggers, the CSAT survey and its thank-you (#16), and the refused attachment (#17).
+    expect(r.body.triggers).toHaveLength(14);
   });
 });
