@@ -42,11 +42,13 @@ export function initComposer() {
     if (send.disabled || !state.selectedId) return;
     const text = reply.value;
     send.disabled = true;
+    // Cleared at once (the live event may show the message before the answer arrives); given back on a refusal.
+    reply.value = '';
     try {
       await call(conversationById.messages.$post({ param: { id: state.selectedId }, json: { text } }));
-      reply.value = '';
       await loadSelected();
     } catch (err) {
+      if (!reply.value) reply.value = text;
       showError(err);
     } finally {
       updateCounter();
