@@ -56,6 +56,8 @@ export interface CrudSpec<
   /** Merged over the setup default (supervisors read, admins write). */
   guards?: Partial<CrudGuards>;
   summaries?: CrudSummaries;
+  /** What the list's query parameters do, when they need more than their names. */
+  listDescription?: string;
   /** Path parameters of the collection when it hangs under a parent (`/workstreams/{id}/sms-channels`). */
   parent?: P;
   /** The item's path and parameters when not `/{id}` with IdParam. */
@@ -94,6 +96,7 @@ export function crudRoutes<
       operationId: `list${names}`,
       tags,
       summary: s.list ?? `List ${tag.toLowerCase()}`,
+      description: spec.listDescription,
       middleware: guards.read,
       request: { params: parent, query: spec.listQuery as Q },
       responses: { 200: jsonResponse(itemsOf(entity), tag) },
