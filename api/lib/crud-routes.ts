@@ -176,3 +176,44 @@ export function crudRouter<T extends CrudRoutes, K extends Op>(routes: T, handle
   }
   return r as unknown as OpenAPIHono<AppEnv, CrudSchema<T, K>, '/'>;
 }
+
+/**
+ * A settings document that belongs to one resource (a queue's SLA targets at `/queues/{id}/sla`): `get<Name>` for
+ * readers and `update<Name>` (PUT, the fields given) for writers, both answering the whole document. Mounted at the
+ * API root, so `path` is the full path.
+ */
+export function settingsRoutes<E extends z.ZodType, U extends z.ZodType, const P extends string>(spec: {
+  path: P;
+  names: { tag: string; name: string };
+  schemas: { entity: E; update: U };
+  /** What the answer is ('SLA targets'). */
+  description: string;
+  summaries: { get: string; update: string };
+  guards?: Partial<CrudGuards>;
+}) {
+  const guards = { ...SETUP_GUARDS, ...spec.guards };
+  const { tag, name } = spec.names;
+  const answer = { 200: jsonResponse(spec.schemas.entity, spec.description) };
+  return {
+    get: resourceRoute({
+      method: 'get',
+      path: spec.path,
+      operationId: `get${name}`,
+      tags: [tag],
+      summary: spec.summaries.get,
+      middleware: guards.read,
+      request: { params: IdParam },
+      responses: answer,
+    }),
+    update: resourceRoute({
+      method: 'put',
+      path: spec.path,
+      operationId: `update${name}`,
+      tags: [tag],
+      summary: spec.summaries.update,
+      middleware: guards.update ?? guards.write,
+      request: { params: IdParam, body: jsonBody(spec.schemas.update) },
+      responses: answer,
+    }),
+  };
+}

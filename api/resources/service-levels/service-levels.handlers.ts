@@ -3,8 +3,7 @@ import { eq } from 'drizzle-orm';
 import { queues, slaPolicies, smsChannels } from '../../../db/schema/index.js';
 import { SLA_DEFAULT_WARNING_PERCENT } from '../../../domain/sla.js';
 import { type AppRouteHandler, type Executor, loadOr404 } from '../../lib/route-helpers.js';
-import type * as routes from './service-levels.routes.js';
-import type { CsatSettings, SlaPolicy } from './service-levels.routes.js';
+import type { CsatSettings, channelCsatRoutes, queueSlaRoutes, SlaPolicy } from './service-levels.routes.js';
 
 async function slaView(db: Executor, queueId: string): Promise<z.infer<typeof SlaPolicy>> {
   await loadOr404(
@@ -23,10 +22,10 @@ async function slaView(db: Executor, queueId: string): Promise<z.infer<typeof Sl
   };
 }
 
-export const getQueueSla: AppRouteHandler<typeof routes.getQueueSla> = async (c) =>
+export const getQueueSla: AppRouteHandler<typeof queueSlaRoutes.get> = async (c) =>
   c.json(await slaView(c.var.deps.db, c.req.valid('param').id), 200);
 
-export const updateQueueSla: AppRouteHandler<typeof routes.updateQueueSla> = async (c) => {
+export const updateQueueSla: AppRouteHandler<typeof queueSlaRoutes.update> = async (c) => {
   const deps = c.var.deps;
   const { id } = c.req.valid('param');
   const body = c.req.valid('json');
@@ -51,10 +50,10 @@ async function csatView(db: Executor, channelId: string): Promise<z.infer<typeof
   return { channelId, enabled: row.csatEnabled, windowMinutes: row.csatWindowMinutes };
 }
 
-export const getChannelCsat: AppRouteHandler<typeof routes.getChannelCsat> = async (c) =>
+export const getChannelCsat: AppRouteHandler<typeof channelCsatRoutes.get> = async (c) =>
   c.json(await csatView(c.var.deps.db, c.req.valid('param').id), 200);
 
-export const updateChannelCsat: AppRouteHandler<typeof routes.updateChannelCsat> = async (c) => {
+export const updateChannelCsat: AppRouteHandler<typeof channelCsatRoutes.update> = async (c) => {
   const deps = c.var.deps;
   const { id } = c.req.valid('param');
   const body = c.req.valid('json');
