@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
-import { SMS_MAX_CHARACTERS, smsLength } from '../../../domain/sms-limits.js';
 import { crudRoutes } from '../../lib/crud-routes.js';
 import { allow } from '../../lib/route-helpers.js';
+import { SmsText } from '../conversations/conversations.schemas.js';
 import { Language } from '../customers/customers.routes.js';
 
 /** Canned answers agents insert with `/` in the composer. Placeholders are filled in by the client. */
@@ -11,22 +11,10 @@ export const TITLE_MAX = 100;
 
 const iso = z.string().openapi({ format: 'date-time' });
 
-const Text = z
-  .string()
-  .superRefine((s, ctx) => {
-    if (!s.trim()) ctx.addIssue({ code: 'custom', message: 'must not be empty' });
-    else if (smsLength(s) > SMS_MAX_CHARACTERS)
-      ctx.addIssue({
-        code: 'custom',
-        message: `must be at most ${SMS_MAX_CHARACTERS} characters (got ${smsLength(s)})`,
-      });
-  })
-  .openapi({
-    minLength: 1,
-    maxLength: SMS_MAX_CHARACTERS,
-    description: `May contain ${QUICK_REPLY_PLACEHOLDERS.join(', ')}`,
-    example: 'Hello {CustomerName}, this is {AgentName} from {QueueName}.',
-  });
+const Text = SmsText.openapi({
+  description: `May contain ${QUICK_REPLY_PLACEHOLDERS.join(', ')}`,
+  example: 'Hello {CustomerName}, this is {AgentName} from {QueueName}.',
+});
 const Title = z.string().trim().min(1, 'must not be empty').max(TITLE_MAX, `must be at most ${TITLE_MAX} characters`);
 
 export const QuickReply = z
