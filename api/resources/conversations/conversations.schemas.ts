@@ -98,6 +98,12 @@ export const ConversationPageSchema = z
   .object({ items: z.array(ConversationSummarySchema), nextCursor: z.string().nullable() })
   .openapi('ConversationPage');
 
+/** The 200 answer of every conversation list. */
+export const conversationPageResponse = {
+  description: 'A page of conversations',
+  content: { 'application/json': { schema: ConversationPageSchema } },
+};
+
 const problem = problemResponse;
 
 export const problems = {

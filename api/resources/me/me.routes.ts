@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { CONVERSATION_STATES, PRESENCES, ROLES } from '../../../domain/vocabulary.js';
 import { protectedRoute } from '../../route-contract.js';
-import { ConversationPageSchema, listQuery, problems } from '../conversations/conversations.schemas.js';
+import { conversationPageResponse, listQuery, problems } from '../conversations/conversations.schemas.js';
 
 const MeSchema = z
   .object({
@@ -57,10 +57,7 @@ export const listMyConversations = protectedRoute({
     query: z.object({ state: z.enum(CONVERSATION_STATES).optional(), ...listQuery }),
   },
   responses: {
-    200: {
-      description: 'A page of conversations',
-      content: { 'application/json': { schema: ConversationPageSchema } },
-    },
+    200: conversationPageResponse,
     401: problems[401],
     422: problems[422],
   },
@@ -75,10 +72,7 @@ export const listMyBacklog = protectedRoute({
   description: 'Longest-waiting first (by the customer’s last message).',
   request: { query: z.object(listQuery) },
   responses: {
-    200: {
-      description: 'A page of conversations',
-      content: { 'application/json': { schema: ConversationPageSchema } },
-    },
+    200: conversationPageResponse,
     401: problems[401],
     422: problems[422],
   },
