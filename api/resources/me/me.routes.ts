@@ -3,17 +3,17 @@ import { CONVERSATION_STATES, PRESENCES, ROLES } from '../../../domain/vocabular
 import { protectedRoute } from '../../route-contract.js';
 import { conversationPageResponse, listQuery, problems } from '../conversations/conversations.schemas.js';
 
-const MeSchema = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    role: z.enum(ROLES),
-    presence: z.enum(PRESENCES),
-    presenceChangedAt: z.string(),
-    capacity: z.object({ total: z.number().int(), used: z.number().int() }),
-    queueIds: z.array(z.string()),
-  })
-  .openapi('Me');
+/** Who a staff member is and how busy they may be: the caller's own view and the supervisor's agent overview. */
+export const staffStatusFields = {
+  id: z.string(),
+  name: z.string(),
+  role: z.enum(ROLES),
+  presence: z.enum(PRESENCES),
+  presenceChangedAt: z.string(),
+  capacity: z.object({ total: z.number().int(), used: z.number().int() }),
+};
+
+const MeSchema = z.object({ ...staffStatusFields, queueIds: z.array(z.string()) }).openapi('Me');
 
 export const getMe = protectedRoute({
   method: 'get',
