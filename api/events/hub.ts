@@ -11,7 +11,8 @@ export type HubEvent = {
   at: string;
 };
 
-type Row = {
+/** An events row as `select id::text, type, conversation_id, agent_ids, data, at from events` reads it. */
+export type EventRow = {
   id: string;
   type: string;
   conversation_id: string | null;
@@ -19,6 +20,16 @@ type Row = {
   data: Record<string, unknown>;
   at: Date | string;
 };
+
+/** The live event an events row stands for (the hub's delivery and the stream's replay alike). */
+export const eventFromRow = (row: EventRow): HubEvent => ({
+  id: Number(row.id),
+  type: row.type,
+  conversationId: row.conversation_id,
+  agentIds: row.agent_ids ?? [],
+  data: row.data ?? {},
+  at: new Date(row.at).toISOString(),
+});
 
 export type EventHubOptions = {
   logger?: Pick<Logger, 'warn' | 'error'>;
@@ -171,7 +182,7 @@ export class EventHub {
     const now = Date.now();
     for (const [id, since] of this.gaps) if (now - since > this.gapTtlMs) this.gaps.delete(id);
     const gapIds = [...this.gaps.keys()].map(String);
-    const rows = await this.sql<Row[]>`
+    const rows = await this.sql<EventRow[]>`
       select id::text, type, conversation_id, agent_ids, data, at from events
       where id > ${this.lastSeen} ${gapIds.length ? this.sql`or id = any(${gapIds}::bigint[])` : this.sql``}
       order by id limit ${BATCH}`;
@@ -183,14 +194,7 @@ export class EventHub {
         for (let g = Math.max(this.lastSeen + 1, id - MAX_NEW_GAPS); g < id; g++) this.gaps.set(g, now);
         this.lastSeen = id;
       }
-      this.deliver({
-        id,
-        type: row.type,
-        conversationId: row.conversation_id,
-        agentIds: row.agent_ids ?? [],
-        data: row.data ?? {},
-        at: new Date(row.at).toISOString(),
-      });
+      this.deliver(eventFromRow(row));
     }
     return rows.length;
   }

@@ -56,6 +56,8 @@ export interface CrudSpec<
   /** Merged over the setup default (supervisors read, admins write). */
   guards?: Partial<CrudGuards>;
   summaries?: CrudSummaries;
+  /** What the list's query parameters do, when they need more than their names. */
+  listDescription?: string;
   /** Path parameters of the collection when it hangs under a parent (`/workstreams/{id}/sms-channels`). */
   parent?: P;
   /** The item's path and parameters when not `/{id}` with IdParam. */
@@ -94,6 +96,7 @@ export function crudRoutes<
       operationId: `list${names}`,
       tags,
       summary: s.list ?? `List ${tag.toLowerCase()}`,
+      description: spec.listDescription,
       middleware: guards.read,
       request: { params: parent, query: spec.listQuery as Q },
       responses: { 200: jsonResponse(itemsOf(entity), tag) },
@@ -172,4 +175,45 @@ export function crudRouter<T extends CrudRoutes, K extends Op>(routes: T, handle
     if (handler) r.openapi(routes[op], handler);
   }
   return r as unknown as OpenAPIHono<AppEnv, CrudSchema<T, K>, '/'>;
+}
+
+/**
+ * A settings document that belongs to one resource (a queue's SLA targets at `/queues/{id}/sla`): `get<Name>` for
+ * readers and `update<Name>` (PUT, the fields given) for writers, both answering the whole document. Mounted at the
+ * API root, so `path` is the full path.
+ */
+export function settingsRoutes<E extends z.ZodType, U extends z.ZodType, const P extends string>(spec: {
+  path: P;
+  names: { tag: string; name: string };
+  schemas: { entity: E; update: U };
+  /** What the answer is ('SLA targets'). */
+  description: string;
+  summaries: { get: string; update: string };
+  guards?: Partial<CrudGuards>;
+}) {
+  const guards = { ...SETUP_GUARDS, ...spec.guards };
+  const { tag, name } = spec.names;
+  const answer = { 200: jsonResponse(spec.schemas.entity, spec.description) };
+  return {
+    get: resourceRoute({
+      method: 'get',
+      path: spec.path,
+      operationId: `get${name}`,
+      tags: [tag],
+      summary: spec.summaries.get,
+      middleware: guards.read,
+      request: { params: IdParam },
+      responses: answer,
+    }),
+    update: resourceRoute({
+      method: 'put',
+      path: spec.path,
+      operationId: `update${name}`,
+      tags: [tag],
+      summary: spec.summaries.update,
+      middleware: guards.update ?? guards.write,
+      request: { params: IdParam, body: jsonBody(spec.schemas.update) },
+      responses: answer,
+    }),
+  };
 }

@@ -2,9 +2,11 @@ import type { z } from '@hono/zod-openapi';
 import { asc, eq } from 'drizzle-orm';
 import { calendars, queues, workstreams } from '../../../db/schema/index.js';
 import { hoursStatus } from '../../../domain/operating-hours.js';
-import { type AppRouteHandler, conflict, type Executor, uniqueOr409, unknownId } from '../../lib/route-helpers.js';
-import type * as routes from './calendars.routes.js';
-import type { Calendar } from './calendars.routes.js';
+import type { CrudHandlers } from '../../lib/crud-routes.js';
+import { conflict, type Executor, loadOr404, uniqueOr409 } from '../../lib/route-helpers.js';
+import type { Calendar, calendarRoutes } from './calendars.routes.js';
+
+type Handlers = CrudHandlers<typeof calendarRoutes>;
 
 type Row = typeof calendars.$inferSelect;
 
@@ -26,30 +28,26 @@ const view = (r: Row, now = new Date()): z.infer<typeof Calendar> => {
   };
 };
 
-async function load(db: Executor, id: string): Promise<Row> {
-  const row = await db.query.calendars.findFirst({ where: eq(calendars.id, id) });
-  if (!row) throw unknownId('calendar', id);
-  return row;
-}
+const load = (db: Executor, id: string) =>
+  loadOr404(db.query.calendars.findFirst({ where: eq(calendars.id, id) }), 'calendar', id);
 
 const duplicate = (name: string | undefined) => () => conflict(`a calendar named "${name}" already exists`, 'name');
 
-export const createCalendar: AppRouteHandler<typeof routes.createCalendar> = async (c) => {
+const create: Handlers['create'] = async (c) => {
   const body = c.req.valid('json');
   const [row] = await uniqueOr409(() => c.var.deps.db.insert(calendars).values(body).returning(), duplicate(body.name));
   return c.json(view(row!), 201);
 };
 
-export const listCalendars: AppRouteHandler<typeof routes.listCalendars> = async (c) => {
+const list: Handlers['list'] = async (c) => {
   const rows = await c.var.deps.db.query.calendars.findMany({ orderBy: [asc(calendars.name)] });
   const now = new Date();
   return c.json({ items: rows.map((r) => view(r, now)) }, 200);
 };
 
-export const getCalendar: AppRouteHandler<typeof routes.getCalendar> = async (c) =>
-  c.json(view(await load(c.var.deps.db, c.req.valid('param').id)), 200);
+const get: Handlers['get'] = async (c) => c.json(view(await load(c.var.deps.db, c.req.valid('param').id)), 200);
 
-export const updateCalendar: AppRouteHandler<typeof routes.updateCalendar> = async (c) => {
+const update: Handlers['update'] = async (c) => {
   const db = c.var.deps.db;
   const { id } = c.req.valid('param');
   const body = c.req.valid('json');
@@ -66,7 +64,7 @@ export const updateCalendar: AppRouteHandler<typeof routes.updateCalendar> = asy
   return c.json(view(row!), 200);
 };
 
-export const deleteCalendar: AppRouteHandler<typeof routes.deleteCalendar> = async (c) => {
+const remove: Handlers['remove'] = async (c) => {
   const db = c.var.deps.db;
   const { id } = c.req.valid('param');
   await load(db, id);
@@ -80,3 +78,5 @@ export const deleteCalendar: AppRouteHandler<typeof routes.deleteCalendar> = asy
   await db.delete(calendars).where(eq(calendars.id, id));
   return c.body(null, 204);
 };
+
+export const calendarHandlers: Handlers = { list, get, create, update, remove };

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { DATE, HHMM, isValidTimeZone, WEEKDAYS } from '../../../domain/operating-hours.js';
-import { allow, IdParam, jsonBody, jsonResponse, noContent, resourceRoute } from '../../lib/route-helpers.js';
+import { crudRoutes } from '../../lib/crud-routes.js';
 
 /** Operating-hour calendars (issue #16): weekly hours in an IANA time zone, holidays and one-off closures. */
 
@@ -92,59 +92,14 @@ export const Calendar = z
   })
   .openapi('Calendar');
 
-const admin = allow('admin');
-const readers = allow('admin', 'supervisor');
-
-export const createCalendar = resourceRoute({
-  method: 'post',
-  path: '/',
-  operationId: 'createCalendar',
-  tags: ['Calendars'],
-  summary: 'Create an operating-hours calendar',
-  middleware: admin,
-  request: { body: jsonBody(CalendarCreate) },
-  responses: { 201: jsonResponse(Calendar, 'Created') },
-});
-
-export const listCalendars = resourceRoute({
-  method: 'get',
-  path: '/',
-  operationId: 'listCalendars',
-  tags: ['Calendars'],
-  summary: 'List operating-hours calendars',
-  middleware: readers,
-  responses: { 200: jsonResponse(z.object({ items: z.array(Calendar) }), 'Calendars') },
-});
-
-export const getCalendar = resourceRoute({
-  method: 'get',
-  path: '/{id}',
-  operationId: 'getCalendar',
-  tags: ['Calendars'],
-  summary: 'One calendar, with whether it is open now',
-  middleware: readers,
-  request: { params: IdParam },
-  responses: { 200: jsonResponse(Calendar, 'The calendar') },
-});
-
-export const updateCalendar = resourceRoute({
-  method: 'patch',
-  path: '/{id}',
-  operationId: 'updateCalendar',
-  tags: ['Calendars'],
-  summary: 'Change a calendar (applies at the next routing or opening check)',
-  middleware: admin,
-  request: { params: IdParam, body: jsonBody(CalendarUpdate) },
-  responses: { 200: jsonResponse(Calendar, 'Updated') },
-});
-
-export const deleteCalendar = resourceRoute({
-  method: 'delete',
-  path: '/{id}',
-  operationId: 'deleteCalendar',
-  tags: ['Calendars'],
-  summary: 'Delete a calendar (refused while a queue or workstream uses it)',
-  middleware: admin,
-  request: { params: IdParam },
-  responses: { 204: noContent },
+export const calendarRoutes = crudRoutes({
+  names: { tag: 'Calendars', name: 'Calendar', one: 'calendar' },
+  schemas: { entity: Calendar, create: CalendarCreate, update: CalendarUpdate },
+  summaries: {
+    create: 'Create an operating-hours calendar',
+    list: 'List operating-hours calendars',
+    get: 'One calendar, with whether it is open now',
+    update: 'Change a calendar (applies at the next routing or opening check)',
+    remove: 'Delete a calendar (refused while a queue or workstream uses it)',
+  },
 });

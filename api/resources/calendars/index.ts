@@ -1,10 +1,5 @@
-import { createRouter } from '../../router.js';
-import * as handlers from './calendars.handlers.js';
-import * as routes from './calendars.routes.js';
+import { crudRouter } from '../../lib/crud-routes.js';
+import { calendarHandlers } from './calendars.handlers.js';
+import { calendarRoutes } from './calendars.routes.js';
 
-export const calendarsResource = createRouter()
-  .openapi(routes.createCalendar, handlers.createCalendar)
-  .openapi(routes.listCalendars, handlers.listCalendars)
-  .openapi(routes.getCalendar, handlers.getCalendar)
-  .openapi(routes.updateCalendar, handlers.updateCalendar)
-  .openapi(routes.deleteCalendar, handlers.deleteCalendar);
+export const calendarsResource = crudRouter(calendarRoutes, calendarHandlers);

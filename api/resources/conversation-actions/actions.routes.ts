@@ -1,27 +1,14 @@
 import { z } from '@hono/zod-openapi';
-import { SMS_MAX_CHARACTERS, smsLength } from '../../../domain/sms-limits.js';
 import { protectedRoute } from '../../route-contract.js';
 import {
   ConversationIdParam,
   ConversationSchema,
   MessageSchema,
   problems,
+  SmsText,
 } from '../conversations/conversations.schemas.js';
 
-/** Agent text: not blank, at most 1,600 characters (code points, as the customer's handset counts them). */
-const smsText = z
-  .string()
-  .superRefine((s, ctx) => {
-    if (!s.trim()) ctx.addIssue({ code: 'custom', message: 'must not be empty' });
-    else if (smsLength(s) > SMS_MAX_CHARACTERS)
-      ctx.addIssue({
-        code: 'custom',
-        message: `must be at most ${SMS_MAX_CHARACTERS} characters (got ${smsLength(s)})`,
-      });
-  })
-  .openapi({ minLength: 1, maxLength: SMS_MAX_CHARACTERS });
-
-export const TextBody = z.object({ text: smsText });
+export const TextBody = z.object({ text: SmsText });
 export const TransferBody = z
   .object({ queueId: z.uuid().optional(), agentId: z.uuid().optional() })
   .superRefine((b, ctx) => {

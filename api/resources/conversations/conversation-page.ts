@@ -2,6 +2,9 @@ import { and, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.js';
 import { conversations } from '../../../db/schema/index.js';
 import { ProblemError } from '../../../lib/problem.js';
+import type { Viewer } from '../../allowed-actions.js';
+import { loadConversationSummaries } from '../../conversation-view.js';
+import type { ApiDeps } from '../../deps.js';
 import type { ConversationRow } from './access.js';
 
 /**
@@ -16,9 +19,20 @@ const KEY: Record<PageOrder, SQL> = {
   waiting: sql`coalesce(${conversations.lastCustomerMessageAt}, ${conversations.createdAt})`,
 };
 
+type PageInput = { where?: SQL; order: PageOrder; cursor?: string; limit: number };
+
+/** A page as the conversation lists answer it (ConversationPage): summaries, not transcripts. */
+export async function pageOfSummaries(deps: Pick<ApiDeps, 'db' | 'config'>, viewer: Viewer, input: PageInput) {
+  const page = await pageConversations(deps.db, input);
+  return {
+    items: await loadConversationSummaries(deps.db, deps.config, page.rows, viewer),
+    nextCursor: page.nextCursor,
+  };
+}
+
 export async function pageConversations(
   db: Db,
-  input: { where?: SQL; order: PageOrder; cursor?: string; limit: number },
+  input: PageInput,
 ): Promise<{ rows: ConversationRow[]; nextCursor: string | null }> {
   const key = KEY[input.order];
   const after = input.cursor ? decodeCursor(input.cursor, input.order) : null;

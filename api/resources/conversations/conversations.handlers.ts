@@ -2,11 +2,11 @@ import type { z } from '@hono/zod-openapi';
 import { and, eq, inArray, or, type SQL } from 'drizzle-orm';
 import { conversations } from '../../../db/schema/index.js';
 import { ProblemError } from '../../../lib/problem.js';
-import { loadConversationSummaries, loadConversationView } from '../../conversation-view.js';
+import { loadConversationView } from '../../conversation-view.js';
 import type { AppRouteHandler } from '../../lib/route-helpers.js';
 import { conversationProblem } from '../../workflow-errors.js';
 import { isStaff, loadReadableConversation } from './access.js';
-import { pageConversations } from './conversation-page.js';
+import { pageOfSummaries } from './conversation-page.js';
 import type * as routes from './conversations.routes.js';
 
 export const list: AppRouteHandler<typeof routes.list> = async (c) => {
@@ -25,14 +25,15 @@ export const list: AppRouteHandler<typeof routes.list> = async (c) => {
     }
     filters.push(or(eq(conversations.agentId, user.id), eq(conversations.offeredAgentId, user.id)));
   }
-  const page = await pageConversations(deps.db, {
-    where: and(...filters),
-    order: 'activity',
-    cursor: q.cursor,
-    limit: q.limit,
-  });
-  const items = await loadConversationSummaries(deps.db, deps.config, page.rows, c.var.user);
-  return c.json({ items, nextCursor: page.nextCursor }, 200);
+  return c.json(
+    await pageOfSummaries(deps, c.var.user, {
+      where: and(...filters),
+      order: 'activity',
+      cursor: q.cursor,
+      limit: q.limit,
+    }),
+    200,
+  );
 };
 
 export const get: AppRouteHandler<typeof routes.get> = async (c) => {

@@ -3,8 +3,8 @@ import { CONVERSATION_STATES } from '../../../domain/vocabulary.js';
 import { protectedRoute } from '../../route-contract.js';
 import {
   ConversationIdParam,
-  ConversationPageSchema,
   ConversationSchema,
+  conversationPageResponse,
   listQuery,
   problems,
 } from './conversations.schemas.js';
@@ -36,10 +36,7 @@ export const list = protectedRoute({
     }),
   },
   responses: {
-    200: {
-      description: 'A page of conversations',
-      content: { 'application/json': { schema: ConversationPageSchema } },
-    },
+    200: conversationPageResponse,
     401: problems[401],
     403: problems[403],
     422: problems[422],

@@ -1,10 +1,24 @@
 import { z } from '@hono/zod-openapi';
 import { CONVERSATION_ACTIONS } from '../../../domain/conversation-actions.js';
+import { SMS_MAX_CHARACTERS, smsLength } from '../../../domain/sms-limits.js';
 import { CONVERSATION_STATES, MESSAGE_DIRECTIONS, MESSAGE_STATUSES, RESOLUTIONS } from '../../../domain/vocabulary.js';
 import { problemResponse } from '../../problem-schema.js';
 import { SlaStatusSchema } from '../service-levels/sla-view.js';
 
 /** OpenAPI shapes of the agent API's answers (the contract's Conversation and Message, plus additive fields). */
+
+/** Agent text: not blank, at most 1,600 characters (code points, as the customer's handset counts them). */
+export const SmsText = z
+  .string()
+  .superRefine((s, ctx) => {
+    if (!s.trim()) ctx.addIssue({ code: 'custom', message: 'must not be empty' });
+    else if (smsLength(s) > SMS_MAX_CHARACTERS)
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be at most ${SMS_MAX_CHARACTERS} characters (got ${smsLength(s)})`,
+      });
+  })
+  .openapi({ minLength: 1, maxLength: SMS_MAX_CHARACTERS });
 
 const iso = z.string().openapi({ format: 'date-time' });
 
@@ -83,6 +97,12 @@ export const ConversationSummarySchema = z
 export const ConversationPageSchema = z
   .object({ items: z.array(ConversationSummarySchema), nextCursor: z.string().nullable() })
   .openapi('ConversationPage');
+
+/** The 200 answer of every conversation list. */
+export const conversationPageResponse = {
+  description: 'A page of conversations',
+  content: { 'application/json': { schema: ConversationPageSchema } },
+};
 
 const problem = problemResponse;
 

@@ -1,21 +1,12 @@
 import { streamSSE } from 'hono/streaming';
 import { credentialStillValid } from '../../auth.js';
 import type { ApiDeps, AuthUser } from '../../deps.js';
-import type { HubEvent } from '../../events/hub.js';
+import { type EventRow, eventFromRow, type HubEvent } from '../../events/hub.js';
 import { getEventHub } from '../../events/registry.js';
 import { formatResumeToken, parseResumeToken } from '../../events/resume-token.js';
 import type { AppRouteHandler } from '../../lib/route-helpers.js';
 import { tooManyRequests } from '../../middleware/rate-limit.js';
 import type { streamEvents } from './events.routes.js';
-
-type Row = {
-  id: string;
-  type: string;
-  conversation_id: string | null;
-  agent_ids: string[];
-  data: Record<string, unknown>;
-  at: Date | string;
-};
 
 export function canSee(user: AuthUser, event: Pick<HubEvent, 'agentIds'>): boolean {
   return user.role !== 'agent' || event.agentIds.includes(user.id);
@@ -202,7 +193,7 @@ export function replayQuery(
   cutoff: Date,
 ) {
   const missingIds = missing.map(String);
-  return deps.sql<Row[]>`
+  return deps.sql<EventRow[]>`
     select id::text, type, conversation_id, agent_ids, data, at from events
     where (id > ${after} ${missingIds.length ? deps.sql`or id = any(${missingIds}::bigint[])` : deps.sql``})
     and at >= ${cutoff.toISOString()}::timestamptz ${mineFilter(deps, user)}
@@ -234,13 +225,6 @@ export async function replay(
   if (old?.stale) return { events: [], truncated: true };
   return {
     truncated: false,
-    events: rows.map((r) => ({
-      id: Number(r.id),
-      type: r.type,
-      conversationId: r.conversation_id,
-      agentIds: r.agent_ids ?? [],
-      data: r.data ?? {},
-      at: new Date(r.at).toISOString(),
-    })),
+    events: rows.map(eventFromRow),
   };
 }

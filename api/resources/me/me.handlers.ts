@@ -2,11 +2,10 @@ import { and, eq, inArray, isNull, ne, or, sql } from 'drizzle-orm';
 import { conversations, presenceHistory, users, workstreams } from '../../../db/schema/index.js';
 import { ProblemError } from '../../../lib/problem.js';
 import { nudgeWaitingConversations } from '../../../temporal/nudge-waiting.js';
-import { loadConversationSummaries } from '../../conversation-view.js';
 import type { ApiDeps } from '../../deps.js';
 import type { AppRouteHandler } from '../../lib/route-helpers.js';
 import { queueIdsOf } from '../conversations/access.js';
-import { pageConversations } from '../conversations/conversation-page.js';
+import { pageOfSummaries } from '../conversations/conversation-page.js';
 import type * as routes from './me.routes.js';
 
 /** Extra conversations nudged beyond free capacity: another agent may take some of them first. */
@@ -72,20 +71,16 @@ export const listMyConversations: AppRouteHandler<typeof routes.listMyConversati
   const deps = c.var.deps;
   const userId = c.var.user.id;
   const q = c.req.valid('query');
-  const page = await pageConversations(deps.db, {
-    where: and(
-      or(eq(conversations.agentId, userId), eq(conversations.offeredAgentId, userId)),
-      q.state ? eq(conversations.state, q.state) : ne(conversations.state, 'closed'),
-    ),
-    order: 'activity',
-    cursor: q.cursor,
-    limit: q.limit,
-  });
   return c.json(
-    {
-      items: await loadConversationSummaries(deps.db, deps.config, page.rows, c.var.user),
-      nextCursor: page.nextCursor,
-    },
+    await pageOfSummaries(deps, c.var.user, {
+      where: and(
+        or(eq(conversations.agentId, userId), eq(conversations.offeredAgentId, userId)),
+        q.state ? eq(conversations.state, q.state) : ne(conversations.state, 'closed'),
+      ),
+      order: 'activity',
+      cursor: q.cursor,
+      limit: q.limit,
+    }),
     200,
   );
 };
@@ -100,23 +95,19 @@ export const listMyBacklog: AppRouteHandler<typeof routes.listMyBacklog> = async
     .select({ id: workstreams.id })
     .from(workstreams)
     .where(eq(workstreams.distributionMode, 'pick'));
-  const page = await pageConversations(deps.db, {
-    where: and(
-      eq(conversations.state, 'open'),
-      isNull(conversations.agentId),
-      eq(conversations.withBot, false),
-      inArray(conversations.queueId, queueIds),
-      inArray(conversations.workstreamId, pickStreams),
-    ),
-    order: 'waiting',
-    cursor: q.cursor,
-    limit: q.limit,
-  });
   return c.json(
-    {
-      items: await loadConversationSummaries(deps.db, deps.config, page.rows, c.var.user),
-      nextCursor: page.nextCursor,
-    },
+    await pageOfSummaries(deps, c.var.user, {
+      where: and(
+        eq(conversations.state, 'open'),
+        isNull(conversations.agentId),
+        eq(conversations.withBot, false),
+        inArray(conversations.queueId, queueIds),
+        inArray(conversations.workstreamId, pickStreams),
+      ),
+      order: 'waiting',
+      cursor: q.cursor,
+      limit: q.limit,
+    }),
     200,
   );
 };

@@ -1,19 +1,19 @@
 import { z } from '@hono/zod-openapi';
 import { CONVERSATION_STATES, PRESENCES, ROLES } from '../../../domain/vocabulary.js';
 import { protectedRoute } from '../../route-contract.js';
-import { ConversationPageSchema, listQuery, problems } from '../conversations/conversations.schemas.js';
+import { conversationPageResponse, listQuery, problems } from '../conversations/conversations.schemas.js';
 
-const MeSchema = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    role: z.enum(ROLES),
-    presence: z.enum(PRESENCES),
-    presenceChangedAt: z.string(),
-    capacity: z.object({ total: z.number().int(), used: z.number().int() }),
-    queueIds: z.array(z.string()),
-  })
-  .openapi('Me');
+/** Who a staff member is and how busy they may be: the caller's own view and the supervisor's agent overview. */
+export const staffStatusFields = {
+  id: z.string(),
+  name: z.string(),
+  role: z.enum(ROLES),
+  presence: z.enum(PRESENCES),
+  presenceChangedAt: z.string(),
+  capacity: z.object({ total: z.number().int(), used: z.number().int() }),
+};
+
+const MeSchema = z.object({ ...staffStatusFields, queueIds: z.array(z.string()) }).openapi('Me');
 
 export const getMe = protectedRoute({
   method: 'get',
@@ -57,10 +57,7 @@ export const listMyConversations = protectedRoute({
     query: z.object({ state: z.enum(CONVERSATION_STATES).optional(), ...listQuery }),
   },
   responses: {
-    200: {
-      description: 'A page of conversations',
-      content: { 'application/json': { schema: ConversationPageSchema } },
-    },
+    200: conversationPageResponse,
     401: problems[401],
     422: problems[422],
   },
@@ -75,10 +72,7 @@ export const listMyBacklog = protectedRoute({
   description: 'Longest-waiting first (by the customer’s last message).',
   request: { query: z.object(listQuery) },
   responses: {
-    200: {
-      description: 'A page of conversations',
-      content: { 'application/json': { schema: ConversationPageSchema } },
-    },
+    200: conversationPageResponse,
     401: problems[401],
     422: problems[422],
   },

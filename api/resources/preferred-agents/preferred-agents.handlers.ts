@@ -1,6 +1,6 @@
-import { and, asc, eq, inArray, like } from 'drizzle-orm';
-import { preferredAgents, users } from '../../../db/schema/index.js';
-import { ProblemError } from '../../../lib/problem.js';
+import { and, asc, eq, like } from 'drizzle-orm';
+import { preferredAgents } from '../../../db/schema/index.js';
+import { assertAgentsExist } from '../../lib/body-agents.js';
 import type { AppRouteHandler, Executor } from '../../lib/route-helpers.js';
 import { loadWorkstream } from '../workstreams/workstreams.handlers.js';
 import type * as routes from './preferred-agents.routes.js';
@@ -50,16 +50,7 @@ export const setPreferredAgents: AppRouteHandler<typeof routes.setPreferredAgent
   const { id, customerNumber } = c.req.valid('param');
   const { agentIds } = c.req.valid('json');
   await loadWorkstream(db, id);
-  if (agentIds.length > 0) {
-    const found = new Set(
-      (await db.select({ id: users.id }).from(users).where(inArray(users.id, agentIds))).map((r) => r.id),
-    );
-    const errors = agentIds
-      .map((a, i) => ({ a, i }))
-      .filter(({ a }) => !found.has(a))
-      .map(({ a, i }) => ({ path: `agentIds.${i}`, message: `no agent with id ${a}` }));
-    if (errors.length) throw new ProblemError(422, errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
-  }
+  await assertAgentsExist(db, agentIds);
   await db.transaction(async (tx) => {
     await tx
       .delete(preferredAgents)

@@ -1,7 +1,7 @@
 import type { z } from '@hono/zod-openapi';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import { queueMembers, queues, routingRules, users, workstreams } from '../../../db/schema/index.js';
-import { ProblemError } from '../../../lib/problem.js';
+import { queueMembers, queues, routingRules, workstreams } from '../../../db/schema/index.js';
+import { assertAgentsExist } from '../../lib/body-agents.js';
 import type { CrudHandlers } from '../../lib/crud-routes.js';
 import { conflict, type Executor, loadOr404, onlyAdminBeyond, uniqueOr409 } from '../../lib/route-helpers.js';
 import { jsonRow } from '../../lib/table-schemas.js';
@@ -38,17 +38,6 @@ async function membersOf(db: Executor, queueIds: string[]): Promise<Map<string, 
   return map;
 }
 
-/** Unknown agent ids in a body are a validation failure of that body (422), not an unknown path id (404). */
-async function assertUsersExist(db: Executor, ids: string[]) {
-  if (ids.length === 0) return;
-  const found = new Set((await db.select({ id: users.id }).from(users).where(inArray(users.id, ids))).map((r) => r.id));
-  const missing = ids.map((id, i) => ({ id, i })).filter(({ id }) => !found.has(id));
-  if (missing.length > 0) {
-    const errors = missing.map(({ id, i }) => ({ path: `agentIds.${i}`, message: `no agent with id ${id}` }));
-    throw new ProblemError(422, errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
-  }
-}
-
 /** Replaces membership, keeping the join time of agents who stay (round robin orders by it). */
 async function setMembers(db: Executor, queueId: string, ids: string[]) {
   const current = (await membersOf(db, [queueId])).get(queueId) ?? [];
@@ -75,7 +64,7 @@ const withMembers = async (db: Executor, row: Row) => view(row, (await membersOf
 const create: Handlers['create'] = async (c) => {
   const db = c.var.deps.db;
   const body = c.req.valid('json');
-  await assertUsersExist(db, body.agentIds);
+  await assertAgentsExist(db, body.agentIds);
   await assertQueueRules(db, body);
   const row = await uniqueOr409(
     () =>
@@ -112,7 +101,7 @@ const update: Handlers['update'] = async (c) => {
   // D365: supervisors add and remove agents in queues; everything else about a queue is the admin's.
   onlyAdminBeyond(c.get('user'), body, ['agentIds'], 'supervisors may change only agentIds of a queue');
   await load(db, id);
-  if (body.agentIds) await assertUsersExist(db, body.agentIds);
+  if (body.agentIds) await assertAgentsExist(db, body.agentIds);
   await assertQueueRules(db, body, id);
   const row = await uniqueOr409(
     () =>

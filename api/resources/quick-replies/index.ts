@@ -1,9 +1,6 @@
-import { createRouter } from '../../router.js';
-import * as handlers from './quick-replies.handlers.js';
-import * as routes from './quick-replies.routes.js';
+import { crudRouter } from '../../lib/crud-routes.js';
+import { quickReplyHandlers } from './quick-replies.handlers.js';
+import { quickReplyRoutes } from './quick-replies.routes.js';
 
-export const quickRepliesResource = createRouter()
-  .openapi(routes.listQuickReplies, handlers.listQuickReplies)
-  .openapi(routes.createQuickReply, handlers.createQuickReply)
-  .openapi(routes.updateQuickReply, handlers.updateQuickReply)
-  .openapi(routes.deleteQuickReply, handlers.deleteQuickReply);
+/** No `get`: the workspace reads the list, and an edit answers the reply. */
+export const quickRepliesResource = crudRouter(quickReplyRoutes, quickReplyHandlers);

@@ -1,8 +1,12 @@
 import { and, asc, eq, isNull, or, type SQL, sql } from 'drizzle-orm';
 import { auditLog, queueMembers, queues, quickReplies } from '../../../db/schema/index.js';
-import { type AppRouteHandler, type Executor, fieldProblem, unknownId } from '../../lib/route-helpers.js';
+import type { AuthUser } from '../../deps.js';
+import type { CrudHandlers } from '../../lib/crud-routes.js';
+import { type Executor, fieldProblem, loadOr404, type Tx } from '../../lib/route-helpers.js';
 import { icuLower, likePattern } from '../customers/customer-access.js';
-import type * as routes from './quick-replies.routes.js';
+import type { quickReplyRoutes } from './quick-replies.routes.js';
+
+type Handlers = CrudHandlers<typeof quickReplyRoutes>;
 
 type Row = typeof quickReplies.$inferSelect;
 
@@ -23,7 +27,11 @@ async function assertQueue(db: Executor, queueId: string | null | undefined) {
   if (!row) throw fieldProblem('queueId', `no queue with id ${queueId}`);
 }
 
-export const listQuickReplies: AppRouteHandler<typeof routes.listQuickReplies> = async (c) => {
+/** Every change to a quick reply is audited, in the transaction that makes it. */
+const audit = (tx: Tx, user: AuthUser, action: string, id: string, details: Record<string, unknown>) =>
+  tx.insert(auditLog).values({ actorId: user.id, action, targetType: 'quick_reply', targetId: id, details });
+
+const list: Handlers['list'] = async (c) => {
   const { deps, user } = c.var;
   const q = c.req.valid('query');
   const where: (SQL | undefined)[] = [];
@@ -55,7 +63,7 @@ export const listQuickReplies: AppRouteHandler<typeof routes.listQuickReplies> =
   return c.json({ items: rows.map(view) }, 200);
 };
 
-export const createQuickReply: AppRouteHandler<typeof routes.createQuickReply> = async (c) => {
+const create: Handlers['create'] = async (c) => {
   const { deps, user } = c.var;
   const body = c.req.valid('json');
   await assertQueue(deps.db, body.queueId);
@@ -64,55 +72,54 @@ export const createQuickReply: AppRouteHandler<typeof routes.createQuickReply> =
       .insert(quickReplies)
       .values({ ...body, createdBy: user.id })
       .returning();
-    await tx.insert(auditLog).values({
-      actorId: user.id,
-      action: 'quick_reply.created',
-      targetType: 'quick_reply',
-      targetId: created!.id,
-      details: { title: created!.title, queueId: created!.queueId, language: created!.language },
+    await audit(tx, user, 'quick_reply.created', created!.id, {
+      title: created!.title,
+      queueId: created!.queueId,
+      language: created!.language,
     });
     return created!;
   });
   return c.json(view(row), 201);
 };
 
-export const updateQuickReply: AppRouteHandler<typeof routes.updateQuickReply> = async (c) => {
+const update: Handlers['update'] = async (c) => {
   const { deps, user } = c.var;
   const { id } = c.req.valid('param');
   const body = c.req.valid('json');
   await assertQueue(deps.db, body.queueId);
   const row = await deps.db.transaction(async (tx) => {
-    const [updated] = await tx
-      .update(quickReplies)
-      .set({ ...body, updatedAt: sql`now()` })
-      .where(eq(quickReplies.id, id))
-      .returning();
-    if (!updated) throw unknownId('quick reply', id);
-    await tx.insert(auditLog).values({
-      actorId: user.id,
-      action: 'quick_reply.updated',
-      targetType: 'quick_reply',
-      targetId: id,
-      details: { fields: Object.keys(body) },
-    });
+    const updated = await loadOr404(
+      tx
+        .update(quickReplies)
+        .set({ ...body, updatedAt: sql`now()` })
+        .where(eq(quickReplies.id, id))
+        .returning()
+        .then(([r]) => r),
+      'quick reply',
+      id,
+    );
+    await audit(tx, user, 'quick_reply.updated', id, { fields: Object.keys(body) });
     return updated;
   });
   return c.json(view(row), 200);
 };
 
-export const deleteQuickReply: AppRouteHandler<typeof routes.deleteQuickReply> = async (c) => {
+const remove: Handlers['remove'] = async (c) => {
   const { deps, user } = c.var;
   const { id } = c.req.valid('param');
   await deps.db.transaction(async (tx) => {
-    const [deleted] = await tx.delete(quickReplies).where(eq(quickReplies.id, id)).returning();
-    if (!deleted) throw unknownId('quick reply', id);
-    await tx.insert(auditLog).values({
-      actorId: user.id,
-      action: 'quick_reply.deleted',
-      targetType: 'quick_reply',
-      targetId: id,
-      details: { title: deleted.title },
-    });
+    const deleted = await loadOr404(
+      tx
+        .delete(quickReplies)
+        .where(eq(quickReplies.id, id))
+        .returning()
+        .then(([r]) => r),
+      'quick reply',
+      id,
+    );
+    await audit(tx, user, 'quick_reply.deleted', id, { title: deleted.title });
   });
   return c.body(null, 204);
 };
+
+export const quickReplyHandlers = { list, create, update, remove } satisfies Omit<Handlers, 'get'>;

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
-import { SMS_MAX_CHARACTERS, smsLength } from '../../../domain/sms-limits.js';
-import { allow, IdParam, jsonBody, jsonResponse, noContent, resourceRoute } from '../../lib/route-helpers.js';
+import { crudRoutes } from '../../lib/crud-routes.js';
+import { allow } from '../../lib/route-helpers.js';
+import { SmsText } from '../conversations/conversations.schemas.js';
 import { Language } from '../customers/customers.routes.js';
 
 /** Canned answers agents insert with `/` in the composer. Placeholders are filled in by the client. */
@@ -10,22 +11,10 @@ export const TITLE_MAX = 100;
 
 const iso = z.string().openapi({ format: 'date-time' });
 
-const Text = z
-  .string()
-  .superRefine((s, ctx) => {
-    if (!s.trim()) ctx.addIssue({ code: 'custom', message: 'must not be empty' });
-    else if (smsLength(s) > SMS_MAX_CHARACTERS)
-      ctx.addIssue({
-        code: 'custom',
-        message: `must be at most ${SMS_MAX_CHARACTERS} characters (got ${smsLength(s)})`,
-      });
-  })
-  .openapi({
-    minLength: 1,
-    maxLength: SMS_MAX_CHARACTERS,
-    description: `May contain ${QUICK_REPLY_PLACEHOLDERS.join(', ')}`,
-    example: 'Hello {CustomerName}, this is {AgentName} from {QueueName}.',
-  });
+const Text = SmsText.openapi({
+  description: `May contain ${QUICK_REPLY_PLACEHOLDERS.join(', ')}`,
+  example: 'Hello {CustomerName}, this is {AgentName} from {QueueName}.',
+});
 const Title = z.string().trim().min(1, 'must not be empty').max(TITLE_MAX, `must be at most ${TITLE_MAX} characters`);
 
 export const QuickReply = z
@@ -65,57 +54,22 @@ export const QuickReplyPatch = z
   })
   .openapi('QuickReplyPatch');
 
-const managers = () => allow('supervisor', 'admin');
-
-export const listQuickReplies = resourceRoute({
-  method: 'get',
-  path: '/',
-  operationId: 'listQuickReplies',
-  tags: ['Quick replies'],
-  summary: 'Quick replies, by title (agents: the global ones and those of their queues)',
-  description:
+export const quickReplyRoutes = crudRoutes({
+  names: { tag: 'Quick replies', name: ['QuickReply', 'QuickReplies'], one: 'quick reply' },
+  schemas: { entity: QuickReply, create: QuickReplyCreate, update: QuickReplyPatch },
+  guards: { read: allow('agent', 'supervisor', 'admin'), write: allow('supervisor', 'admin') },
+  summaries: {
+    list: 'Quick replies, by title (agents: the global ones and those of their queues)',
+    create: 'Create a quick reply (supervisors, admins)',
+    update: 'Change a quick reply (supervisors, admins)',
+    remove: 'Delete a quick reply (supervisors, admins)',
+  },
+  listDescription:
     '`queueId` keeps global replies and those of that queue; `language` keeps replies for every language and that ' +
     'one; `q` matches a part of the title or text (case-insensitive, any script).',
-  middleware: allow('agent', 'supervisor', 'admin'),
-  request: {
-    query: z.object({
-      queueId: z.uuid().optional(),
-      language: Language.optional(),
-      q: z.string().trim().max(100).optional(),
-    }),
-  },
-  responses: { 200: jsonResponse(z.object({ items: z.array(QuickReply) }), 'Quick replies') },
-});
-
-export const createQuickReply = resourceRoute({
-  method: 'post',
-  path: '/',
-  operationId: 'createQuickReply',
-  tags: ['Quick replies'],
-  summary: 'Create a quick reply (supervisors, admins)',
-  middleware: managers(),
-  request: { body: jsonBody(QuickReplyCreate) },
-  responses: { 201: jsonResponse(QuickReply, 'Created') },
-});
-
-export const updateQuickReply = resourceRoute({
-  method: 'patch',
-  path: '/{id}',
-  operationId: 'updateQuickReply',
-  tags: ['Quick replies'],
-  summary: 'Change a quick reply (supervisors, admins)',
-  middleware: managers(),
-  request: { params: IdParam, body: jsonBody(QuickReplyPatch) },
-  responses: { 200: jsonResponse(QuickReply, 'Updated') },
-});
-
-export const deleteQuickReply = resourceRoute({
-  method: 'delete',
-  path: '/{id}',
-  operationId: 'deleteQuickReply',
-  tags: ['Quick replies'],
-  summary: 'Delete a quick reply (supervisors, admins)',
-  middleware: managers(),
-  request: { params: IdParam },
-  responses: { 204: noContent },
+  listQuery: z.object({
+    queueId: z.uuid().optional(),
+    language: Language.optional(),
+    q: z.string().trim().max(100).optional(),
+  }),
 });

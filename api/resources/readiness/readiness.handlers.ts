@@ -23,9 +23,9 @@ import { simulatorAccount, simulatorHost, simulatorPhoneSend } from './simulator
 export const TEST_SMS_FROM = '15550100999';
 const TEST_SMS_TEXT = 'Test message from the smsdesk readiness check';
 
-async function gatherFacts(deps: ApiDeps, db: Executor, workstreamId: string): Promise<ReadinessFacts> {
-  const ws = await loadWorkstream(db, workstreamId);
-  const channels = await db
+/** The workstream's support numbers, each with the messaging account it sends through. */
+const channelsOf = (db: Executor, workstreamId: string) =>
+  db
     .select({
       number: phoneNumbers.number,
       accountId: messagingAccounts.id,
@@ -39,6 +39,10 @@ async function gatherFacts(deps: ApiDeps, db: Executor, workstreamId: string): P
     .innerJoin(phoneNumbers, eq(phoneNumbers.id, smsChannels.phoneNumberId))
     .innerJoin(messagingAccounts, eq(messagingAccounts.id, phoneNumbers.accountId))
     .where(eq(smsChannels.workstreamId, workstreamId));
+
+async function gatherFacts(deps: ApiDeps, db: Executor, workstreamId: string): Promise<ReadinessFacts> {
+  const ws = await loadWorkstream(db, workstreamId);
+  const channels = await channelsOf(db, workstreamId);
 
   const accountIds = [...new Set(channels.map((c) => c.accountId))];
   // A callback stored in the inbox passed the signature check: TeleSign (or the simulator) has our URL.
@@ -101,16 +105,7 @@ export const sendTestSms: AppRouteHandler<typeof routes.sendTestSms> = async (c)
   const deps = c.var.deps;
   const { id } = c.req.valid('param');
   await loadWorkstream(deps.db, id);
-  const channels = await deps.db
-    .select({
-      number: phoneNumbers.number,
-      customerId: messagingAccounts.customerId,
-      restEndpoint: messagingAccounts.restEndpoint,
-    })
-    .from(smsChannels)
-    .innerJoin(phoneNumbers, eq(phoneNumbers.id, smsChannels.phoneNumberId))
-    .innerJoin(messagingAccounts, eq(messagingAccounts.id, phoneNumbers.accountId))
-    .where(eq(smsChannels.workstreamId, id));
+  const channels = await channelsOf(deps.db, id);
   if (channels.length === 0) throw conflict('the workstream has no SMS channel yet: bind a number to it first');
   for (const ch of channels) {
     const host = simulatorHost(deps, ch.restEndpoint);

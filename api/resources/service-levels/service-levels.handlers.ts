@@ -2,13 +2,15 @@ import type { z } from '@hono/zod-openapi';
 import { eq } from 'drizzle-orm';
 import { queues, slaPolicies, smsChannels } from '../../../db/schema/index.js';
 import { SLA_DEFAULT_WARNING_PERCENT } from '../../../domain/sla.js';
-import { type AppRouteHandler, type Executor, unknownId } from '../../lib/route-helpers.js';
-import type * as routes from './service-levels.routes.js';
-import type { CsatSettings, SlaPolicy } from './service-levels.routes.js';
+import { type AppRouteHandler, type Executor, loadOr404 } from '../../lib/route-helpers.js';
+import type { CsatSettings, channelCsatRoutes, queueSlaRoutes, SlaPolicy } from './service-levels.routes.js';
 
 async function slaView(db: Executor, queueId: string): Promise<z.infer<typeof SlaPolicy>> {
-  const queue = await db.query.queues.findFirst({ where: eq(queues.id, queueId), columns: { id: true } });
-  if (!queue) throw unknownId('queue', queueId);
+  await loadOr404(
+    db.query.queues.findFirst({ where: eq(queues.id, queueId), columns: { id: true } }),
+    'queue',
+    queueId,
+  );
   const row = await db.query.slaPolicies.findFirst({ where: eq(slaPolicies.queueId, queueId) });
   return {
     queueId,
@@ -20,10 +22,10 @@ async function slaView(db: Executor, queueId: string): Promise<z.infer<typeof Sl
   };
 }
 
-export const getQueueSla: AppRouteHandler<typeof routes.getQueueSla> = async (c) =>
+export const getQueueSla: AppRouteHandler<typeof queueSlaRoutes.get> = async (c) =>
   c.json(await slaView(c.var.deps.db, c.req.valid('param').id), 200);
 
-export const updateQueueSla: AppRouteHandler<typeof routes.updateQueueSla> = async (c) => {
+export const updateQueueSla: AppRouteHandler<typeof queueSlaRoutes.update> = async (c) => {
   const deps = c.var.deps;
   const { id } = c.req.valid('param');
   const body = c.req.valid('json');
@@ -37,18 +39,21 @@ export const updateQueueSla: AppRouteHandler<typeof routes.updateQueueSla> = asy
 };
 
 async function csatView(db: Executor, channelId: string): Promise<z.infer<typeof CsatSettings>> {
-  const row = await db.query.smsChannels.findFirst({
-    where: eq(smsChannels.id, channelId),
-    columns: { id: true, csatEnabled: true, csatWindowMinutes: true },
-  });
-  if (!row) throw unknownId('SMS channel', channelId);
+  const row = await loadOr404(
+    db.query.smsChannels.findFirst({
+      where: eq(smsChannels.id, channelId),
+      columns: { id: true, csatEnabled: true, csatWindowMinutes: true },
+    }),
+    'SMS channel',
+    channelId,
+  );
   return { channelId, enabled: row.csatEnabled, windowMinutes: row.csatWindowMinutes };
 }
 
-export const getChannelCsat: AppRouteHandler<typeof routes.getChannelCsat> = async (c) =>
+export const getChannelCsat: AppRouteHandler<typeof channelCsatRoutes.get> = async (c) =>
   c.json(await csatView(c.var.deps.db, c.req.valid('param').id), 200);
 
-export const updateChannelCsat: AppRouteHandler<typeof routes.updateChannelCsat> = async (c) => {
+export const updateChannelCsat: AppRouteHandler<typeof channelCsatRoutes.update> = async (c) => {
   const deps = c.var.deps;
   const { id } = c.req.valid('param');
   const body = c.req.valid('json');

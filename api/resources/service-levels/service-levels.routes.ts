@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { CSAT_MAX_WINDOW_MINUTES } from '../../../domain/csat.js';
 import { SLA_MAX_TARGET_SECONDS } from '../../../domain/sla.js';
-import { allow, IdParam, jsonBody, jsonResponse, resourceRoute } from '../../lib/route-helpers.js';
+import { settingsRoutes } from '../../lib/crud-routes.js';
 
 const target = (what: string) =>
   z
@@ -65,46 +65,24 @@ export const CsatSettingsUpdate = z
   .strict()
   .openapi('CsatSettingsUpdate');
 
-export const getQueueSla = resourceRoute({
-  method: 'get',
+export const queueSlaRoutes = settingsRoutes({
   path: '/queues/{id}/sla',
-  operationId: 'getQueueSla',
-  tags: ['Service levels'],
-  summary: 'A queue’s SLA targets (supervisors, admins)',
-  middleware: allow('admin', 'supervisor'),
-  request: { params: IdParam },
-  responses: { 200: jsonResponse(SlaPolicy, 'SLA targets') },
+  names: { tag: 'Service levels', name: 'QueueSla' },
+  schemas: { entity: SlaPolicy, update: SlaPolicyUpdate },
+  description: 'SLA targets',
+  summaries: {
+    get: 'A queue’s SLA targets (supervisors, admins)',
+    update: 'Set a queue’s SLA targets (admins); conversations routed afterwards use them',
+  },
 });
 
-export const updateQueueSla = resourceRoute({
-  method: 'put',
-  path: '/queues/{id}/sla',
-  operationId: 'updateQueueSla',
-  tags: ['Service levels'],
-  summary: 'Set a queue’s SLA targets (admins); conversations routed afterwards use them',
-  middleware: allow('admin'),
-  request: { params: IdParam, body: jsonBody(SlaPolicyUpdate) },
-  responses: { 200: jsonResponse(SlaPolicy, 'SLA targets') },
-});
-
-export const getChannelCsat = resourceRoute({
-  method: 'get',
+export const channelCsatRoutes = settingsRoutes({
   path: '/sms-channels/{id}/csat',
-  operationId: 'getChannelCsat',
-  tags: ['Service levels'],
-  summary: 'A channel’s CSAT survey settings (supervisors, admins)',
-  middleware: allow('admin', 'supervisor'),
-  request: { params: IdParam },
-  responses: { 200: jsonResponse(CsatSettings, 'CSAT settings') },
-});
-
-export const updateChannelCsat = resourceRoute({
-  method: 'put',
-  path: '/sms-channels/{id}/csat',
-  operationId: 'updateChannelCsat',
-  tags: ['Service levels'],
-  summary: 'Switch the CSAT survey of a channel on or off and set its reply window (admins)',
-  middleware: allow('admin'),
-  request: { params: IdParam, body: jsonBody(CsatSettingsUpdate) },
-  responses: { 200: jsonResponse(CsatSettings, 'CSAT settings') },
+  names: { tag: 'Service levels', name: 'ChannelCsat' },
+  schemas: { entity: CsatSettings, update: CsatSettingsUpdate },
+  description: 'CSAT settings',
+  summaries: {
+    get: 'A channel’s CSAT survey settings (supervisors, admins)',
+    update: 'Switch the CSAT survey of a channel on or off and set its reply window (admins)',
+  },
 });

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { conversations, offers, queueMembers, queues, users } from '../../../db/schema/index.js';
-import { type AppRouteHandler, unknownId } from '../../lib/route-helpers.js';
+import { type AppRouteHandler, loadOr404 } from '../../lib/route-helpers.js';
 import type * as routes from './stats.routes.js';
 
 const count = (cond: ReturnType<typeof sql>) => sql<number>`(count(*) filter (where ${cond}))::int`;
@@ -8,8 +8,7 @@ const count = (cond: ReturnType<typeof sql>) => sql<number>`(count(*) filter (wh
 export const getQueueStats: AppRouteHandler<typeof routes.getQueueStats> = async (c) => {
   const deps = c.var.deps;
   const { id } = c.req.valid('param');
-  const queue = await deps.db.query.queues.findFirst({ where: eq(queues.id, id), columns: { id: true } });
-  if (!queue) throw unknownId('queue', id);
+  await loadOr404(deps.db.query.queues.findFirst({ where: eq(queues.id, id), columns: { id: true } }), 'queue', id);
   const [[convs], [agents]] = await Promise.all([
     deps.db
       .select({

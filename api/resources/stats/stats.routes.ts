@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
-import { PRESENCES, ROLES } from '../../../domain/vocabulary.js';
 import { protectedRoute } from '../../route-contract.js';
 import { ConversationIdParam, problems } from '../conversations/conversations.schemas.js';
+import { staffStatusFields } from '../me/me.routes.js';
 
 const QueueStatsSchema = z
   .object({
@@ -23,12 +23,7 @@ const QueueStatsSchema = z
 
 const AgentOverviewSchema = z
   .object({
-    id: z.string(),
-    name: z.string(),
-    role: z.enum(ROLES),
-    presence: z.enum(PRESENCES),
-    presenceChangedAt: z.string(),
-    capacity: z.object({ total: z.number().int(), used: z.number().int() }),
+    ...staffStatusFields,
     activeConversations: z.number().int(),
     waitingConversations: z.number().int(),
     wrapUpConversations: z.number().int(),
