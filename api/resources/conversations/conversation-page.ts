@@ -64,6 +64,12 @@ function encodeCursor(order: PageOrder, key: string, id: string): string {
   return Buffer.from(JSON.stringify([order, key, id])).toString('base64url');
 }
 
+/** A date PostgreSQL accepts: JavaScript rolls 2026-02-30 over to March, PostgreSQL refuses it (a 500 otherwise). */
+function isRealInstant(key: string): boolean {
+  const d = new Date(key);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 19) === key.slice(0, 19);
+}
+
 function decodeCursor(cursor: string, order: PageOrder): { key: string; id: string } {
   try {
     const [o, key, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
@@ -71,8 +77,9 @@ function decodeCursor(cursor: string, order: PageOrder): { key: string; id: stri
       o === order &&
       typeof key === 'string' &&
       /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/.test(key) &&
+      isRealInstant(key) &&
       typeof id === 'string' &&
-      /^[0-9a-f-]{36}$/i.test(id)
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)
     ) {
       return { key, id };
     }

@@ -123,6 +123,19 @@ describe('GET /conversations', () => {
     expect(bad.body.errors[0].path).toBe('cursor');
   });
 
+  it('rejects a well-formed cursor naming an impossible date or a malformed id with 422, never 500', async () => {
+    const forge = (key: string, id: string) => Buffer.from(JSON.stringify(['activity', key, id])).toString('base64url');
+    const id = crypto.randomUUID();
+    for (const cursor of [
+      forge('2026-02-30T00:00:00.000000Z', id),
+      forge('2026-02-28T10:00:00.000000Z', '------------------------------------'),
+    ]) {
+      const r = await get(`/conversations?cursor=${cursor}`, sue);
+      expect(r.status).toBe(422);
+      expect(r.body.errors[0].path).toBe('cursor');
+    }
+  });
+
   it('cursor pages cover every row exactly once in a stable order, even with equal timestamps', async () => {
     const q = await makeQueue(s.db.db);
     const same = minutesAgo(3);
