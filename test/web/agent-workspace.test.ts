@@ -55,14 +55,26 @@ async function offerAndAccept(page: Page, seed: SeededChannel, customer: string,
   const item = page.locator('#list-offered button', { hasText: `+${customer}` });
   await item.waitFor({ timeout: 20_000 });
   await item.click();
+  // Record the accept call's answer and latency: a failure then says whether the API answered, how, and when.
+  const started = Date.now();
+  let answer = 'no answer yet';
+  const response = page
+    .waitForResponse((r) => /\/conversations\/[^/]+\/accept$/.test(r.url()), { timeout: 45_000 })
+    .then((r) => {
+      answer = `HTTP ${r.status()} after ${Date.now() - started} ms`;
+    })
+    .catch(() => {});
   await page.getByRole('button', { name: 'Accept' }).click();
   try {
     await expect.poll(() => page.locator('#conv').getAttribute('data-state'), { timeout: 45_000 }).toBe('active');
   } catch (err) {
     // Say what the page showed (a refusal, an error) rather than only the state it stayed in.
-    throw new Error(`not active after Accept; page error: "${await page.locator('#action-error').textContent()}"`, {
-      cause: err,
-    });
+    throw new Error(
+      `not active after Accept (${answer}); page error: "${await page.locator('#action-error').textContent()}"`,
+      { cause: err },
+    );
+  } finally {
+    await response;
   }
 }
 
