@@ -123,9 +123,15 @@ export function readModelActivities(db: Db) {
         .update(offers)
         .set({ outcome: input.outcome, respondedAt: sql`now()` })
         .where(sql`${offers.id} = ${input.offerId} and ${offers.outcome} = 'pending'`);
+      // An accepted offer keeps its agent on the row until the sync that follows makes them the owner: clearing it
+      // here left a moment in which the accepting agent could not see the conversation at all (a reload got 404).
       await tx
         .update(conversations)
-        .set({ offeredAgentId: null, offerExpiresAt: null, updatedAt: sql`now()` })
+        .set({
+          ...(input.outcome === 'accepted' ? {} : { offeredAgentId: null }),
+          offerExpiresAt: null,
+          updatedAt: sql`now()`,
+        })
         .where(eq(conversations.id, input.conversationId));
     });
   }

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Response } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { listen } from '../../api/server.js';
 import { type Simulator, startSimulator } from '../../telesign/simulator/server.js';
+import { stateQuery } from '../../workflows/definitions.js';
 import { newCustomerNumber, type SeededChannel, seedChannel } from '../support/seed.js';
 import { createTestStack, eventually, TEST_ADMIN_TOKEN, type TestStack } from '../support/stack.js';
 import { cspViolations, launchBrowser, signIn, waitReady } from './browser.js';
@@ -50,6 +51,39 @@ async function apiAs(token: string, method: string, path: string, body?: unknown
   return { status: res.status, body: (await res.json().catch(() => null)) as Record<string, unknown> };
 }
 
+/** Every answer about a conversation from now on, with its state: a later stale answer explains a page stuck on "open". */
+function watchConversationAnswers(page: Page, started: number) {
+  const list: string[] = [];
+  const onResponse = (r: Response) => {
+    if (!/\/api\/v1\/conversations\/[^/?]+(\/accept)?(\?|$)/.test(r.url())) return;
+    const at = Date.now() - started;
+    const what = `${at}ms ${r.request().method()} ${r.url().replace(base, '')} ${r.status()}`;
+    void r
+      .json()
+      .then((b: { state?: string }) => list.push(`${what} ${b?.state}`))
+      .catch(() => list.push(`${what} (no body)`));
+  };
+  page.on('response', onResponse);
+  return { list, stop: () => page.off('response', onResponse) };
+}
+
+/** What the read model and the workflow say about a customer's conversation (for a failure's message). */
+async function serverSide(customer: string): Promise<string> {
+  try {
+    const [row] = await s.db.sql`
+      select id, state, agent_id, offered_agent_id, workflow_id, run_id, updated_at
+      from conversations where customer_number = ${customer} order by created_at desc limit 1`;
+    if (!row) return 'no conversation row';
+    const wf = await s.temporal.workflow
+      .getHandle(row.workflow_id, undefined, { firstExecutionRunId: row.run_id })
+      .query(stateQuery)
+      .catch((e: Error) => ({ state: `query failed: ${e.message}` }));
+    return `read model ${row.state} agent=${row.agent_id} offered=${row.offered_agent_id} at ${row.updated_at?.toISOString?.()}; workflow ${JSON.stringify({ state: wf.state, agentId: (wf as { agentId?: string }).agentId })}`;
+  } catch (e) {
+    return `server side unknown: ${(e as Error).message}`;
+  }
+}
+
 async function offerAndAccept(page: Page, seed: SeededChannel, customer: string, text: string) {
   await sim.phone(customer).send(seed.supportNumber, text);
   const item = page.locator('#list-offered button', { hasText: `+${customer}` });
@@ -64,16 +98,18 @@ async function offerAndAccept(page: Page, seed: SeededChannel, customer: string,
       answer = `HTTP ${r.status()} after ${Date.now() - started} ms`;
     })
     .catch(() => {});
+  const answers = watchConversationAnswers(page, started);
   await page.getByRole('button', { name: 'Accept' }).click();
   try {
     await expect.poll(() => page.locator('#conv').getAttribute('data-state'), { timeout: 45_000 }).toBe('active');
   } catch (err) {
     // Say what the page showed (a refusal, an error) rather than only the state it stayed in.
     throw new Error(
-      `not active after Accept (${answer}); page error: "${await page.locator('#action-error').textContent()}"`,
+      `not active after Accept (${answer}); page error: "${await page.locator('#action-error').textContent()}"; answers: ${answers.list.join(' | ')}; ${await serverSide(customer)}`,
       { cause: err },
     );
   } finally {
+    answers.stop();
     await response;
   }
 }
@@ -348,8 +384,17 @@ describe('keyboard, phones and Bulgarian', () => {
     await item.waitFor({ timeout: 20_000 });
     await item.click();
     await page.getByRole('button', { name: 'Accept' }).waitFor();
+    const answers = watchConversationAnswers(page, Date.now());
     await page.keyboard.press('Alt+KeyA');
-    await expect.poll(() => page.locator('#conv').getAttribute('data-state'), { timeout: 45_000 }).toBe('active');
+    try {
+      await expect.poll(() => page.locator('#conv').getAttribute('data-state'), { timeout: 45_000 }).toBe('active');
+    } catch (err) {
+      throw new Error(`not active after Alt+A; answers: ${answers.list.join(' | ')}; ${await serverSide(customer)}`, {
+        cause: err,
+      });
+    } finally {
+      answers.stop();
+    }
     await expect.poll(() => page.evaluate(() => document.activeElement?.id), { timeout: 15_000 }).toBe('reply');
     await page.keyboard.type('line one');
     await page.keyboard.press('Shift+Enter');

@@ -69,6 +69,8 @@ export async function select(id: string) {
  */
 let requested = 0;
 let shown = 0;
+/** Conversations with an action in flight: its answer, not a reload racing it, says whether the conversation is gone. */
+const acting = new Set<string>();
 function show(ticket: number, c: Conversation): boolean {
   if (ticket < shown || state.selectedId !== c.id) return false;
   shown = ticket;
@@ -88,6 +90,7 @@ export async function loadSelected() {
     if (state.selectedId !== id || ticket < shown) return;
     // Gone from this agent's view (offer expired or withdrawn, transferred away): clear it, no raw error.
     if (err instanceof ApiError && err.problem.status === 404) {
+      if (acting.has(id)) return;
       // An offer that went away is explained by the offer alerts ("timed out…"), not as an error.
       const wasOffer = state.selected?.state === 'open' && state.selected.offeredAgentId === data.user.id;
       clearSelection(wasOffer || !$('offer-status').hidden ? undefined : t.conversationGone);
@@ -99,11 +102,13 @@ export async function loadSelected() {
 
 /** Runs an action on the selected conversation and shows the conversation it answers with. */
 export async function act(run: (id: string) => Promise<Conversation>): Promise<boolean> {
-  if (!state.selectedId) return false;
+  const id = state.selectedId;
+  if (!id) return false;
   $('action-error').textContent = '';
+  acting.add(id);
   try {
     // Numbered on arrival: the action's answer is read after the change, newer than any reload started before it.
-    const c = await run(state.selectedId);
+    const c = await run(id);
     show(++requested, c);
     scheduleRefresh();
     return true;
@@ -111,6 +116,8 @@ export async function act(run: (id: string) => Promise<Conversation>): Promise<b
     showError(err);
     scheduleRefresh();
     return false;
+  } finally {
+    acting.delete(id);
   }
 }
 
