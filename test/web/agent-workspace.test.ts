@@ -168,6 +168,52 @@ describe('actions come from the server and the layout holds in every state', () 
     await context.close();
   });
 
+  it('a reload that answers 404 while Accept is on its way does not drop the accepted conversation', async () => {
+    const seed = await channel([{ name: 'Rada Race' }]);
+    const { context, page } = await signIn(browser, base, seed.agents[0]!.token);
+    const customer = newCustomerNumber();
+    await sim.phone(customer).send(seed.supportNumber, 'Accept me while you reload');
+    const item = page.locator('#list-offered button', { hasText: `+${customer}` });
+    await item.waitFor({ timeout: 20_000 });
+    await item.click();
+    await page.getByRole('button', { name: 'Accept' }).waitFor();
+    // Hold the Accept at the network while a reload of the same conversation answers 404 (as the read model once
+    // did for a moment mid-accept), then let the Accept through: its answer must still be shown.
+    let acceptSeen!: () => void;
+    const seen = new Promise<void>((r) => {
+      acceptSeen = r;
+    });
+    let release!: () => void;
+    const released = new Promise<void>((r) => {
+      release = r;
+    });
+    await page.route(/\/conversations\/[^/]+\/accept$/, async (route) => {
+      acceptSeen();
+      await released;
+      await route.continue();
+    });
+    await page.getByRole('button', { name: 'Accept' }).click();
+    await seen;
+    let served404 = false;
+    const gone = /\/api\/v1\/conversations\/[^/?]+(\?|$)/;
+    await page.route(gone, async (route) => {
+      if (route.request().method() !== 'GET') return route.continue();
+      served404 = true;
+      await route.fulfill({
+        status: 404,
+        contentType: 'application/problem+json',
+        body: JSON.stringify({ type: 'about:blank', title: 'Not Found', status: 404, detail: 'not visible' }),
+      });
+    });
+    await item.click(); // a reload of the selected conversation
+    await expect.poll(() => served404, { timeout: 15_000 }).toBe(true);
+    await page.unroute(gone);
+    release();
+    await expect.poll(() => page.locator('#conv').getAttribute('data-state'), { timeout: 20_000 }).toBe('active');
+    expect(await page.locator('#conv').isVisible()).toBe(true);
+    await context.close();
+  });
+
   it('the API refuses close on an active conversation and lists no close for it', async () => {
     const seed = await channel([{ name: 'Emil Refuse' }]);
     const agent = seed.agents[0]!;
