@@ -172,11 +172,11 @@ describe('actions come from the server and the layout holds in every state', () 
     const seed = await channel([{ name: 'Rada Race' }]);
     const { context, page } = await signIn(browser, base, seed.agents[0]!.token);
     const customer = newCustomerNumber();
-    await sim.phone(customer).send(seed.supportNumber, 'Accept me while you reload');
+    await sim.phone(customer).send(seed.supportNumber, 'Take me while you reload');
     const item = page.locator('#list-offered button', { hasText: `+${customer}` });
     await item.waitFor({ timeout: 20_000 });
     await item.click();
-    await page.getByRole('button', { name: 'Accept' }).waitFor();
+    await page.getByRole('button', { name: 'Accept', exact: true }).waitFor();
     // Hold the Accept at the network while a reload of the same conversation answers 404 (as the read model once
     // did for a moment mid-accept), then let the Accept through: its answer must still be shown.
     let acceptSeen!: () => void;
@@ -192,7 +192,7 @@ describe('actions come from the server and the layout holds in every state', () 
       await released;
       await route.continue();
     });
-    await page.getByRole('button', { name: 'Accept' }).click();
+    await page.getByRole('button', { name: 'Accept', exact: true }).click();
     await seen;
     let served404 = false;
     const gone = /\/api\/v1\/conversations\/[^/?]+(\?|$)/;
