@@ -2,7 +2,14 @@ import { $, ApiError, call } from '../common.js';
 import { type Conversation, conversationById, type PlainAction, runAction } from './api.js';
 import { conversationRendered, data, showError, state, t } from './context.js';
 import { markSelected, onListSelect, renderLists } from './lists.js';
-import { answeredOffer, hideOfferStatus, offerMissed, onOfferOpen, renderOfferCountdown } from './offers.js';
+import {
+  answeredOffer,
+  hideOfferStatus,
+  offerMissed,
+  onOfferOpen,
+  renderOfferCountdown,
+  wasOfferedToMe,
+} from './offers.js';
 import { onRefresh, scheduleRefresh } from './refresh.js';
 import { renderMessage } from './transcript.js';
 import { transferChoice } from './transfer.js';
@@ -92,7 +99,8 @@ export async function loadSelected() {
     if (err instanceof ApiError && err.problem.status === 404) {
       if (acting.has(id)) return;
       // An offer that went away is explained by the offer alerts ("timed out…"), not as an error.
-      const wasOffer = state.selected?.state === 'open' && state.selected.offeredAgentId === data.user.id;
+      const wasOffer =
+        (state.selected?.state === 'open' && state.selected.offeredAgentId === data.user.id) || wasOfferedToMe(id);
       clearSelection(wasOffer || !$('offer-status').hidden ? undefined : t.conversationGone);
       return;
     }

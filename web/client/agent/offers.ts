@@ -21,6 +21,9 @@ let firstLoad = true;
 const answered = new Set<string>();
 export const answeredOffer = (id: string) => answered.add(id);
 
+/** Was this conversation offered to this agent (still listed, or already counted as missed)? */
+export const wasOfferedToMe = (id: string) => known.has(id) || missed.some((m) => m.id === id);
+
 let missed: MissedOffer[] = load('missed', []);
 
 function isOfferedToMe(c: ConversationSummary) {
