@@ -4,7 +4,7 @@ import {
   ConversationIdParam,
   ConversationSchema,
   MessageSchema,
-  problems,
+  problemsOf,
   SmsText,
 } from '../conversations/conversations.schemas.js';
 
@@ -20,14 +20,7 @@ export const AssignBody = z.object({ agentId: z.uuid() });
 const jsonBody = <T extends z.ZodType>(schema: T) => ({
   body: { required: true, content: { 'application/json': { schema } } },
 });
-const errors = {
-  401: problems[401],
-  403: problems[403],
-  404: problems[404],
-  409: problems[409],
-  422: problems[422],
-  503: problems[503],
-};
+const errors = problemsOf(401, 403, 404, 409, 422, 503);
 
 const conversationAnswer = {
   200: { description: 'The updated conversation', content: { 'application/json': { schema: ConversationSchema } } },
