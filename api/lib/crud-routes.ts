@@ -2,22 +2,14 @@ import type { OpenAPIHono, RouteConfig, z } from '@hono/zod-openapi';
 import type { BlankSchema } from 'hono/types';
 import type { AppEnv } from '../deps.js';
 import { createRouter } from '../router.js';
-import {
-  type AppRouteHandler,
-  allow,
-  IdParam,
-  itemsOf,
-  jsonBody,
-  jsonResponse,
-  noContent,
-  resourceRoute,
-} from './route-helpers.js';
+import { operationsOf } from './operations.js';
+import { type AppRouteHandler, allow, IdParam, itemsOf } from './route-helpers.js';
 
 /**
  * The five operations of a setup resource (list, get, create, patch, delete), declared once: every resource gets the
  * same paths, operationIds (`listQueues`, `getQueue`, …), guards, id parameters, problem answers and envelopes, and
  * states only what is its own (schemas, roles, summaries). Extra operations (rotate a token, validate, evaluate) are
- * declared beside it with `resourceRoute`.
+ * declared beside it with `operationsOf` (operations.ts), which these are built on.
  */
 
 type Guard = ReturnType<typeof allow>;
@@ -84,62 +76,39 @@ export function crudRoutes<
   const { tag, one } = n;
   const { entity } = spec.schemas;
   const [name, names] = typeof n.name === 'string' ? [n.name, `${n.name}s`] : n.name;
-  const tags = [tag];
   const s = spec.summaries ?? {};
   const itemPath = (spec.item?.path ?? '/{id}') as IP;
-  const itemParams = (spec.item?.params ?? IdParam) as I;
+  const params = (spec.item?.params ?? IdParam) as I;
   const parent = spec.parent as P;
+  const op = operationsOf({ tag, guard: guards.read });
   return {
-    list: resourceRoute({
-      method: 'get',
-      path: '/',
-      operationId: `list${names}`,
-      tags,
+    list: op.get('/', `list${names}`, {
       summary: s.list ?? `List ${tag.toLowerCase()}`,
       description: spec.listDescription,
-      middleware: guards.read,
-      request: { params: parent, query: spec.listQuery as Q },
-      responses: { 200: jsonResponse(itemsOf(entity), tag) },
+      params: parent,
+      query: spec.listQuery as Q,
+      ok: [itemsOf(entity), tag],
     }),
-    get: resourceRoute({
-      method: 'get',
-      path: itemPath,
-      operationId: `get${name}`,
-      tags,
-      summary: s.get ?? `One ${one}`,
-      middleware: guards.read,
-      request: { params: itemParams },
-      responses: { 200: jsonResponse(entity, `The ${one}`) },
-    }),
-    create: resourceRoute({
-      method: 'post',
-      path: '/',
-      operationId: `create${name}`,
-      tags,
+    get: op.get(itemPath, `get${name}`, { summary: s.get ?? `One ${one}`, params, ok: [entity, `The ${one}`] }),
+    create: op.post('/', `create${name}`, {
       summary: s.create ?? `Create a ${one}`,
-      middleware: guards.write,
-      request: { params: parent, body: jsonBody(spec.schemas.create) },
-      responses: { 201: jsonResponse((spec.created?.schema ?? entity) as R, spec.created?.description ?? 'Created') },
+      guard: guards.write,
+      params: parent,
+      body: spec.schemas.create,
+      status: 201,
+      ok: [(spec.created?.schema ?? entity) as R, spec.created?.description ?? 'Created'],
     }),
-    update: resourceRoute({
-      method: 'patch',
-      path: itemPath,
-      operationId: `update${name}`,
-      tags,
+    update: op.patch(itemPath, `update${name}`, {
       summary: s.update ?? `Change a ${one}`,
-      middleware: guards.update ?? guards.write,
-      request: { params: itemParams, body: jsonBody(spec.schemas.update) },
-      responses: { 200: jsonResponse(entity, 'Updated') },
+      guard: guards.update ?? guards.write,
+      params,
+      body: spec.schemas.update,
+      ok: [entity, 'Updated'],
     }),
-    remove: resourceRoute({
-      method: 'delete',
-      path: itemPath,
-      operationId: `delete${name}`,
-      tags,
+    remove: op.delete(itemPath, `delete${name}`, {
       summary: s.remove ?? `Delete a ${one}`,
-      middleware: guards.write,
-      request: { params: itemParams },
-      responses: { 204: noContent },
+      guard: guards.write,
+      params,
     }),
   };
 }
@@ -192,28 +161,16 @@ export function settingsRoutes<E extends z.ZodType, U extends z.ZodType, const P
   guards?: Partial<CrudGuards>;
 }) {
   const guards = { ...SETUP_GUARDS, ...spec.guards };
-  const { tag, name } = spec.names;
-  const answer = { 200: jsonResponse(spec.schemas.entity, spec.description) };
+  const op = operationsOf({ tag: spec.names.tag, guard: guards.read });
+  const answer = [spec.schemas.entity, spec.description] as const;
   return {
-    get: resourceRoute({
-      method: 'get',
-      path: spec.path,
-      operationId: `get${name}`,
-      tags: [tag],
-      summary: spec.summaries.get,
-      middleware: guards.read,
-      request: { params: IdParam },
-      responses: answer,
-    }),
-    update: resourceRoute({
-      method: 'put',
-      path: spec.path,
-      operationId: `update${name}`,
-      tags: [tag],
+    get: op.get(spec.path, `get${spec.names.name}`, { summary: spec.summaries.get, params: IdParam, ok: answer }),
+    update: op.put(spec.path, `update${spec.names.name}`, {
       summary: spec.summaries.update,
-      middleware: guards.update ?? guards.write,
-      request: { params: IdParam, body: jsonBody(spec.schemas.update) },
-      responses: answer,
+      guard: guards.update ?? guards.write,
+      params: IdParam,
+      body: spec.schemas.update,
+      ok: answer,
     }),
   };
 }

@@ -2,7 +2,8 @@ import { z } from '@hono/zod-openapi';
 import { users } from '../../../db/schema/index.js';
 import { ROLES } from '../../auth.js';
 import { crudRoutes } from '../../lib/crud-routes.js';
-import { allow, IdParam, jsonResponse, nameField, oneOf, resourceRoute } from '../../lib/route-helpers.js';
+import { operationsOf } from '../../lib/operations.js';
+import { allow, IdParam, nameField, oneOf } from '../../lib/route-helpers.js';
 import { createSelectSchema, isoTimestamp } from '../../lib/table-schemas.js';
 
 export const Role = oneOf(ROLES);
@@ -83,13 +84,10 @@ export const agentRoutes = crudRoutes({
   },
 });
 
-export const rotateAgentToken = resourceRoute({
-  method: 'post',
-  path: '/{id}/token',
-  operationId: 'rotateAgentToken',
-  tags: ['Agents'],
+const op = operationsOf({ tag: 'Agents', guard: admin });
+
+export const rotateAgentToken = op.post('/{id}/token', 'rotateAgentToken', {
   summary: "Rotate a user's bearer token; the old one stops working at once, the new one is shown once",
-  middleware: admin,
-  request: { params: IdParam },
-  responses: { 200: jsonResponse(AgentWithToken, 'The user with the new token') },
+  params: IdParam,
+  ok: [AgentWithToken, 'The user with the new token'],
 });

@@ -1,52 +1,30 @@
-import { randomUUID } from 'node:crypto';
-import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { ALLOWED_TYPES } from '../../../attachments/content-check.js';
-import { postgresStorage } from '../../../attachments/storage.js';
-import type { Db } from '../../../db/client.js';
-import { attachmentLinks, attachments, consents, messages, smsChannels } from '../../../db/schema/index.js';
-import { handOverMo } from '../../../inbox/hand-over/hand-over.js';
+import { attachmentLinks, attachments, consents, messages } from '../../../db/schema/index.js';
 import { metrics } from '../../../lib/metrics.js';
 import { ProblemError } from '../../../lib/problem.js';
 import { sendUpdate } from '../../../workflows/definitions.js';
 import type { ApiDeps, AuthUser } from '../../deps.js';
 import type { AppRouteHandler } from '../../lib/route-helpers.js';
-import { clientAddress, hit, tooManyRequests } from '../../middleware/rate-limit.js';
 import { conversationProblem } from '../../workflow-errors.js';
 import { actor, loadActionable, runUpdate } from '../conversation-actions/actions.handlers.js';
 import { type ConversationRow, isStaff, loadReadableConversation } from '../conversations/access.js';
+import {
+  type AttachmentRow,
+  type LinkRow,
+  markStored,
+  receivePending,
+  storageOf,
+  toggleOff,
+  togglesOf,
+} from './attachment-files.js';
 import type * as routes from './attachments.routes.js';
 import { downloadPagePath, hashLinkToken, newLinkToken, uploadPagePath } from './links.js';
-import { receiveFile } from './receive-file.js';
 import { serveFile } from './serve-file.js';
 
-type AttachmentRow = typeof attachments.$inferSelect;
-type LinkRow = typeof attachmentLinks.$inferSelect;
-type Toggles = { agentsCanSend: boolean; customersCanSend: boolean };
+/** Workspace: agents send files and request them from customers; staff list, revoke and download them. */
 
-const OFF: Toggles = { agentsCanSend: false, customersCanSend: false };
 const DAY_MS = 86_400_000;
-
-const storageOf = (deps: ApiDeps) => postgresStorage(deps.sql);
-
-async function togglesOf(db: Db, conv: ConversationRow): Promise<Toggles> {
-  if (!conv.channelId) return OFF;
-  const ch = await db.query.smsChannels.findFirst({
-    where: eq(smsChannels.id, conv.channelId),
-    columns: { attachments: true },
-  });
-  return ch?.attachments ?? OFF;
-}
-
-const toggleOff = (which: 'agents' | 'customers') =>
-  new ProblemError(
-    403,
-    which === 'agents'
-      ? 'this channel does not allow agents to send files ("Agents can send file attachments" is off)'
-      : 'this channel does not accept files from customers ("Customers can send file attachments" is off)',
-    [{ path: 'channel.attachments', message: `${which}CanSend is off` }],
-    {},
-    'attachments-disabled',
-  );
 
 /** The assigned agent only (as for sending a text), on an open conversation, never to an opted-out customer. */
 async function loadForSending(deps: ApiDeps, user: AuthUser, id: string): Promise<ConversationRow> {
@@ -93,8 +71,6 @@ function attachmentView(
 
 const linkText = (deps: ApiDeps, path: string) => `${deps.config.PUBLIC_BASE_URL}${path}`;
 
-// ---- workspace ------------------------------------------------------------------------------------------------
-
 export const sendAttachment: AppRouteHandler<typeof routes.sendAttachment> = async (c) => {
   const { deps, user } = c.var;
   const { id } = c.req.valid('param');
@@ -103,20 +79,7 @@ export const sendAttachment: AppRouteHandler<typeof routes.sendAttachment> = asy
     metrics.attachmentsRefused.inc({ reason: 'toggle' });
     throw toggleOff('agents');
   }
-  const file = await receiveFileCounted(c, deps, {
-    createRow: async (fileName) => {
-      const attachmentId = randomUUID();
-      await deps.db.insert(attachments).values({
-        id: attachmentId,
-        conversationId: conv.id,
-        source: 'agent',
-        status: 'pending',
-        fileName: fileName.slice(0, 120) || 'file',
-        createdBy: user.id,
-      });
-      return attachmentId;
-    },
-  });
+  const file = await receivePending(c, deps, conv.id, () => ({ source: 'agent', createdBy: user.id }));
   const token = newLinkToken();
   const expiresAt = new Date(Date.now() + deps.config.ATTACHMENT_LINK_DAYS * DAY_MS);
   const [link] = await deps.db
@@ -130,10 +93,7 @@ export const sendAttachment: AppRouteHandler<typeof routes.sendAttachment> = asy
       createdBy: user.id,
     })
     .returning();
-  await deps.db
-    .update(attachments)
-    .set({ status: 'stored', size: file.size, contentType: file.contentType, fileName: file.fileName })
-    .where(eq(attachments.id, file.attachmentId));
+  await markStored(deps, file);
   // The link goes out through the normal send path: ordered, retried, delivery-reported, counted in segments.
   const text = `${file.fileName}: ${linkText(deps, downloadPagePath(token))}`;
   let messageId: string;
@@ -153,29 +113,6 @@ export const sendAttachment: AppRouteHandler<typeof routes.sendAttachment> = asy
   const msg = await deps.db.query.messages.findFirst({ where: eq(messages.id, messageId), columns: { status: true } });
   return c.json(attachmentView(row!, { link, messageStatus: msg?.status ?? null, staff: isStaff(user) }), 202);
 };
-
-/** receiveFile with the configured limit and the refusal metrics. */
-async function receiveFileCounted(
-  c: Parameters<typeof receiveFile>[0],
-  deps: ApiDeps,
-  opts: { createRow: (fileName: string) => Promise<string> },
-) {
-  try {
-    return await receiveFile(c, {
-      storage: storageOf(deps),
-      maxBytes: deps.config.ATTACHMENT_MAX_BYTES,
-      createRow: opts.createRow,
-      dropRow: async (rowId) => {
-        await deps.db.delete(attachments).where(eq(attachments.id, rowId));
-      },
-    });
-  } catch (err) {
-    if (err instanceof ProblemError && (err.status === 413 || err.status === 415)) {
-      metrics.attachmentsRefused.inc({ reason: err.status === 413 ? 'too_large' : 'type' });
-    }
-    throw err;
-  }
-}
 
 export const listAttachments: AppRouteHandler<typeof routes.listAttachments> = async (c) => {
   const { deps, user } = c.var;
@@ -319,158 +256,4 @@ export const getAttachmentContent: AppRouteHandler<typeof routes.getAttachmentCo
   }
   metrics.attachmentDownloads.inc({ by: 'staff' });
   return serveFile(c, row, storageOf(deps)) as never;
-};
-
-// ---- customer links -------------------------------------------------------------------------------------------
-
-/** Per client address across both link kinds: guessing tokens or hammering a link gets 429. */
-async function limitLinkUse(c: Parameters<typeof tooManyRequests>[0], deps: ApiDeps): Promise<void> {
-  const [h] = await hit(deps.db, [`attach-link:ip:${clientAddress(c, deps.config.TRUST_PROXY)}`], 60);
-  if (h && h.hits > deps.config.ATTACHMENT_LINK_RATE_PER_MINUTE) {
-    throw tooManyRequests(c, h.retryAfterSeconds, `too many link requests; retry after ${h.retryAfterSeconds} s`);
-  }
-}
-
-const linkGone = (why: string) =>
-  new ProblemError(410, `this link ${why}`, [{ path: 'token', message: why }], {}, 'link-gone');
-
-async function loadLink(deps: ApiDeps, token: string, kind: 'download' | 'upload'): Promise<LinkRow> {
-  const link = await deps.db.query.attachmentLinks.findFirst({
-    where: and(eq(attachmentLinks.tokenHash, hashLinkToken(token)), eq(attachmentLinks.kind, kind)),
-  });
-  if (!link) throw new ProblemError(404, 'no such link', [{ path: 'token', message: 'is unknown' }]);
-  if (link.revokedAt) throw linkGone('was revoked');
-  if (link.expiresAt.getTime() <= Date.now()) throw linkGone('has expired');
-  if (kind === 'upload' && link.usedAt) throw linkGone('was used already');
-  return link;
-}
-
-async function linkedFile(deps: ApiDeps, link: LinkRow): Promise<AttachmentRow> {
-  const row = link.attachmentId
-    ? await deps.db.query.attachments.findFirst({ where: eq(attachments.id, link.attachmentId) })
-    : undefined;
-  if (row?.status !== 'stored' || !row.contentType) throw linkGone('no longer holds a file');
-  return row;
-}
-
-export const getPublicFile: AppRouteHandler<typeof routes.getPublicFile> = async (c) => {
-  const { deps } = c.var;
-  await limitLinkUse(c, deps);
-  const link = await loadLink(deps, c.req.valid('param').token, 'download');
-  const row = await linkedFile(deps, link);
-  c.header('Cache-Control', 'no-store');
-  return c.json(
-    { fileName: row.fileName, contentType: row.contentType!, size: row.size, expiresAt: link.expiresAt.toISOString() },
-    200,
-  );
-};
-
-export const getPublicFileContent: AppRouteHandler<typeof routes.getPublicFileContent> = async (c) => {
-  const { deps } = c.var;
-  await limitLinkUse(c, deps);
-  const link = await loadLink(deps, c.req.valid('param').token, 'download');
-  const row = await linkedFile(deps, link);
-  await deps.db
-    .update(attachmentLinks)
-    .set({ downloads: sql`${attachmentLinks.downloads} + 1` })
-    .where(eq(attachmentLinks.id, link.id));
-  metrics.attachmentDownloads.inc({ by: 'customer' });
-  return serveFile(c, row, storageOf(deps)) as never;
-};
-
-async function loadUploadTarget(deps: ApiDeps, token: string) {
-  const link = await loadLink(deps, token, 'upload');
-  const conv = await deps.db.query.conversations.findFirst({
-    where: (t, { eq: is }) => is(t.id, link.conversationId),
-  });
-  if (!conv) throw new ProblemError(404, 'no such link', [{ path: 'token', message: 'is unknown' }]);
-  if (!(await togglesOf(deps.db, conv)).customersCanSend) {
-    metrics.attachmentsRefused.inc({ reason: 'toggle' });
-    throw toggleOff('customers');
-  }
-  return { link, conv };
-}
-
-export const getPublicUpload: AppRouteHandler<typeof routes.getPublicUpload> = async (c) => {
-  const { deps } = c.var;
-  await limitLinkUse(c, deps);
-  const { link } = await loadUploadTarget(deps, c.req.valid('param').token);
-  c.header('Cache-Control', 'no-store');
-  return c.json(
-    {
-      expiresAt: link.expiresAt.toISOString(),
-      maxBytes: deps.config.ATTACHMENT_MAX_BYTES,
-      acceptedTypes: [...ALLOWED_TYPES],
-    },
-    200,
-  );
-};
-
-export const uploadPublicFile: AppRouteHandler<typeof routes.uploadPublicFile> = async (c) => {
-  const { deps } = c.var;
-  await limitLinkUse(c, deps);
-  const { link, conv } = await loadUploadTarget(deps, c.req.valid('param').token);
-  const file = await receiveFileCounted(c, deps, {
-    createRow: async (fileName) => {
-      const attachmentId = randomUUID();
-      await deps.db.insert(attachments).values({
-        id: attachmentId,
-        conversationId: conv.id,
-        source: 'customer_upload',
-        status: 'pending',
-        fileName: fileName.slice(0, 120) || 'file',
-        providerReferenceId: `upload:${attachmentId}`,
-      });
-      return attachmentId;
-    },
-  });
-  // Single use: the first upload to claim the link wins; a concurrent second one is dropped.
-  const [claimed] = await deps.db
-    .update(attachmentLinks)
-    .set({ usedAt: new Date(), attachmentId: file.attachmentId })
-    .where(and(eq(attachmentLinks.id, link.id), isNull(attachmentLinks.usedAt), isNull(attachmentLinks.revokedAt)))
-    .returning();
-  if (!claimed) {
-    await deps.db.delete(attachments).where(eq(attachments.id, file.attachmentId));
-    throw linkGone('was used already');
-  }
-  await deps.db
-    .update(attachments)
-    .set({ status: 'stored', size: file.size, contentType: file.contentType, fileName: file.fileName })
-    .where(eq(attachments.id, file.attachmentId));
-  // Into the conversation as the customer's message, through its workflow (transcript, routing, events).
-  const referenceId = `upload:${file.attachmentId}`;
-  try {
-    await deps.temporal.withDeadline(Date.now() + 10_000, () =>
-      handOverMo(
-        deps,
-        {
-          inboxId: file.attachmentId,
-          accountId: conv.accountId,
-          supportNumber: conv.supportNumber,
-          customerNumber: conv.customerNumber,
-          sms: {
-            inboxId: file.attachmentId,
-            referenceId,
-            text: `[file] ${file.fileName}`,
-            receivedAt: new Date().toISOString(),
-            attachment: { id: file.attachmentId },
-          },
-        },
-        async () => {},
-      ),
-    );
-  } catch (err) {
-    deps.logger.warn({ err, conversationId: conv.id }, 'customer upload could not be handed to the workflow');
-    // Not accepted: the link works again and nothing half-done stays.
-    await deps.db
-      .update(attachmentLinks)
-      .set({ usedAt: null, attachmentId: null })
-      .where(eq(attachmentLinks.id, link.id));
-    await deps.db.delete(attachments).where(eq(attachments.id, file.attachmentId));
-    throw new ProblemError(503, 'the file could not be delivered to the conversation right now; please try again');
-  }
-  metrics.attachmentsStored.inc({ source: 'customer_upload' });
-  metrics.attachmentBytesStored.inc({ source: 'customer_upload' }, file.size);
-  return c.json({ fileName: file.fileName, size: file.size }, 201);
 };

@@ -2,6 +2,7 @@ import { authenticated, guardedRouter } from '../../middleware/authenticated.js'
 import { createRouter } from '../../router.js';
 import * as handlers from './attachments.handlers.js';
 import * as routes from './attachments.routes.js';
+import * as publicLinks from './public-links.handlers.js';
 
 /** Workspace: send, list, request, revoke, download (any signed-in user; each handler checks the conversation). */
 export const attachmentsRouter = guardedRouter(
@@ -17,7 +18,7 @@ export const attachmentsRouter = guardedRouter(
 
 /** Customers: the links sent by SMS (the token is the credential; rate-limited per address). */
 export const publicAttachmentsRouter = createRouter()
-  .openapi(routes.getPublicFile, handlers.getPublicFile)
-  .openapi(routes.getPublicFileContent, handlers.getPublicFileContent)
-  .openapi(routes.getPublicUpload, handlers.getPublicUpload)
-  .openapi(routes.uploadPublicFile, handlers.uploadPublicFile);
+  .openapi(routes.getPublicFile, publicLinks.getPublicFile)
+  .openapi(routes.getPublicFileContent, publicLinks.getPublicFileContent)
+  .openapi(routes.getPublicUpload, publicLinks.getPublicUpload)
+  .openapi(routes.uploadPublicFile, publicLinks.uploadPublicFile);

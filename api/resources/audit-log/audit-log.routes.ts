@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import { allow, jsonResponse, resourceRoute } from '../../lib/route-helpers.js';
+import { operationsOf } from '../../lib/operations.js';
+import { allow } from '../../lib/route-helpers.js';
 
 export const AuditEntry = z
   .object({
@@ -22,15 +23,10 @@ export const Query = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
-export const listAuditLog = resourceRoute({
-  method: 'get',
-  path: '/',
-  operationId: 'listAuditLog',
-  tags: ['Audit log'],
+const op = operationsOf({ tag: 'Audit log', guard: allow('admin') });
+
+export const listAuditLog = op.get('/', 'listAuditLog', {
   summary: 'Setup changes, newest first (secret changes show hints only)',
-  middleware: allow('admin'),
-  request: { query: Query },
-  responses: {
-    200: jsonResponse(z.object({ items: z.array(AuditEntry), nextBefore: z.number().int().nullable() }), 'Entries'),
-  },
+  query: Query,
+  ok: [z.object({ items: z.array(AuditEntry), nextBefore: z.number().int().nullable() }), 'Entries'],
 });

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import { allow, jsonResponse, resourceRoute } from '../../lib/route-helpers.js';
+import { operationsOf } from '../../lib/operations.js';
+import { allow } from '../../lib/route-helpers.js';
 
 export const AutomatedMessageDefaults = z
   .object({
@@ -15,12 +16,9 @@ export const AutomatedMessageDefaults = z
   })
   .openapi('AutomatedMessageDefaults');
 
-export const listAutomatedMessages = resourceRoute({
-  method: 'get',
-  path: '/',
-  operationId: 'listAutomatedMessages',
-  tags: ['Automated messages'],
+const op = operationsOf({ tag: 'Automated messages', guard: allow('admin') });
+
+export const listAutomatedMessages = op.get('/', 'listAutomatedMessages', {
   summary: 'Default automated-message texts per trigger and language (override them per SMS channel)',
-  middleware: allow('admin'),
-  responses: { 200: jsonResponse(AutomatedMessageDefaults, 'Defaults') },
+  ok: [AutomatedMessageDefaults, 'Defaults'],
 });

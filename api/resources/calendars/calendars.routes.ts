@@ -1,6 +1,8 @@
 import { z } from '@hono/zod-openapi';
+import { calendars } from '../../../db/schema/index.js';
 import { DATE, HHMM, isValidTimeZone, WEEKDAYS } from '../../../domain/operating-hours.js';
 import { crudRoutes } from '../../lib/crud-routes.js';
+import { createSelectSchema, isoTimestamp } from '../../lib/table-schemas.js';
 
 /** Operating-hour calendars (issue #16): weekly hours in an IANA time zone, holidays and one-off closures. */
 
@@ -76,19 +78,18 @@ export const CalendarUpdate = z
   .strict()
   .openapi('CalendarUpdate');
 
-export const Calendar = z
-  .object({
-    id: z.uuid(),
-    name: z.string(),
-    timeZone: z.string(),
-    weekly: z.array(z.object({ day: z.number().int(), start: z.string(), end: z.string() })),
-    holidays: z.array(z.object({ date: z.string(), name: z.string().optional() })),
-    closures: z.array(z.object({ start: z.string(), end: z.string(), reason: z.string().optional() })),
+/** The table's columns (drizzle-zod), the JSON columns as they leave the API, and whether it is open now. */
+export const Calendar = createSelectSchema(calendars, {
+  weekly: z.array(z.object({ day: z.number().int(), start: z.string(), end: z.string() })),
+  holidays: z.array(z.object({ date: z.string(), name: z.string().optional() })),
+  closures: z.array(z.object({ start: z.string(), end: z.string(), reason: z.string().optional() })),
+  createdAt: isoTimestamp,
+  updatedAt: isoTimestamp,
+})
+  .extend({
     /** Now, as the workflows would judge it. */
     openNow: z.boolean(),
     nextOpeningAt: z.string().nullable().openapi({ description: 'Now when open; null when it never opens' }),
-    createdAt: z.string(),
-    updatedAt: z.string(),
   })
   .openapi('Calendar');
 

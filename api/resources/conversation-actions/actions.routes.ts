@@ -4,7 +4,7 @@ import {
   ConversationIdParam,
   ConversationSchema,
   MessageSchema,
-  problems,
+  problemsOf,
   SmsText,
 } from '../conversations/conversations.schemas.js';
 
@@ -20,50 +20,37 @@ export const AssignBody = z.object({ agentId: z.uuid() });
 const jsonBody = <T extends z.ZodType>(schema: T) => ({
   body: { required: true, content: { 'application/json': { schema } } },
 });
-const errors = {
-  401: problems[401],
-  403: problems[403],
-  404: problems[404],
-  409: problems[409],
-  422: problems[422],
-  503: problems[503],
-};
+const errors = problemsOf(401, 403, 404, 409, 422, 503);
 
 const conversationAnswer = {
   200: { description: 'The updated conversation', content: { 'application/json': { schema: ConversationSchema } } },
   ...errors,
 };
 
-/**
- * One workflow action on a conversation: POST /conversations/{id}/{action}, answered with the updated conversation.
- * The operationIds are the public contract (generated clients name methods after them).
- */
-function actionRoute<const A extends string, const O extends string>(action: A, operationId: O, summary: string) {
-  return protectedRoute({
-    method: 'post',
-    path: `/conversations/{id}/${action}` as `/conversations/{id}/${A}`,
-    tags: ['Conversation actions'],
-    summary,
-    operationId,
-    request: { params: ConversationIdParam },
-    responses: conversationAnswer,
-  });
-}
+/** The request of an action: the conversation id, and the JSON body when the action takes one. */
+type ActionRequest<B extends z.ZodType | undefined> = { params: typeof ConversationIdParam } & (B extends z.ZodType
+  ? ReturnType<typeof jsonBody<B>>
+  : unknown);
 
-/** An action that takes a JSON body. */
-function actionRouteWithBody<const A extends string, const O extends string, B extends z.ZodType>(
+/**
+ * One workflow action on a conversation: POST /conversations/{id}/{action}, answered with the updated conversation;
+ * with `body`, the action takes that JSON body. The operationIds are the public contract (generated clients name
+ * methods after them).
+ */
+function actionRoute<const A extends string, const O extends string, B extends z.ZodType | undefined = undefined>(
   action: A,
   operationId: O,
   summary: string,
-  body: B,
+  body?: B,
 ) {
+  const request = { params: ConversationIdParam, ...(body ? jsonBody(body) : {}) } as ActionRequest<B>;
   return protectedRoute({
     method: 'post',
     path: `/conversations/{id}/${action}` as `/conversations/{id}/${A}`,
     tags: ['Conversation actions'],
     summary,
     operationId,
-    request: { params: ConversationIdParam, ...jsonBody(body) },
+    request,
     responses: conversationAnswer,
   });
 }
@@ -78,19 +65,19 @@ export const wait = actionRoute(
 );
 export const end = actionRoute('end', 'endConversation', 'End: state wrap_up, resolution resolved');
 export const close = actionRoute('close', 'closeConversation', 'Close (state closed)');
-export const transfer = actionRouteWithBody(
+export const transfer = actionRoute(
   'transfer',
   'transferConversation',
   'Transfer to a queue or an agent',
   TransferBody,
 );
-export const notes = actionRouteWithBody(
+export const notes = actionRoute(
   'notes',
   'addConversationNote',
   'Add an internal note (never sent to the customer; visible to agents and supervisors)',
   TextBody,
 );
-export const assign = actionRouteWithBody(
+export const assign = actionRoute(
   'assign',
   'assignConversation',
   'Supervisors: assign to an agent (may exceed capacity)',

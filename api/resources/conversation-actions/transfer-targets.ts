@@ -5,7 +5,7 @@ import { PRESENCES } from '../../../domain/vocabulary.js';
 import type { AppRouteHandler } from '../../lib/route-helpers.js';
 import { protectedRoute } from '../../route-contract.js';
 import { isStaff, loadReadableConversation } from '../conversations/access.js';
-import { ConversationIdParam, problems } from '../conversations/conversations.schemas.js';
+import { ConversationIdParam, problemsOf } from '../conversations/conversations.schemas.js';
 
 /**
  * GET /conversations/{id}/transfer-targets: where the caller may transfer this conversation, so the workspace offers
@@ -42,10 +42,7 @@ export const route = protectedRoute({
       description: 'Transfer targets (agents not eligible now carry the reason)',
       content: { 'application/json': { schema: TransferTargetsSchema } },
     },
-    401: problems[401],
-    403: problems[403],
-    404: problems[404],
-    422: problems[422],
+    ...problemsOf(401, 403, 404, 422),
   },
 });
 

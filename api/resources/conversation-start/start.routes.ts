@@ -3,7 +3,7 @@ import { validateSmsNumber } from '../../../domain/phone-number.js';
 import { authenticated } from '../../middleware/authenticated.js';
 import { protectedRoute } from '../../route-contract.js';
 import { TextBody } from '../conversation-actions/actions.routes.js';
-import { ConversationSchema, MessageSchema, problems } from '../conversations/conversations.schemas.js';
+import { ConversationSchema, MessageSchema, problemsOf } from '../conversations/conversations.schemas.js';
 
 /** The customer's number: digits with the country code, as TeleSign expects (no +, spaces or dashes). */
 const CustomerNumber = z
@@ -54,12 +54,7 @@ export const startConversation = protectedRoute({
       description: 'The customer’s open conversation, joined',
       content: { 'application/json': { schema: Started } },
     },
-    401: problems[401],
-    403: problems[403],
-    404: problems[404],
-    409: problems[409],
-    422: problems[422],
-    503: problems[503],
+    ...problemsOf(401, 403, 404, 409, 422, 503),
   },
 });
 
@@ -85,7 +80,6 @@ export const listStartChannels = protectedRoute({
       description: 'Channels',
       content: { 'application/json': { schema: z.object({ items: z.array(StartChannel) }) } },
     },
-    401: problems[401],
-    403: problems[403],
+    ...problemsOf(401, 403),
   },
 });

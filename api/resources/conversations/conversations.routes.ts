@@ -6,7 +6,7 @@ import {
   ConversationSchema,
   conversationPageResponse,
   listQuery,
-  problems,
+  problemsOf,
 } from './conversations.schemas.js';
 
 export const stateEnum = z.enum(CONVERSATION_STATES);
@@ -37,9 +37,7 @@ export const list = protectedRoute({
   },
   responses: {
     200: conversationPageResponse,
-    401: problems[401],
-    403: problems[403],
-    422: problems[422],
+    ...problemsOf(401, 403, 422),
   },
 });
 
@@ -52,9 +50,6 @@ export const get = protectedRoute({
   request: { params: ConversationIdParam },
   responses: {
     200: { description: 'A conversation', content: { 'application/json': { schema: ConversationSchema } } },
-    401: problems[401],
-    403: problems[403],
-    404: problems[404],
-    422: problems[422],
+    ...problemsOf(401, 403, 404, 422),
   },
 });

@@ -115,6 +115,10 @@ export const problems = {
   503: problem('Temporal is unreachable; retry later'),
 };
 
+/** The agent API's answers for the given statuses: `responses: { 200: …, ...problemsOf(401, 403, 404) }`. */
+export const problemsOf = <const C extends keyof typeof problems>(...codes: C[]) =>
+  Object.fromEntries(codes.map((code) => [code, problems[code]])) as Pick<typeof problems, C>;
+
 /** A conversation id in the path. */
 export const ConversationIdParam = z.object({ id: z.uuid() });
 

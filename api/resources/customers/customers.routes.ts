@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { CONVERSATION_STATES, RESOLUTIONS } from '../../../domain/vocabulary.js';
-import { allow, jsonBody, jsonResponse, resourceRoute } from '../../lib/route-helpers.js';
+import { operationsOf } from '../../lib/operations.js';
+import { allow } from '../../lib/route-helpers.js';
 import { MessageSchema } from '../conversations/conversations.schemas.js';
 
 /** Customer profiles: who texts us, with tags the routing rules read (customer.tag), consent and history. */
@@ -107,55 +108,37 @@ export const CustomerPatch = z
 
 const NumberParam = z.object({ number: CustomerNumber.openapi({ param: { name: 'number', in: 'path' } }) });
 
-const everyone = () => allow('agent', 'supervisor', 'admin');
+const op = operationsOf({ tag: 'Customers', guard: allow('agent', 'supervisor', 'admin') });
 
-export const listCustomers = resourceRoute({
-  method: 'get',
-  path: '/',
-  operationId: 'listCustomers',
-  tags: ['Customers'],
+export const listCustomers = op.get('/', 'listCustomers', {
   summary: 'Customers by number, ordered by number (agents: customers of their queues or their own conversations)',
   description:
     '`q` matches a number prefix (digits) or a part of the name (case-insensitive, any script); `tag` a tag. ' +
     'Page with `cursor` = the previous page’s `nextCursor`.',
-  middleware: everyone(),
-  request: {
-    query: z.object({
-      q: z.string().trim().max(100).optional(),
-      tag: Tag.optional(),
-      cursor: z
-        .string()
-        .regex(/^[0-9]{1,15}$/, 'must be a nextCursor returned by this list')
-        .optional(),
-      limit: z.coerce.number().int().min(1).max(200).default(50),
-    }),
-  },
-  responses: {
-    200: jsonResponse(
-      z.object({ items: z.array(CustomerSummary), nextCursor: z.string().nullable() }).openapi('CustomerPage'),
-      'A page of customers',
-    ),
-  },
+  query: z.object({
+    q: z.string().trim().max(100).optional(),
+    tag: Tag.optional(),
+    cursor: z
+      .string()
+      .regex(/^[0-9]{1,15}$/, 'must be a nextCursor returned by this list')
+      .optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+  }),
+  ok: [
+    z.object({ items: z.array(CustomerSummary), nextCursor: z.string().nullable() }).openapi('CustomerPage'),
+    'A page of customers',
+  ],
 });
 
-export const getCustomer = resourceRoute({
-  method: 'get',
-  path: '/{number}',
-  operationId: 'getCustomer',
-  tags: ['Customers'],
+export const getCustomer = op.get('/{number}', 'getCustomer', {
   summary: 'A customer: profile, consent with its history, past conversations with transcripts',
-  middleware: everyone(),
-  request: { params: NumberParam },
-  responses: { 200: jsonResponse(Customer, 'The customer') },
+  params: NumberParam,
+  ok: [Customer, 'The customer'],
 });
 
-export const updateCustomer = resourceRoute({
-  method: 'patch',
-  path: '/{number}',
-  operationId: 'updateCustomer',
-  tags: ['Customers'],
+export const updateCustomer = op.patch('/{number}', 'updateCustomer', {
   summary: 'Change name, tags or notes (agents: customers of their queues) or language (supervisors, admins); audited',
-  middleware: everyone(),
-  request: { params: NumberParam, body: jsonBody(CustomerPatch) },
-  responses: { 200: jsonResponse(Customer, 'The updated customer') },
+  params: NumberParam,
+  body: CustomerPatch,
+  ok: [Customer, 'The updated customer'],
 });

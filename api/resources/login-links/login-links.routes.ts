@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { LOGIN_LINK_TARGETS, LOGIN_LINK_TTL_MINUTES } from '../../auth/login-links.js';
-import { allow, IdParam, jsonBody, jsonResponse, resourceRoute } from '../../lib/route-helpers.js';
+import { operationsOf } from '../../lib/operations.js';
+import { allow, IdParam, jsonBody } from '../../lib/route-helpers.js';
 
 export const LoginLinkCreate = z
   .object({
@@ -27,14 +28,13 @@ export const LoginLink = z
   })
   .openapi('LoginLink');
 
+const op = operationsOf({ tag: 'Agents', guard: allow('admin') });
+
 /** `POST /api/v1/agents/{id}/login-links` (admin): mounted at /agents/:id/login-links. */
-export const createLoginLink = resourceRoute({
-  method: 'post',
-  path: '/',
-  operationId: 'createLoginLink',
-  tags: ['Agents'],
+export const createLoginLink = op.post('/', 'createLoginLink', {
   summary: 'Create a one-time sign-in link for a user (single use, expires in minutes; the URL is shown once)',
-  middleware: allow('admin'),
-  request: { params: IdParam, body: { ...jsonBody(LoginLinkCreate), required: false } },
-  responses: { 201: jsonResponse(LoginLink, 'Created') },
+  params: IdParam,
+  body: { ...jsonBody(LoginLinkCreate), required: false },
+  status: 201,
+  ok: [LoginLink, 'Created'],
 });

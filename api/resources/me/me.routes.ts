@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { CONVERSATION_STATES, PRESENCES, ROLES } from '../../../domain/vocabulary.js';
 import { protectedRoute } from '../../route-contract.js';
-import { conversationPageResponse, listQuery, problems } from '../conversations/conversations.schemas.js';
+import { conversationPageResponse, listQuery, problemsOf } from '../conversations/conversations.schemas.js';
 
 /** Who a staff member is and how busy they may be: the caller's own view and the supervisor's agent overview. */
 export const staffStatusFields = {
@@ -23,7 +23,7 @@ export const getMe = protectedRoute({
   summary: 'The caller: role, presence and capacity',
   responses: {
     200: { description: 'The caller', content: { 'application/json': { schema: MeSchema } } },
-    401: problems[401],
+    ...problemsOf(401),
   },
 });
 
@@ -41,8 +41,7 @@ export const setPresence = protectedRoute({
   },
   responses: {
     200: { description: 'The caller after the change', content: { 'application/json': { schema: MeSchema } } },
-    401: problems[401],
-    422: problems[422],
+    ...problemsOf(401, 422),
   },
 });
 
@@ -58,8 +57,7 @@ export const listMyConversations = protectedRoute({
   },
   responses: {
     200: conversationPageResponse,
-    401: problems[401],
-    422: problems[422],
+    ...problemsOf(401, 422),
   },
 });
 
@@ -73,7 +71,6 @@ export const listMyBacklog = protectedRoute({
   request: { query: z.object(listQuery) },
   responses: {
     200: conversationPageResponse,
-    401: problems[401],
-    422: problems[422],
+    ...problemsOf(401, 422),
   },
 });

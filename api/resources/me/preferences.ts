@@ -3,7 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import { userPreferences } from '../../../db/schema/index.js';
 import type { AppRouteHandler } from '../../lib/route-helpers.js';
 import { protectedRoute } from '../../route-contract.js';
-import { problems } from '../conversations/conversations.schemas.js';
+import { problemsOf } from '../conversations/conversations.schemas.js';
 
 /** GET/PUT /me/preferences: the caller's workspace settings (the offer sound), stored per user on the server. */
 
@@ -21,7 +21,7 @@ export const getRoute = protectedRoute({
   operationId: 'getMyPreferences',
   tags: ['Me'],
   summary: 'The caller’s workspace settings',
-  responses: { 200: { description: 'The settings', content: answer }, 401: problems[401] },
+  responses: { 200: { description: 'The settings', content: answer }, ...problemsOf(401) },
 });
 
 export const putRoute = protectedRoute({
@@ -33,8 +33,7 @@ export const putRoute = protectedRoute({
   request: { body: { required: true, content: { 'application/json': { schema: PreferencesPatch } } } },
   responses: {
     200: { description: 'The settings after the change', content: answer },
-    401: problems[401],
-    422: problems[422],
+    ...problemsOf(401, 422),
   },
 });
 

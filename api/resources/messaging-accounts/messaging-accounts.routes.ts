@@ -3,7 +3,8 @@ import { VALIDATION_STATUSES } from '../../../domain/vocabulary.js';
 import { parseOrigin } from '../../../lib/egress-allowlist.js';
 import { CREDENTIALS_REASONS } from '../../../telesign/validate-credentials.js';
 import { crudRoutes } from '../../lib/crud-routes.js';
-import { allow, IdParam, jsonResponse, nameField, resourceRoute } from '../../lib/route-helpers.js';
+import { operationsOf } from '../../lib/operations.js';
+import { allow, IdParam, nameField } from '../../lib/route-helpers.js';
 
 export const apiKey = z
   .string()
@@ -108,13 +109,10 @@ export const messagingAccountRoutes = crudRoutes({
   },
 });
 
-export const validateMessagingAccount = resourceRoute({
-  method: 'post',
-  path: '/{id}/validate',
-  operationId: 'validateMessagingAccount',
-  tags: ['Messaging accounts'],
+const op = operationsOf({ tag: 'Messaging accounts', guard: admin });
+
+export const validateMessagingAccount = op.post('/{id}/validate', 'validateMessagingAccount', {
   summary: "Check the credentials with a live call to the account's TeleSign host (sends no message)",
-  middleware: admin,
-  request: { params: IdParam },
-  responses: { 200: jsonResponse(ValidationResult, 'Outcome, also stored on the account') },
+  params: IdParam,
+  ok: [ValidationResult, 'Outcome, also stored on the account'],
 });

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { MAX_PREFERRED_AGENTS } from '../../../domain/vocabulary.js';
-import { allow, jsonBody, jsonResponse, noContent, resourceRoute } from '../../lib/route-helpers.js';
+import { operationsOf } from '../../lib/operations.js';
+import { allow } from '../../lib/route-helpers.js';
 
 /** A customer's preferred agents per workstream (issue #16): tried in order before the queue's method. */
 
@@ -36,48 +37,29 @@ export const ListQuery = z.object({
     .openapi({ description: 'Only customers whose number starts with these digits' }),
 });
 
-const staff = allow('admin', 'supervisor');
+const op = operationsOf({ tag: 'Preferred agents', guard: allow('admin', 'supervisor') });
 
-export const listPreferredAgents = resourceRoute({
-  method: 'get',
-  path: '/',
-  operationId: 'listPreferredAgents',
-  tags: ['Preferred agents'],
+export const listPreferredAgents = op.get('/', 'listPreferredAgents', {
   summary: 'Customers of a workstream with preferred agents (at most 500, by number)',
-  middleware: staff,
-  request: { params: WorkstreamParam, query: ListQuery },
-  responses: { 200: jsonResponse(z.object({ items: z.array(PreferredAgents) }), 'Preferred agents') },
+  params: WorkstreamParam,
+  query: ListQuery,
+  ok: [z.object({ items: z.array(PreferredAgents) }), 'Preferred agents'],
 });
 
-export const getPreferredAgents = resourceRoute({
-  method: 'get',
-  path: '/{customerNumber}',
-  operationId: 'getPreferredAgents',
-  tags: ['Preferred agents'],
+export const getPreferredAgents = op.get('/{customerNumber}', 'getPreferredAgents', {
   summary: "A customer's preferred agents in this workstream ([] when none)",
-  middleware: staff,
-  request: { params: CustomerParams },
-  responses: { 200: jsonResponse(PreferredAgents, 'Preferred agents') },
+  params: CustomerParams,
+  ok: [PreferredAgents, 'Preferred agents'],
 });
 
-export const setPreferredAgents = resourceRoute({
-  method: 'put',
-  path: '/{customerNumber}',
-  operationId: 'setPreferredAgents',
-  tags: ['Preferred agents'],
+export const setPreferredAgents = op.put('/{customerNumber}', 'setPreferredAgents', {
   summary: "Set a customer's preferred agents (up to three, in order); applies at the next routing",
-  middleware: staff,
-  request: { params: CustomerParams, body: jsonBody(PreferredAgentsBody) },
-  responses: { 200: jsonResponse(PreferredAgents, 'Saved') },
+  params: CustomerParams,
+  body: PreferredAgentsBody,
+  ok: [PreferredAgents, 'Saved'],
 });
 
-export const deletePreferredAgents = resourceRoute({
-  method: 'delete',
-  path: '/{customerNumber}',
-  operationId: 'deletePreferredAgents',
-  tags: ['Preferred agents'],
+export const deletePreferredAgents = op.delete('/{customerNumber}', 'deletePreferredAgents', {
   summary: "Clear a customer's preferred agents in this workstream",
-  middleware: staff,
-  request: { params: CustomerParams },
-  responses: { 204: noContent },
+  params: CustomerParams,
 });

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import { allow, IdParam, jsonResponse, resourceRoute } from '../../lib/route-helpers.js';
+import { operationsOf } from '../../lib/operations.js';
+import { allow, IdParam } from '../../lib/route-helpers.js';
 
 /** The checks, in the order the checklist shows them; one source for the API schema, the handler and the page. */
 export const READINESS_CHECKS = [
@@ -53,26 +54,18 @@ export const TestSmsResult = z
   })
   .openapi('TestSmsResult');
 
-const admins = allow('admin', 'supervisor');
+const op = operationsOf({ tag: 'Workstreams', guard: allow('admin', 'supervisor') });
 
-export const getReadiness = resourceRoute({
-  method: 'get',
-  path: '/',
-  operationId: 'getWorkstreamReadiness',
-  tags: ['Workstreams'],
+export const getReadiness = op.get('/', 'getWorkstreamReadiness', {
   summary: 'Whether texts to the workstream reach an agent now, check by check, with what is missing',
-  middleware: admins,
-  request: { params: IdParam },
-  responses: { 200: jsonResponse(Readiness, 'The readiness checklist') },
+  params: IdParam,
+  ok: [Readiness, 'The readiness checklist'],
 });
 
-export const sendTestSms = resourceRoute({
-  method: 'post',
-  path: '/test-sms',
-  operationId: 'sendWorkstreamTestSms',
-  tags: ['Workstreams'],
+export const sendTestSms = op.post('/test-sms', 'sendWorkstreamTestSms', {
   summary: 'Simulator accounts only: a simulator phone texts the workstream support number (409 otherwise)',
-  middleware: allow('admin'),
-  request: { params: IdParam },
-  responses: { 202: jsonResponse(TestSmsResult, 'The simulator phone sent the text') },
+  guard: allow('admin'),
+  params: IdParam,
+  status: 202,
+  ok: [TestSmsResult, 'The simulator phone sent the text'],
 });

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import { allow, resourceRoute } from '../../lib/route-helpers.js';
+import { operationsOf } from '../../lib/operations.js';
+import { allow } from '../../lib/route-helpers.js';
 
 export const REPORT_MAX_DAYS = 366;
 
@@ -59,34 +60,22 @@ const report = <T extends z.ZodType>(row: T, name: string) =>
 
 const csv = { 'text/csv': { schema: z.string().openapi({ description: 'One line per row, with a header line' }) } };
 
-export const queueReport = resourceRoute({
-  method: 'get',
-  path: '/reports/queues',
-  operationId: 'getQueueReport',
-  tags: ['Reports'],
-  summary: 'Per queue and day: volumes, response and resolution percentiles, SLA attainment, CSAT, overflow',
-  middleware: allow('admin', 'supervisor'),
-  request: { query: ReportQuery },
-  responses: {
-    200: {
-      description: 'One row per queue and day',
-      content: { 'application/json': { schema: report(QueueReportRow, 'QueueReport') }, ...csv },
-    },
-  },
+/** A report answers JSON (`report`) or, with `format=csv`, CSV. */
+const reportAnswer = <T extends z.ZodType>(row: T, name: string, description: string) => ({
+  description,
+  content: { 'application/json': { schema: report(row, name) }, ...csv },
 });
 
-export const agentReport = resourceRoute({
-  method: 'get',
-  path: '/reports/agents',
-  operationId: 'getAgentReport',
-  tags: ['Reports'],
+const op = operationsOf({ tag: 'Reports', guard: allow('admin', 'supervisor') });
+
+export const queueReport = op.get('/reports/queues', 'getQueueReport', {
+  summary: 'Per queue and day: volumes, response and resolution percentiles, SLA attainment, CSAT, overflow',
+  query: ReportQuery,
+  ok: reportAnswer(QueueReportRow, 'QueueReport', 'One row per queue and day'),
+});
+
+export const agentReport = op.get('/reports/agents', 'getAgentReport', {
   summary: 'Per agent and day: conversations, response and resolution percentiles, SLA attainment, CSAT',
-  middleware: allow('admin', 'supervisor'),
-  request: { query: ReportQuery },
-  responses: {
-    200: {
-      description: 'One row per agent and day',
-      content: { 'application/json': { schema: report(AgentReportRow, 'AgentReport') }, ...csv },
-    },
-  },
+  query: ReportQuery,
+  ok: reportAnswer(AgentReportRow, 'AgentReport', 'One row per agent and day'),
 });

@@ -2,7 +2,8 @@ import { z } from '@hono/zod-openapi';
 import { routingRules } from '../../../db/schema/index.js';
 import { isRoutingField, ROUTING_FIELDS, ROUTING_OPERATORS, regexError } from '../../../domain/routing-evaluator.js';
 import { crudRoutes } from '../../lib/crud-routes.js';
-import { allow, jsonBody, jsonResponse, nameField, resourceRoute } from '../../lib/route-helpers.js';
+import { operationsOf } from '../../lib/operations.js';
+import { allow, nameField } from '../../lib/route-helpers.js';
 import { createSelectSchema, isoTimestamp } from '../../lib/table-schemas.js';
 import { underWorkstream, WorkstreamParam } from '../workstreams/workstreams.routes.js';
 
@@ -92,24 +93,20 @@ export const routingRuleRoutes = crudRoutes({
   },
 });
 
-export const evaluateRoutingRules = resourceRoute({
-  method: 'post',
-  path: '/evaluate',
-  operationId: 'evaluateRoutingRules',
-  tags: ['Routing rules'],
+const op = operationsOf({ tag: 'Routing rules', guard: allow('admin', 'supervisor') });
+
+export const evaluateRoutingRules = op.post('/evaluate', 'evaluateRoutingRules', {
   summary: "Dry run: which queue would this message go to, and why (the workflow's evaluator)",
-  middleware: allow('admin', 'supervisor'),
-  request: { params: WorkstreamParam, body: jsonBody(EvaluateBody) },
-  responses: {
-    200: jsonResponse(
-      z.object({
-        queueId: z.uuid(),
-        priority: z.number().int(),
-        skills: z.array(z.string()),
-        matchedRuleId: z.uuid().nullable(),
-        trace: z.object({}).passthrough(),
-      }),
-      'The decision and its trace',
-    ),
-  },
+  params: WorkstreamParam,
+  body: EvaluateBody,
+  ok: [
+    z.object({
+      queueId: z.uuid(),
+      priority: z.number().int(),
+      skills: z.array(z.string()),
+      matchedRuleId: z.uuid().nullable(),
+      trace: z.object({}).passthrough(),
+    }),
+    'The decision and its trace',
+  ],
 });

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { CONVERSATION_STATES, MESSAGE_DIRECTIONS } from '../../../domain/vocabulary.js';
-import { allow, jsonResponse, resourceRoute } from '../../lib/route-helpers.js';
+import { operationsOf } from '../../lib/operations.js';
+import { allow } from '../../lib/route-helpers.js';
 
 const iso = z.string().openapi({ format: 'date-time' });
 
@@ -34,33 +35,26 @@ export const SearchHit = z
   })
   .openapi('SearchHit');
 
-export const searchConversations = resourceRoute({
-  method: 'get',
-  path: '/',
-  operationId: 'searchConversations',
-  tags: ['Search'],
+const op = operationsOf({ tag: 'Search', guard: allow('agent', 'supervisor', 'admin') });
+
+export const searchConversations = op.get('/', 'searchConversations', {
   summary: 'Search conversations by customer number, customer name, tag and message text',
   description:
     'Agents search their own and their queues’ conversations; supervisors and admins all. Every word of `q` must ' +
     'match the start of a word (any script, case-insensitive) in a message, or `q` matches the number (digits), the ' +
     'customer’s name, or one of their tags. Newest activity first; page with `cursor`.',
-  middleware: allow('agent', 'supervisor', 'admin'),
-  request: {
-    query: z.object({
-      q: z
-        .string()
-        .trim()
-        .min(1, 'must not be empty')
-        .max(200, 'must be at most 200 characters')
-        .refine((s) => /[\p{L}\p{N}]/u.test(s), 'must contain a letter or a digit'),
-      cursor: z.string().max(500).optional().openapi({ description: 'nextCursor of the previous page (opaque)' }),
-      limit: z.coerce.number().int().min(1).max(100).default(20),
-    }),
-  },
-  responses: {
-    200: jsonResponse(
-      z.object({ items: z.array(SearchHit), nextCursor: z.string().nullable() }).openapi('SearchPage'),
-      'A page of matching conversations',
-    ),
-  },
+  query: z.object({
+    q: z
+      .string()
+      .trim()
+      .min(1, 'must not be empty')
+      .max(200, 'must be at most 200 characters')
+      .refine((s) => /[\p{L}\p{N}]/u.test(s), 'must contain a letter or a digit'),
+    cursor: z.string().max(500).optional().openapi({ description: 'nextCursor of the previous page (opaque)' }),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+  }),
+  ok: [
+    z.object({ items: z.array(SearchHit), nextCursor: z.string().nullable() }).openapi('SearchPage'),
+    'A page of matching conversations',
+  ],
 });

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import { allow, jsonBody, jsonResponse, resourceRoute } from '../../lib/route-helpers.js';
+import { operationsOf } from '../../lib/operations.js';
+import { allow } from '../../lib/route-helpers.js';
 
 export const Settings = z
   .object({
@@ -21,23 +22,16 @@ export const SettingsUpdate = z
   .strict()
   .openapi('SettingsUpdate');
 
-export const getSettings = resourceRoute({
-  method: 'get',
-  path: '/',
-  operationId: 'getSettings',
-  tags: ['Settings'],
+const op = operationsOf({ tag: 'Settings', guard: allow('admin', 'supervisor') });
+
+export const getSettings = op.get('/', 'getSettings', {
   summary: 'Organization settings',
-  middleware: allow('admin', 'supervisor'),
-  responses: { 200: jsonResponse(Settings, 'Current settings') },
+  ok: [Settings, 'Current settings'],
 });
 
-export const updateSettings = resourceRoute({
-  method: 'put',
-  path: '/',
-  operationId: 'updateSettings',
-  tags: ['Settings'],
+export const updateSettings = op.put('/', 'updateSettings', {
   summary: 'Change organization settings',
-  middleware: allow('admin'),
-  request: { body: jsonBody(SettingsUpdate) },
-  responses: { 200: jsonResponse(Settings, 'Updated settings') },
+  guard: allow('admin'),
+  body: SettingsUpdate,
+  ok: [Settings, 'Updated settings'],
 });

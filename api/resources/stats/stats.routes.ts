@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { protectedRoute } from '../../route-contract.js';
-import { ConversationIdParam, problems } from '../conversations/conversations.schemas.js';
+import { ConversationIdParam, problemsOf } from '../conversations/conversations.schemas.js';
 import { staffStatusFields } from '../me/me.routes.js';
 
 const QueueStatsSchema = z
@@ -41,10 +41,7 @@ export const getQueueStats = protectedRoute({
   request: { params: ConversationIdParam },
   responses: {
     200: { description: 'Queue stats', content: { 'application/json': { schema: QueueStatsSchema } } },
-    401: problems[401],
-    403: problems[403],
-    404: problems[404],
-    422: problems[422],
+    ...problemsOf(401, 403, 404, 422),
   },
 });
 
@@ -59,7 +56,6 @@ export const getAgentsOverview = protectedRoute({
       description: 'Agents',
       content: { 'application/json': { schema: z.object({ items: z.array(AgentOverviewSchema) }) } },
     },
-    401: problems[401],
-    403: problems[403],
+    ...problemsOf(401, 403),
   },
 });
