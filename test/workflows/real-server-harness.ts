@@ -1,6 +1,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import { listen } from '../../api/server.js';
 import { type Simulator, type SimulatorOptions, startSimulator } from '../../telesign/simulator/server.js';
+import { ready } from '../support/ready.js';
 import { seedChannel } from '../support/seed.js';
 import { createTestStack, type TestStack } from '../support/stack.js';
 import { conversationDriver } from './support.js';
@@ -28,20 +29,15 @@ export function realServerHarness(simulator: SimulatorOptions = {}) {
     await stack?.close();
   });
 
-  const ready = <T>(value: T | undefined, name: string): T => {
-    if (value === undefined) throw new Error(`realServerHarness: ${name} is only there once beforeAll ran`);
-    return value;
-  };
-
   const harness = {
     get s() {
-      return ready(stack, 'stack');
+      return ready(stack, 'realServerHarness.stack');
     },
     get sim() {
-      return ready(sim, 'sim');
+      return ready(sim, 'realServerHarness.sim');
     },
     get server() {
-      return ready(server, 'server');
+      return ready(server, 'realServerHarness.server');
     },
     /** What conversationDriver and the inbox hand-over need. */
     deps() {

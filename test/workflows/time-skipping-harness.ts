@@ -8,6 +8,7 @@ import { installTemporalRuntime } from '../../lib/temporal-runtime.js';
 import { type Simulator, startSimulator } from '../../telesign/simulator/server.js';
 import { SEARCH_ATTRIBUTES } from '../../temporal/search-attributes.js';
 import { createTestDb, type TestDb } from '../support/db.js';
+import { ready } from '../support/ready.js';
 import { seedChannel } from '../support/seed.js';
 import { testConfig } from '../support/stack.js';
 import { conversationDriver } from './support.js';
@@ -73,21 +74,16 @@ export function timeSkippingHarness(options: TimeSkippingOptions) {
     await db?.drop();
   });
 
-  const ready = <T>(value: T | undefined, name: string): T => {
-    if (value === undefined) throw new Error(`timeSkippingHarness: ${name} is only there once beforeAll ran`);
-    return value;
-  };
-
   const harness = {
     taskQueue: options.taskQueue,
     get env() {
-      return ready(env, 'env');
+      return ready(env, 'timeSkippingHarness.env');
     },
     get db() {
-      return ready(db, 'db');
+      return ready(db, 'timeSkippingHarness.db');
     },
     get sim() {
-      return ready(sim, 'sim');
+      return ready(sim, 'timeSkippingHarness.sim');
     },
     /** Seeds a channel (agents, queue, workstream) and a driver whose workflows run on this file's task queue. */
     async setup(opts: SeedOptions = {}) {
