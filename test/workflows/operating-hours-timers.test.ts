@@ -4,6 +4,7 @@ import { calendars, queues, workstreams } from '../../db/schema/index.js';
 import { stateQuery } from '../../workflows/definitions.js';
 import { newCustomerNumber } from '../support/seed.js';
 import { eventually } from '../support/stack.js';
+import { phoneReceives } from './support.js';
 import { timeSkippingHarness } from './time-skipping-harness.js';
 
 /*
@@ -61,12 +62,7 @@ describe('operating hours on the time-skipping server', () => {
     const customer = newCustomerNumber();
     await d.text(customer, 'hello in winter');
     const row = await d.until(customer, (r) => r.queue_id !== null);
-    await eventually(async () =>
-      h.sim
-        .phone(customer)
-        .received()
-        .some((m) => m.text.includes('We are closed now')),
-    );
+    await phoneReceives(h.sim, customer, 'We are closed now');
     const [held] = await h.db.sql<{ held_until: Date }[]>`select held_until from conversations where id = ${row.id}`;
     expect(new Date(held!.held_until).toISOString()).toBe(opening);
     await idle(d.workflowIdOf(customer));
@@ -98,12 +94,7 @@ describe('operating hours on the time-skipping server', () => {
     await h.env.sleep(15 * 60_000);
     const row = await d.until(customer, (r) => r.state === 'closed');
     expect(row.resolution).toBe('auto_closed');
-    await eventually(async () =>
-      h.sim
-        .phone(customer)
-        .received()
-        .some((m) => m.text.includes('all our agents are busy')),
-    );
+    await phoneReceives(h.sim, customer, 'all our agents are busy');
   });
 
   it('the wait-time threshold transfers to another queue, whose agent is offered it', async () => {

@@ -7,7 +7,7 @@ import { acceptUpdate, closeUpdate, endUpdate } from '../../workflows/definition
 import { createAgent, newCustomerNumber } from '../support/seed.js';
 import { eventually } from '../support/stack.js';
 import { realServerHarness } from './real-server-harness.js';
-import { calendarClosedFor, maybeRecordHistory } from './support.js';
+import { calendarClosedFor, maybeRecordHistory, phoneReceives } from './support.js';
 
 /*
  * Operating rules (issue #16) on the real Temporal dev server and Postgres, TeleSign replaced by the simulator:
@@ -77,12 +77,7 @@ describe('operating hours', () => {
     await d.text(customer, 'are you open?');
     const row = await d.until(customer, (r) => r.state === 'closed');
     expect(row.resolution).toBe('auto_closed');
-    await eventually(async () =>
-      h.sim
-        .phone(customer)
-        .received()
-        .some((m) => m.text.includes('We are closed now')),
-    );
+    await phoneReceives(h.sim, customer, 'We are closed now');
     expect(row.offered_agent_id).toBeNull();
   });
 });
@@ -121,12 +116,7 @@ describe('overflow at routing', () => {
     await d.text(second, 'second');
     const row = await d.until(second, (r) => r.state === 'closed');
     expect(row.resolution).toBe('auto_closed');
-    await eventually(async () =>
-      h.sim
-        .phone(second)
-        .received()
-        .some((m) => m.text.includes('all our agents are busy')),
-    );
+    await phoneReceives(h.sim, second, 'all our agents are busy');
     const [overflowed] = await h.s.db.sql<{ overflowed_at: Date | null }[]>`
       select overflowed_at from conversations where id = ${row.id}`;
     expect(overflowed!.overflowed_at).not.toBeNull();
@@ -144,12 +134,7 @@ describe('overflow at routing', () => {
     await d.until(first, (r) => r.queue_id === seed.queueId);
     const second = newCustomerNumber();
     await d.text(second, 'second');
-    await eventually(async () =>
-      h.sim
-        .phone(second)
-        .received()
-        .some((m) => m.text === 'Busy day: please hold on.'),
-    );
+    await phoneReceives(h.sim, second, (text) => text === 'Busy day: please hold on.');
     expect((await d.conversation(second))!.state).toBe('open');
   });
 });

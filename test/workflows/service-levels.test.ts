@@ -6,7 +6,7 @@ import { acceptUpdate, closeUpdate, endUpdate, sendUpdate } from '../../workflow
 import { newCustomerNumber } from '../support/seed.js';
 import { eventually } from '../support/stack.js';
 import { realServerHarness } from './real-server-harness.js';
-import { maybeRecordHistory } from './support.js';
+import { maybeRecordHistory, phoneReceives } from './support.js';
 
 /*
  * SLA and CSAT on the real Temporal server in real time (short targets), end to end through the simulator; the
@@ -47,19 +47,9 @@ describe('service levels on a real Temporal server', () => {
     await d.update(customer, endUpdate, d.actor(agent));
     await d.update(customer, closeUpdate, d.actor(agent));
     const survey = defaultAutomatedMessage('csat_survey', 'en');
-    await eventually(async () =>
-      h.sim
-        .phone(customer)
-        .received()
-        .some((m) => m.text === survey),
-    );
+    await phoneReceives(h.sim, customer, (text) => text === survey);
     await d.text(customer, '4');
-    await eventually(async () =>
-      h.sim
-        .phone(customer)
-        .received()
-        .some((m) => m.text === defaultAutomatedMessage('csat_thanks', 'en')),
-    );
+    await phoneReceives(h.sim, customer, (text) => text === defaultAutomatedMessage('csat_thanks', 'en'));
     const kinds = await h.s.db.sql<{ kind: string; breached: boolean }[]>`
       select kind, breached from sla_measurements where conversation_id = ${conv.id} order by ended_at`;
     expect(kinds).toEqual([

@@ -9,6 +9,7 @@ import type { Config } from '../../config/env.js';
 import type { Db } from '../../db/client.js';
 import { calendars } from '../../db/schema/index.js';
 import { handOverMo } from '../../inbox/hand-over/hand-over.js';
+import type { Simulator } from '../../telesign/simulator/server.js';
 import { conversationWorkflowId } from '../../temporal/ids.js';
 import type { Actor } from '../../workflows/definitions.js';
 import type { SeededChannel } from '../support/seed.js';
@@ -113,4 +114,15 @@ export async function calendarClosedFor(db: Db, closedForMs: number) {
     })
     .returning();
   return cal!;
+}
+
+/** Waits until the customer's phone at the simulator received a text containing `match` (or passing it); returns it. */
+export function phoneReceives(sim: Simulator, customer: string, match: string | ((text: string) => boolean)) {
+  const test = typeof match === 'string' ? (text: string) => text.includes(match) : match;
+  return eventually(async () =>
+    sim
+      .phone(customer)
+      .received()
+      .find((m) => test(m.text)),
+  );
 }
