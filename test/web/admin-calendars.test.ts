@@ -1,34 +1,16 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { listen } from '../../api/server.js';
-import { createTestStack, TEST_ADMIN_TOKEN, type TestStack } from '../support/stack.js';
-import { cspViolations, launchBrowser, signIn } from './browser.js';
+import { describe, expect, it } from 'vitest';
+import { TEST_ADMIN_TOKEN } from '../support/stack.js';
+import { signIn } from './browser.js';
+import { browserHarness } from './harness.js';
 
 /** The admin page's operating-hours panel (web/client/admin-calendars.ts) in Chromium, against the real API. */
 
-let s: TestStack;
-let server: { port: number; close: () => Promise<void> };
-let browser: Browser;
-let base: string;
-
-beforeAll(async () => {
-  [s, browser] = await Promise.all([createTestStack({ worker: false }), launchBrowser()]);
-  server = await listen(s.app, 0, '127.0.0.1');
-  base = `http://127.0.0.1:${server.port}`;
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await s?.close();
-});
-afterEach(() => {
-  expect(cspViolations.splice(0)).toEqual([]);
-});
+const h = browserHarness({ worker: false });
 
 describe('operating hours on the admin page', () => {
   it('an admin adds a calendar with weekday hours and a holiday, then gives it to a queue', async () => {
-    const queue = await s.db.sql<{ id: string }[]>`insert into queues (name) values ('Billing') returning id`;
-    const { context, page } = await signIn(browser, base, TEST_ADMIN_TOKEN, '/admin');
+    const queue = await h.s.db.sql<{ id: string }[]>`insert into queues (name) values ('Billing') returning id`;
+    const { context, page } = await signIn(h.browser, h.base, TEST_ADMIN_TOKEN, '/admin');
     const panel = page.locator('#calendars-panel');
     await panel.getByRole('heading', { name: 'Operating hours' }).waitFor();
     await panel.getByLabel('Name').fill('Sofia office');
@@ -41,7 +23,7 @@ describe('operating hours on the admin page', () => {
     const row = panel.locator('#calendars tr', { hasText: 'Sofia office' });
     await row.waitFor();
     await expect.poll(() => row.textContent()).toContain('Europe/Sofia');
-    const [cal] = await s.db.sql<
+    const [cal] = await h.s.db.sql<
       { id: string; weekly: { day: number; start: string; end: string }[]; holidays: { date: string }[] }[]
     >`
       select id, weekly, holidays from calendars where name = 'Sofia office'`;
@@ -56,7 +38,9 @@ describe('operating hours on the admin page', () => {
       .poll(
         async () =>
           (
-            await s.db.sql<{ calendar_id: string | null }[]>`select calendar_id from queues where id = ${queue[0]!.id}`
+            await h.s.db.sql<
+              { calendar_id: string | null }[]
+            >`select calendar_id from queues where id = ${queue[0]!.id}`
           )[0]!.calendar_id,
       )
       .toBe(cal!.id);

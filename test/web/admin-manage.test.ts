@@ -1,36 +1,15 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { listen } from '../../api/server.js';
-import { type Simulator, startSimulator } from '../../telesign/simulator/server.js';
+import { describe, expect, it } from 'vitest';
 import { seedChannel } from '../support/seed.js';
-import { createTestStack, TEST_ADMIN_TOKEN, type TestStack } from '../support/stack.js';
-import { cspViolations, launchBrowser, signIn } from './browser.js';
+import { TEST_ADMIN_TOKEN } from '../support/stack.js';
+import { signIn } from './browser.js';
+import { browserHarness } from './harness.js';
 
 // Everything the API can change is editable in the admin page, and deleting something in use says what uses it.
-let s: TestStack;
-let sim: Simulator;
-let server: { port: number; close: () => Promise<void> };
-let browser: Browser;
-let base: string;
-
-beforeAll(async () => {
-  [s, sim, browser] = await Promise.all([createTestStack({ worker: false }), startSimulator(), launchBrowser()]);
-  server = await listen(s.app, 0, '127.0.0.1');
-  base = `http://127.0.0.1:${server.port}`;
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await sim?.stop();
-  await s?.close();
-});
-afterEach(() => {
-  expect(cspViolations.splice(0)).toEqual([]);
-});
+const h = browserHarness({ worker: false, simulator: {} });
 
 describe('admin edit and delete', () => {
   it('edits workstream settings, channel, account, queue, rules order, agents and the SMS switch; in-use deletes explain why', async () => {
-    const seed = await seedChannel(s.db.db, s.config, sim, { agents: [{ name: 'Edit Me' }] });
+    const seed = await seedChannel(h.s.db.db, h.s.config, h.sim, { agents: [{ name: 'Edit Me' }] });
     const other = await seed.addQueue();
     await seed.addRule({
       name: 'First',
@@ -44,8 +23,8 @@ describe('admin edit and delete', () => {
       conditions: [{ field: 'message.text', operator: 'contains', value: 'b' }],
       queueId: other,
     });
-    const { context, page } = await signIn(browser, base, TEST_ADMIN_TOKEN, '/admin');
-    const db = s.db.sql;
+    const { context, page } = await signIn(h.browser, h.base, TEST_ADMIN_TOKEN, '/admin');
+    const db = h.s.db.sql;
     // After a change the lists are rebuilt from the API; wait for that before touching them again.
     const idle = () => page.waitForSelector('html:not([data-busy])');
 

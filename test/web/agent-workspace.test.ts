@@ -1,49 +1,27 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Browser, Page, Response } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { listen } from '../../api/server.js';
-import { type Simulator, startSimulator } from '../../telesign/simulator/server.js';
+import type { Page, Response } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { stateQuery } from '../../workflows/definitions.js';
-import { newCustomerNumber, type SeededChannel, seedChannel } from '../support/seed.js';
-import { createTestStack, eventually, TEST_ADMIN_TOKEN, type TestStack } from '../support/stack.js';
-import { cspViolations, launchBrowser, signIn, waitReady } from './browser.js';
+import { newCustomerNumber, type SeededChannel } from '../support/seed.js';
+import { eventually, TEST_ADMIN_TOKEN } from '../support/stack.js';
+import { signIn, waitReady } from './browser.js';
+import { browserHarness } from './harness.js';
 
 // Issue #15 in a real Chromium against the real stack: actions from allowedActions, offer alerts, the readable
 // transcript, transfer, keyboard and phone widths, Bulgarian problems, and axe-core's accessibility check.
 
-let s: TestStack;
-let sim: Simulator;
-let server: { port: number; close: () => Promise<void> };
-let browser: Browser;
-let base: string;
-
-beforeAll(async () => {
-  [s, sim, browser] = await Promise.all([createTestStack(), startSimulator(), launchBrowser()]);
-  server = await listen(s.app, 0, '127.0.0.1');
-  base = `http://127.0.0.1:${server.port}`;
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await sim?.stop();
-  await s?.close();
-});
-afterEach(() => {
-  expect(cspViolations.splice(0)).toEqual([]);
-});
+const h = browserHarness({ worker: true, simulator: {} });
 
 async function channel(agents: { name: string; capacity?: number }[], offerTimeoutSeconds?: number) {
-  const seed = await seedChannel(s.db.db, s.config, sim, {
+  return h.channel({
     agents: agents.map((a) => ({ capacity: 3, ...a })),
     ...(offerTimeoutSeconds ? { workstream: { offerTimeoutSeconds } } : {}),
   });
-  sim.setCallbackUrl(seed.customerId, `${base}/webhooks/telesign/${seed.accountId}`);
-  return seed;
 }
 
 async function apiAs(token: string, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${base}/api/v1${path}`, {
+  const res = await fetch(`${h.base}/api/v1${path}`, {
     method,
     headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
     body: body ? JSON.stringify(body) : undefined,
@@ -57,7 +35,7 @@ function watchConversationAnswers(page: Page, started: number) {
   const onResponse = (r: Response) => {
     if (!/\/api\/v1\/conversations\/[^/?]+(\/accept)?(\?|$)/.test(r.url())) return;
     const at = Date.now() - started;
-    const what = `${at}ms ${r.request().method()} ${r.url().replace(base, '')} ${r.status()}`;
+    const what = `${at}ms ${r.request().method()} ${r.url().replace(h.base, '')} ${r.status()}`;
     void r
       .json()
       .then((b: { state?: string }) => list.push(`${what} ${b?.state}`))
@@ -70,11 +48,11 @@ function watchConversationAnswers(page: Page, started: number) {
 /** What the read model and the workflow say about a customer's conversation (for a failure's message). */
 async function serverSide(customer: string): Promise<string> {
   try {
-    const [row] = await s.db.sql`
+    const [row] = await h.s.db.sql`
       select id, state, agent_id, offered_agent_id, workflow_id, run_id, updated_at
       from conversations where customer_number = ${customer} order by created_at desc limit 1`;
     if (!row) return 'no conversation row';
-    const wf = await s.temporal.workflow
+    const wf = await h.s.temporal.workflow
       .getHandle(row.workflow_id, undefined, { firstExecutionRunId: row.run_id })
       .query(stateQuery)
       .catch((e: Error) => ({ state: `query failed: ${e.message}` }));
@@ -85,7 +63,7 @@ async function serverSide(customer: string): Promise<string> {
 }
 
 async function offerAndAccept(page: Page, seed: SeededChannel, customer: string, text: string) {
-  await sim.phone(customer).send(seed.supportNumber, text);
+  await h.sim.phone(customer).send(seed.supportNumber, text);
   const item = page.locator('#list-offered button', { hasText: `+${customer}` });
   await item.waitFor({ timeout: 20_000 });
   await item.click();
@@ -132,10 +110,10 @@ describe('actions come from the server and the layout holds in every state', () 
   it('shows exactly the allowedActions in active, waiting and wrap-up; a waiting conversation can be closed; nothing is off-screen', async () => {
     const seed = await channel([{ name: 'Dora Actions' }]);
     const agent = seed.agents[0]!;
-    const { context, page } = await signIn(browser, base, agent.token);
+    const { context, page } = await signIn(h.browser, h.base, agent.token);
     const customer = newCustomerNumber();
     await offerAndAccept(page, seed, customer, 'Where is my order? '.repeat(3) + 'x'.repeat(300));
-    const convId = (await s.db.sql`select id from conversations where customer_number = ${customer}`)[0]!.id;
+    const convId = (await h.s.db.sql`select id from conversations where customer_number = ${customer}`)[0]!.id;
     const fromApi = async () =>
       (await apiAs(agent.token, 'GET', `/conversations/${convId}`)).body.allowedActions as string[];
 
@@ -163,16 +141,16 @@ describe('actions come from the server and the layout holds in every state', () 
     await page.getByRole('button', { name: 'Close', exact: true }).click();
     await page.locator('#list-closed button', { hasText: `+${customer}` }).waitFor();
     await expect.poll(shown, { timeout: 15_000 }).toEqual([]);
-    const [row] = await s.db.sql`select state, resolution from conversations where id = ${convId}`;
+    const [row] = await h.s.db.sql`select state, resolution from conversations where id = ${convId}`;
     expect(row).toMatchObject({ state: 'closed', resolution: 'resolved' });
     await context.close();
   });
 
   it('a reload that answers 404 while Accept is on its way does not drop the accepted conversation', async () => {
     const seed = await channel([{ name: 'Rada Race' }]);
-    const { context, page } = await signIn(browser, base, seed.agents[0]!.token);
+    const { context, page } = await signIn(h.browser, h.base, seed.agents[0]!.token);
     const customer = newCustomerNumber();
-    await sim.phone(customer).send(seed.supportNumber, 'Take me while you reload');
+    await h.sim.phone(customer).send(seed.supportNumber, 'Take me while you reload');
     const item = page.locator('#list-offered button', { hasText: `+${customer}` });
     await item.waitFor({ timeout: 20_000 });
     await item.click();
@@ -217,10 +195,10 @@ describe('actions come from the server and the layout holds in every state', () 
   it('the API refuses close on an active conversation and lists no close for it', async () => {
     const seed = await channel([{ name: 'Emil Refuse' }]);
     const agent = seed.agents[0]!;
-    const { context, page } = await signIn(browser, base, agent.token);
+    const { context, page } = await signIn(h.browser, h.base, agent.token);
     const customer = newCustomerNumber();
     await offerAndAccept(page, seed, customer, 'Hello');
-    const convId = (await s.db.sql`select id from conversations where customer_number = ${customer}`)[0]!.id;
+    const convId = (await h.s.db.sql`select id from conversations where customer_number = ${customer}`)[0]!.id;
     const view = await apiAs(agent.token, 'GET', `/conversations/${convId}`);
     expect(view.body.allowedActions).not.toContain('close');
     expect((await apiAs(agent.token, 'POST', `/conversations/${convId}/close`)).status).toBe(409);
@@ -238,8 +216,8 @@ describe('offer alerts', () => {
       ],
       8,
     );
-    const context = await browser.newContext({ baseURL: base, viewport: { width: 1280, height: 860 } });
-    await context.grantPermissions(['notifications'], { origin: base });
+    const context = await h.browser.newContext({ baseURL: h.base, viewport: { width: 1280, height: 860 } });
+    await context.grantPermissions(['notifications'], { origin: h.base });
     // Count beeps and notifications, and let the test hide the tab (headless tabs are always visible).
     await context.addInitScript(() => {
       const w = window as unknown as Record<string, unknown>;
@@ -274,7 +252,7 @@ describe('offer alerts', () => {
     });
 
     const customer = newCustomerNumber();
-    await sim.phone(customer).send(seed.supportNumber, 'Is anybody there?');
+    await h.sim.phone(customer).send(seed.supportNumber, 'Is anybody there?');
     const item = page.locator('#list-offered button', { hasText: `+${customer}` });
     await item.waitFor({ timeout: 20_000 });
     await expect.poll(() => page.title(), { timeout: 15_000 }).toBe(`(1) ${baseTitle}`);
@@ -307,7 +285,7 @@ describe('offer alerts', () => {
     expect(await page.locator('#action-error').textContent()).toBe('');
     await expect.poll(() => page.title(), { timeout: 15_000 }).toBe(baseTitle);
     await eventually(async () => {
-      const [row] = await s.db.sql`select offered_agent_id from conversations where customer_number = ${customer}`;
+      const [row] = await h.s.db.sql`select offered_agent_id from conversations where customer_number = ${customer}`;
       return row?.offered_agent_id === seed.agents[1]!.id;
     });
     // The missed entry survives a reload.
@@ -319,14 +297,14 @@ describe('offer alerts', () => {
 
   it('the sound setting is per user and kept on the server (a fresh browser sees it)', async () => {
     const seed = await channel([{ name: 'Hana Quiet' }]);
-    const { context, page } = await signIn(browser, base, seed.agents[0]!.token);
+    const { context, page } = await signIn(h.browser, h.base, seed.agents[0]!.token);
     await page.getByLabel('Sound on offers').uncheck();
     await eventually(async () => {
-      const [row] = await s.db.sql`select offer_sound from user_preferences where user_id = ${seed.agents[0]!.id}`;
+      const [row] = await h.s.db.sql`select offer_sound from user_preferences where user_id = ${seed.agents[0]!.id}`;
       return row?.offer_sound === false;
     });
     await context.close();
-    const fresh = await signIn(browser, base, seed.agents[0]!.token);
+    const fresh = await signIn(h.browser, h.base, seed.agents[0]!.token);
     expect(await fresh.page.getByLabel('Sound on offers').isChecked()).toBe(false);
     await fresh.context.close();
   });
@@ -335,7 +313,7 @@ describe('offer alerts', () => {
 describe('a readable transcript', () => {
   it('names who wrote each message, shows human statuses with TeleSign detail on hover, previews the customer’s text, flags over-long texts and counts unread', async () => {
     const seed = await channel([{ name: 'Ivo Reader' }]);
-    const { context, page } = await signIn(browser, base, seed.agents[0]!.token);
+    const { context, page } = await signIn(h.browser, h.base, seed.agents[0]!.token);
     const customer = newCustomerNumber();
     await offerAndAccept(page, seed, customer, 'My router blinks red');
     // The list preview is the customer's text, not our greeting.
@@ -368,7 +346,7 @@ describe('a readable transcript', () => {
     // Another conversation is open: the first one's new texts count as unread, per item and per list.
     const other = newCustomerNumber();
     await offerAndAccept(page, seed, other, 'Second customer');
-    await sim.phone(customer).send(seed.supportNumber, 'x'.repeat(1700));
+    await h.sim.phone(customer).send(seed.supportNumber, 'x'.repeat(1700));
     await item.locator('.unread', { hasText: '1 unread' }).waitFor({ timeout: 20_000 });
     expect(await page.locator('#unread-active').textContent()).toBe('1 unread');
     await item.click();
@@ -382,7 +360,7 @@ describe('transfer in the UI', () => {
   it('an agent transfers to another agent of the queue (who is offered it); a supervisor transfers from the supervision table', async () => {
     const seed = await channel([{ name: 'Jana From', capacity: 5 }, { name: 'Kiril To' }]);
     const otherQueue = await seed.addQueue([seed.agents[1]!.id]);
-    const { context, page } = await signIn(browser, base, seed.agents[0]!.token);
+    const { context, page } = await signIn(h.browser, h.base, seed.agents[0]!.token);
     const customer = newCustomerNumber();
     await offerAndAccept(page, seed, customer, 'Please pass me on');
     const picker = page.getByLabel('Transfer to', { exact: true });
@@ -391,24 +369,24 @@ describe('transfer in the UI', () => {
     await page.getByRole('button', { name: 'Transfer', exact: true }).click();
     await page.locator('#list-active button', { hasText: `+${customer}` }).waitFor({ state: 'detached' });
     await eventually(async () => {
-      const [row] = await s.db.sql`select offered_agent_id from conversations where customer_number = ${customer}`;
+      const [row] = await h.s.db.sql`select offered_agent_id from conversations where customer_number = ${customer}`;
       return row?.offered_agent_id === seed.agents[1]!.id;
     });
     await context.close();
 
     // Kiril accepts; the supervisor moves it to another queue from the supervision table.
-    const kiril = await signIn(browser, base, seed.agents[1]!.token);
+    const kiril = await signIn(h.browser, h.base, seed.agents[1]!.token);
     await kiril.page.locator('#list-offered button', { hasText: `+${customer}` }).click();
     await kiril.page.getByRole('button', { name: 'Accept' }).click();
     await expect.poll(() => kiril.page.locator('#conv').getAttribute('data-state'), { timeout: 45_000 }).toBe('active');
     await kiril.context.close();
-    const sup = await signIn(browser, base, TEST_ADMIN_TOKEN);
+    const sup = await signIn(h.browser, h.base, TEST_ADMIN_TOKEN);
     const row = sup.page.locator('#sup-ongoing tr', { hasText: `+${customer}` });
     await row.waitFor({ timeout: 20_000 });
     await row.getByLabel(`Transfer to +${customer}`).selectOption(`queue:${otherQueue}`);
     await row.getByRole('button', { name: 'Transfer' }).click();
     await eventually(async () => {
-      const [r] = await s.db.sql`select queue_id from conversations where customer_number = ${customer}`;
+      const [r] = await h.s.db.sql`select queue_id from conversations where customer_number = ${customer}`;
       return r?.queue_id === otherQueue;
     });
     await sup.context.close();
@@ -418,14 +396,14 @@ describe('transfer in the UI', () => {
 describe('keyboard, phones and Bulgarian', () => {
   it('Alt+A accepts and focuses the reply box, Enter sends, Shift+Enter adds a line, Alt+J moves on; the header fits 375 px', async () => {
     const seed = await channel([{ name: 'Lora Keys' }]);
-    const context = await browser.newContext({ baseURL: base, viewport: { width: 375, height: 740 } });
+    const context = await h.browser.newContext({ baseURL: h.base, viewport: { width: 375, height: 740 } });
     const page = await context.newPage();
     await page.goto('/app');
     await page.getByLabel(/access token/i).fill(seed.agents[0]!.token);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await waitReady(page);
     const customer = newCustomerNumber();
-    await sim.phone(customer).send(seed.supportNumber, 'Typing test');
+    await h.sim.phone(customer).send(seed.supportNumber, 'Typing test');
     const item = page.locator('#list-offered button', { hasText: `+${customer}` });
     await item.waitFor({ timeout: 20_000 });
     await item.click();
@@ -454,7 +432,7 @@ describe('keyboard, phones and Bulgarian', () => {
     expect(o.header).toBeLessThanOrEqual(0);
 
     const second = newCustomerNumber();
-    await sim.phone(second).send(seed.supportNumber, 'Second');
+    await h.sim.phone(second).send(seed.supportNumber, 'Second');
     await page.locator('#list-offered button', { hasText: `+${second}` }).waitFor({ timeout: 20_000 });
     await page.keyboard.press('Alt+KeyJ');
     await expect.poll(() => page.locator('#conv-title').textContent(), { timeout: 15_000 }).not.toBe(`+${customer}`);
@@ -464,11 +442,11 @@ describe('keyboard, phones and Bulgarian', () => {
   it('in Bulgarian, statuses and the API’s refusals are shown in Bulgarian', async () => {
     const seed = await channel([{ name: 'Mila Bg' }]);
     const agent = seed.agents[0]!;
-    const { context, page } = await signIn(browser, base, agent.token);
+    const { context, page } = await signIn(h.browser, h.base, agent.token);
     await page.goto('/app?lang=bg');
     await waitReady(page);
     const customer = newCustomerNumber();
-    await sim.phone(customer).send(seed.supportNumber, 'Здравейте');
+    await h.sim.phone(customer).send(seed.supportNumber, 'Здравейте');
     const item = page.locator('#list-offered button', { hasText: `+${customer}` });
     await item.waitFor({ timeout: 20_000 });
     await item.click();
@@ -480,7 +458,7 @@ describe('keyboard, phones and Bulgarian', () => {
       timeout: 20_000,
     });
     // The conversation ends elsewhere (the API); the stale "Wait" button is refused and explained in Bulgarian.
-    const convId = (await s.db.sql`select id from conversations where customer_number = ${customer}`)[0]!.id;
+    const convId = (await h.s.db.sql`select id from conversations where customer_number = ${customer}`)[0]!.id;
     expect((await apiAs(agent.token, 'POST', `/conversations/${convId}/end`)).status).toBe(200);
     // Clicked even if the live refresh hid it already: the page must explain the API's refusal either way.
     await page.locator('#conv-actions [data-action="wait"]').dispatchEvent('click');
@@ -506,7 +484,7 @@ describe('accessibility', () => {
 
   it('axe-core finds no serious or critical violation on /app (agent with a conversation, supervisor) and /admin', async () => {
     const seed = await channel([{ name: 'Nina Axe' }]);
-    const { context, page } = await signIn(browser, base, seed.agents[0]!.token);
+    const { context, page } = await signIn(h.browser, h.base, seed.agents[0]!.token);
     const customer = newCustomerNumber();
     await offerAndAccept(page, seed, customer, 'Accessibility check');
     expect(await seriousViolations(page)).toEqual([]);
@@ -515,7 +493,7 @@ describe('accessibility', () => {
     expect(await seriousViolations(page)).toEqual([]);
     await context.close();
 
-    const sup = await signIn(browser, base, TEST_ADMIN_TOKEN);
+    const sup = await signIn(h.browser, h.base, TEST_ADMIN_TOKEN);
     await sup.page.locator('#sup-ongoing tr', { hasText: `+${customer}` }).waitFor({ timeout: 20_000 });
     expect(await seriousViolations(sup.page)).toEqual([]);
     await sup.page.goto('/admin');

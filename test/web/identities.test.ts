@@ -1,28 +1,14 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listen } from '../../api/server.js';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createAgent } from '../support/seed.js';
-import { createTestStack, TEST_ADMIN_TOKEN, type TestStack } from '../support/stack.js';
-import { launchBrowser, waitReady, watchCsp } from './browser.js';
+import { TEST_ADMIN_TOKEN } from '../support/stack.js';
+import { waitReady, watchCsp } from './browser.js';
+import { browserHarness } from './harness.js';
 
 // Several identities in one browser: each sign-in is its own session in its own cookie, and each tab names the one it
 // uses (?as=<slot>), so signing in as someone else in another tab leaves the first tab signed in as before.
-let s: TestStack;
-let server: { port: number; close: () => Promise<void> };
-let browser: Browser;
-let base: string;
+const h = browserHarness({ worker: false, csp: 'ignore' });
 const origin = 'http://smsdesk.test';
-
-beforeAll(async () => {
-  [s, browser] = await Promise.all([createTestStack({ worker: false }), launchBrowser()]);
-  server = await listen(s.app, 0, '127.0.0.1');
-  base = `http://127.0.0.1:${server.port}`;
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await s?.close();
-});
 
 async function formSignIn(page: Page, path: string, token: string) {
   await page.goto(path);
@@ -45,8 +31,8 @@ describe('several identities in one browser', () => {
   });
 
   it('an admin tab stays the admin after an agent signs in in a second tab; each signs out alone', async () => {
-    const agent = await createAgent(s.db.db, { name: 'Tab Two Agent', presence: 'offline' });
-    context = await browser.newContext({ baseURL: base });
+    const agent = await createAgent(h.s.db.db, { name: 'Tab Two Agent', presence: 'offline' });
+    context = await h.browser.newContext({ baseURL: h.base });
     const adminTab = watchCsp(await context.newPage());
     await formSignIn(adminTab, '/admin', TEST_ADMIN_TOKEN);
     expect(new URL(adminTab.url()).searchParams.get('as')).toMatch(/^[\w-]{8}$/);
@@ -76,7 +62,7 @@ describe('several identities in one browser', () => {
     await waitReady(agentTab);
     await agentTab.getByLabel('Presence').selectOption('available');
     await expect
-      .poll(async () => (await s.db.sql`select presence from users where id = ${agent.id}`)[0]?.presence)
+      .poll(async () => (await h.s.db.sql`select presence from users where id = ${agent.id}`)[0]?.presence)
       .toBe('available');
     expect(await meIn(agentTab)).toBe('Tab Two Agent');
 
@@ -92,7 +78,7 @@ describe('several identities in one browser', () => {
 
 describe('session slots at the HTTP level', () => {
   const login = (token: string, cookie = '') =>
-    s.app.request('http://smsdesk.test/app/login', {
+    h.s.app.request('http://smsdesk.test/app/login', {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', origin, ...(cookie ? { cookie } : {}) },
       body: new URLSearchParams({ token, next: '/app' }).toString(),
@@ -104,8 +90,8 @@ describe('session slots at the HTTP level', () => {
       .filter((c) => !c.endsWith('='));
 
   it('each sign-in adds its own HttpOnly SameSite=Strict slot cookie and names the slot in the redirect', async () => {
-    const a = await createAgent(s.db.db, { name: 'Slot A' });
-    const b = await createAgent(s.db.db, { name: 'Slot B' });
+    const a = await createAgent(h.s.db.db, { name: 'Slot A' });
+    const b = await createAgent(h.s.db.db, { name: 'Slot B' });
     const first = await login(a.token);
     const slotA = new URL(first.headers.get('location')!, origin).searchParams.get('as')!;
     for (const c of first.headers.getSetCookie()) {
@@ -120,7 +106,7 @@ describe('session slots at the HTTP level', () => {
     const cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
 
     const me = async (headers: Record<string, string>) => {
-      const res = await s.app.request('/api/v1/me', { headers: { cookie, ...headers } });
+      const res = await h.s.app.request('/api/v1/me', { headers: { cookie, ...headers } });
       return res.status === 200 ? (await res.json()).name : res.status;
     };
     expect(await me({ 'x-smsdesk-session': slotA })).toBe('Slot A');
@@ -130,10 +116,10 @@ describe('session slots at the HTTP level', () => {
     expect(await me({ 'x-smsdesk-session': 'zzzzzzzz' })).toBe(401);
     expect(await me({ 'x-smsdesk-session': '../../x' })).toBe(401);
     // Pages choose the same way.
-    expect(await (await s.app.request(`/app?as=${slotA}`, { headers: { cookie } })).text()).toContain('Slot A');
-    expect(await (await s.app.request('/app?as=new', { headers: { cookie } })).text()).toContain('name="token"');
+    expect(await (await h.s.app.request(`/app?as=${slotA}`, { headers: { cookie } })).text()).toContain('Slot A');
+    expect(await (await h.s.app.request('/app?as=new', { headers: { cookie } })).text()).toContain('name="token"');
     // Writes still need the CSRF header, whatever the slot.
-    const write = await s.app.request('/api/v1/me/presence', {
+    const write = await h.s.app.request('/api/v1/me/presence', {
       method: 'PUT',
       headers: { cookie, 'x-smsdesk-session': slotA, 'content-type': 'application/json' },
       body: JSON.stringify({ presence: 'away' }),
@@ -141,7 +127,7 @@ describe('session slots at the HTTP level', () => {
     expect(write.status).toBe(403);
 
     // Signing out slot A ends only A, server-side.
-    const out = await s.app.request(`http://smsdesk.test/app/logout?as=${slotA}`, {
+    const out = await h.s.app.request(`http://smsdesk.test/app/logout?as=${slotA}`, {
       method: 'POST',
       headers: { origin, cookie },
     });

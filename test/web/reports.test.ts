@@ -1,29 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { listen } from '../../api/server.js';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { conversations, csatSurveys, queues, slaMeasurements } from '../../db/schema/index.js';
 import { createAgent } from '../support/seed.js';
-import { createTestStack, type TestStack } from '../support/stack.js';
-import { cspViolations, launchBrowser, waitReady, watchCsp } from './browser.js';
+import { waitReady, watchCsp } from './browser.js';
+import { browserHarness } from './harness.js';
 
 // The reports page and the SLA chips in a real Chromium, under the strict CSP, on data written to the read models.
-let s: TestStack;
-let server: { port: number; close: () => Promise<void> };
-let browser: Browser;
-let base: string;
+const h = browserHarness({ worker: false });
 const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
 let queueName: string;
 
 beforeAll(async () => {
-  [s, browser] = await Promise.all([createTestStack({ worker: false }), launchBrowser()]);
-  server = await listen(s.app, 0, '127.0.0.1');
-  base = `http://127.0.0.1:${server.port}`;
   queueName = `Billing ${randomUUID().slice(0, 6)}`;
-  const [q] = await s.db.db.insert(queues).values({ name: queueName }).returning();
+  const [q] = await h.s.db.db.insert(queues).values({ name: queueName }).returning();
   const at = (h: number) => new Date(`${yesterday}T${String(h).padStart(2, '0')}:00:00Z`);
   const ids = [randomUUID(), randomUUID(), randomUUID()];
-  await s.db.db.insert(conversations).values(
+  await h.s.db.db.insert(conversations).values(
     ids.map((id, i) => ({
       id,
       workflowId: `conv:web:${id}`,
@@ -37,7 +30,7 @@ beforeAll(async () => {
       resolution: 'resolved' as const,
     })),
   );
-  await s.db.db.insert(slaMeasurements).values(
+  await h.s.db.db.insert(slaMeasurements).values(
     [30, 90, 900].map((seconds, i) => ({
       conversationId: ids[i]!,
       queueId: q!.id,
@@ -49,7 +42,7 @@ beforeAll(async () => {
       breached: seconds > 300,
     })),
   );
-  await s.db.db.insert(csatSurveys).values({
+  await h.s.db.db.insert(csatSurveys).values({
     id: randomUUID(),
     conversationId: ids[0]!,
     queueId: q!.id,
@@ -59,7 +52,7 @@ beforeAll(async () => {
     answeredAt: at(13),
   });
   // An ongoing conversation whose first response is already breached: the supervisor sees it flagged.
-  await s.db.db.insert(conversations).values({
+  await h.s.db.db.insert(conversations).values({
     id: randomUUID(),
     workflowId: 'conv:web:ongoing',
     runId: 'r',
@@ -73,17 +66,9 @@ beforeAll(async () => {
     slaFirstResponseBreachedAt: new Date(Date.now() - 60_000),
   });
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await s?.close();
-});
-afterEach(() => {
-  expect(cspViolations.splice(0)).toEqual([]);
-});
 
 async function signInAt(path: string, token: string): Promise<Page> {
-  const context = await browser.newContext({ baseURL: base, viewport: { width: 1280, height: 900 } });
+  const context = await h.browser.newContext({ baseURL: h.base, viewport: { width: 1280, height: 900 } });
   const page = watchCsp(await context.newPage());
   page.on('pageerror', (err) => console.error(`[browser] ${err.message}`));
   await page.goto(path);
@@ -94,7 +79,7 @@ async function signInAt(path: string, token: string): Promise<Page> {
 
 describe('reports page', () => {
   it('a supervisor sees the last 14 days as a chart and a table, and can download the CSV', async () => {
-    const sup = await createAgent(s.db.db, { role: 'supervisor', name: 'Sam Supervisor' });
+    const sup = await createAgent(h.s.db.db, { role: 'supervisor', name: 'Sam Supervisor' });
     const page = await signInAt('/reports', sup.token);
     await waitReady(page);
     expect(new URL(page.url()).pathname).toBe('/reports');
@@ -124,14 +109,14 @@ describe('reports page', () => {
   });
 
   it('in Bulgarian, and agents are refused', async () => {
-    const sup = await createAgent(s.db.db, { role: 'supervisor' });
+    const sup = await createAgent(h.s.db.db, { role: 'supervisor' });
     const page = await signInAt('/reports', sup.token);
     await waitReady(page);
     await page.goto('/reports?lang=bg');
     await waitReady(page);
     expect(await page.locator('h2#reports-title').textContent()).toBe('Нива на обслужване и обеми');
     await page.context().close();
-    const agent = await createAgent(s.db.db, { role: 'agent' });
+    const agent = await createAgent(h.s.db.db, { role: 'agent' });
     const agentPage = await signInAt('/reports', agent.token);
     await agentPage.waitForLoadState();
     expect(await agentPage.locator('body').textContent()).toMatch(/cannot open this page/);
@@ -139,7 +124,7 @@ describe('reports page', () => {
   });
 
   it('the supervisor view flags an ongoing conversation whose SLA is breached', async () => {
-    const sup = await createAgent(s.db.db, { role: 'supervisor' });
+    const sup = await createAgent(h.s.db.db, { role: 'supervisor' });
     const page = await signInAt('/app', sup.token);
     await waitReady(page);
     const chip = page.locator('#sup-ongoing tr', { hasText: '+15557770099' }).locator('[data-sla="breached"]');
@@ -150,9 +135,9 @@ describe('reports page', () => {
   });
 
   it('the agent sees the running clock of an open conversation, at risk after its warning', async () => {
-    const agent = await createAgent(s.db.db, { role: 'agent', name: 'Ana Agent' });
+    const agent = await createAgent(h.s.db.db, { role: 'agent', name: 'Ana Agent' });
     const due = new Date(Date.now() + 5 * 60_000);
-    await s.db.db.insert(conversations).values({
+    await h.s.db.db.insert(conversations).values({
       id: randomUUID(),
       workflowId: 'conv:web:mine',
       runId: 'r',

@@ -1,34 +1,16 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app.js';
-import { listen } from '../../api/server.js';
 import { createLogger } from '../../lib/logger.js';
 import { createAgent } from '../support/seed.js';
-import { createTestStack, TEST_ADMIN_TOKEN, type TestStack } from '../support/stack.js';
-import { cspViolations, launchBrowser, signIn, watchCsp } from './browser.js';
+import { TEST_ADMIN_TOKEN } from '../support/stack.js';
+import { cspViolations, signIn, watchCsp } from './browser.js';
+import { browserHarness } from './harness.js';
 
 // Browser hardening in a real Chromium: the headers every page carries, that the pages work under the CSP, that the
 // API docs page keeps no token, and that a session cookie copied before sign-out is useless after it.
-let s: TestStack;
-let server: { port: number; close: () => Promise<void> };
-let browser: Browser;
-let base: string;
-
-beforeAll(async () => {
-  [s, browser] = await Promise.all([createTestStack({ worker: false }), launchBrowser()]);
-  server = await listen(s.app, 0, '127.0.0.1');
-  base = `http://127.0.0.1:${server.port}`;
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await s?.close();
-});
-afterEach(() => {
-  cspViolations.splice(0);
-});
+const h = browserHarness({ worker: false, csp: 'discard' });
 
 const PAGES = ['/app', '/admin', '/api/docs'];
 
@@ -36,7 +18,7 @@ describe('browser security headers', () => {
   it.each(PAGES)(
     '%s carries a strict CSP, frame-ancestors none, DENY, nosniff and a Referrer-Policy; no HSTS on http',
     async (path) => {
-      const res = await fetch(`${base}${path}`);
+      const res = await fetch(`${h.base}${path}`);
       expect(res.status).toBe(200);
       const csp = res.headers.get('content-security-policy') ?? '';
       expect(csp).toContain("frame-ancestors 'none'");
@@ -56,10 +38,10 @@ describe('browser security headers', () => {
 
   it('HSTS is sent when PUBLIC_BASE_URL is https', async () => {
     const app = createApp({
-      config: { ...s.config, PUBLIC_BASE_URL: 'https://desk.example' },
-      db: s.db.db,
-      sql: s.db.sql,
-      temporal: s.temporal,
+      config: { ...h.s.config, PUBLIC_BASE_URL: 'https://desk.example' },
+      db: h.s.db.db,
+      sql: h.s.db.sql,
+      temporal: h.s.temporal,
       logger: createLogger('silent'),
     });
     const res = await app.request('https://desk.example/app');
@@ -67,16 +49,16 @@ describe('browser security headers', () => {
   });
 
   it('API errors carry the headers too', async () => {
-    const res = await fetch(`${base}/api/v1/me`);
+    const res = await fetch(`${h.base}/api/v1/me`);
     expect(res.status).toBe(401);
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
   });
 
   it('the CSP watcher sees a violation (so the page tests below can fail)', async () => {
-    const context = await browser.newContext();
+    const context = await h.browser.newContext();
     const page = watchCsp(await context.newPage());
-    await page.goto(`${base}/app`);
+    await page.goto(`${h.base}/app`);
     await page.evaluate(() => {
       const el = document.createElement('script');
       el.textContent = 'window.__inline = 1';
@@ -91,10 +73,10 @@ describe('browser security headers', () => {
     // Another origin (its own port) whose page embeds the sign-in page.
     const framer = createServer((_, res) => {
       res.writeHead(200, { 'content-type': 'text/html' });
-      res.end(`<iframe id="f" src="${base}/app"></iframe>`);
+      res.end(`<iframe id="f" src="${h.base}/app"></iframe>`);
     });
     await new Promise<void>((r) => framer.listen(0, '127.0.0.1', r));
-    const context = await browser.newContext();
+    const context = await h.browser.newContext();
     const page = await context.newPage();
     try {
       await page.goto(`http://127.0.0.1:${(framer.address() as AddressInfo).port}/`);
@@ -111,18 +93,18 @@ describe('browser security headers', () => {
 
 describe('pages under the CSP in Chromium', () => {
   it('sign-in, the agent workspace and the admin wizard load and wire up without a CSP violation', async () => {
-    const agent = await createAgent(s.db.db);
-    const a = await signIn(browser, base, agent.token, '/app');
+    const agent = await createAgent(h.s.db.db);
+    const a = await signIn(h.browser, h.base, agent.token, '/app');
     await a.page.locator('#presence').waitFor();
     await a.context.close();
-    const b = await signIn(browser, base, TEST_ADMIN_TOKEN, '/admin');
+    const b = await signIn(h.browser, h.base, TEST_ADMIN_TOKEN, '/admin');
     await b.page.getByLabel('Customer ID').waitFor();
     await b.context.close();
     expect(cspViolations).toEqual([]);
   });
 
   it('the API docs page renders Swagger UI without a violation and never puts a pasted token in storage', async () => {
-    const context = await browser.newContext({ baseURL: base });
+    const context = await h.browser.newContext({ baseURL: h.base });
     const page = watchCsp(await context.newPage());
     await page.goto('/api/docs');
     await page.locator('.swagger-ui .info .title').waitFor({ timeout: 15_000 });
@@ -146,16 +128,16 @@ describe('pages under the CSP in Chromium', () => {
   });
 
   it('after sign-out in the browser, a copy of the session cookie taken before gets 401 and the sign-in form', async () => {
-    const agent = await createAgent(s.db.db);
-    const { context, page } = await signIn(browser, base, agent.token, '/app');
+    const agent = await createAgent(h.s.db.db);
+    const { context, page } = await signIn(h.browser, h.base, agent.token, '/app');
     const stolen = (await context.cookies()).find((c) => c.name === 'smsdesk_session');
     expect(stolen).toBeDefined();
     const cookie = `${stolen!.name}=${stolen!.value}`;
-    expect((await fetch(`${base}/api/v1/me`, { headers: { cookie } })).status).toBe(200);
+    expect((await fetch(`${h.base}/api/v1/me`, { headers: { cookie } })).status).toBe(200);
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel(/access token/i).waitFor();
-    expect((await fetch(`${base}/api/v1/me`, { headers: { cookie } })).status).toBe(401);
-    expect(await (await fetch(`${base}/app`, { headers: { cookie } })).text()).toContain('name="token"');
+    expect((await fetch(`${h.base}/api/v1/me`, { headers: { cookie } })).status).toBe(401);
+    expect(await (await fetch(`${h.base}/app`, { headers: { cookie } })).text()).toContain('name="token"');
     await context.close();
     expect(cspViolations).toEqual([]);
   });

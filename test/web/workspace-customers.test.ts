@@ -1,42 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { listen } from '../../api/server.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { consents, quickReplies } from '../../db/schema/index.js';
-import { type Simulator, startSimulator } from '../../telesign/simulator/server.js';
 import { addMessage, makeConversation } from '../api/agent/fixtures.js';
-import { newCustomerNumber, type SeededChannel, seedChannel } from '../support/seed.js';
-import { createTestStack, eventually, type TestStack } from '../support/stack.js';
-import { cspViolations, launchBrowser, signIn } from './browser.js';
+import { newCustomerNumber, type SeededChannel } from '../support/seed.js';
+import { eventually } from '../support/stack.js';
+import { signIn } from './browser.js';
+import { browserHarness } from './harness.js';
 
 // The workspace's customer profile, search, quick replies and agent-started conversations in a real Chromium
 // against the real stack (Postgres, Temporal worker, the TeleSign simulator posting signed callbacks).
 
-let s: TestStack;
-let sim: Simulator;
-let server: { port: number; close: () => Promise<void> };
-let browser: Browser;
-let base: string;
-
-beforeAll(async () => {
-  [s, sim, browser] = await Promise.all([
-    createTestStack(),
-    startSimulator({ dlrDelaysMs: [50, 100] }),
-    launchBrowser(),
-  ]);
-  server = await listen(s.app, 0, '127.0.0.1');
-  base = `http://127.0.0.1:${server.port}`;
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await sim?.stop();
-  await s?.close();
-});
-afterEach(() => {
-  expect(cspViolations.splice(0)).toEqual([]);
-});
+const h = browserHarness({ worker: true, simulator: { dlrDelaysMs: [50, 100] } });
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -58,13 +34,11 @@ async function axeFindings(page: Page): Promise<string[]> {
 }
 
 async function channelWithAgent(name = 'Ana Petrova'): Promise<SeededChannel> {
-  const seed = await seedChannel(s.db.db, s.config, sim, { agents: [{ name, capacity: 3 }] });
-  sim.setCallbackUrl(seed.customerId, `${base}/webhooks/telesign/${seed.accountId}`);
-  return seed;
+  return h.channel({ agents: [{ name, capacity: 3 }] });
 }
 
 async function offerAndAccept(page: Page, seed: SeededChannel, customer: string, text: string) {
-  await sim.phone(customer).send(seed.supportNumber, text);
+  await h.sim.phone(customer).send(seed.supportNumber, text);
   const item = page.locator('#list-offered button', { hasText: `+${customer}` });
   await item.waitFor({ timeout: 20_000 });
   await item.click();
@@ -76,9 +50,9 @@ describe('workspace: customer profile, search, quick replies, new conversation',
   it('shows the customer’s history in the side panel and saves name, tags and notes', async () => {
     const seed = await channelWithAgent();
     const customer = newCustomerNumber();
-    const { context, page } = await signIn(browser, base, seed.agents[0]!.token);
+    const { context, page } = await signIn(h.browser, h.base, seed.agents[0]!.token);
     // An earlier conversation of this customer in the agent's queue, closed two days ago.
-    const earlier = await makeConversation(s.db.db, seed.accountId, {
+    const earlier = await makeConversation(h.s.db.db, seed.accountId, {
       customerNumber: customer,
       supportNumber: seed.supportNumber,
       queueId: seed.queueId,
@@ -87,7 +61,7 @@ describe('workspace: customer profile, search, quick replies, new conversation',
       createdAt: new Date(Date.now() - 2 * 86_400_000),
       closedAt: new Date(Date.now() - 2 * 86_400_000),
     });
-    await addMessage(s.db.db, earlier.id, { text: 'Първи въпрос за фактурата' });
+    await addMessage(h.s.db.db, earlier.id, { text: 'Първи въпрос за фактурата' });
     await offerAndAccept(page, seed, customer, 'Втори въпрос');
 
     const panel = page.locator('#customer-panel');
@@ -103,7 +77,7 @@ describe('workspace: customer profile, search, quick replies, new conversation',
     await page.getByLabel('Notes about the customer').fill('Prefers mornings');
     await page.getByRole('button', { name: 'Save customer' }).click();
     await expect.poll(() => page.locator('#cust-status').textContent()).toBe('Saved');
-    const [row] = await s.db.sql`select name, tags, notes from customers where number = ${customer}`;
+    const [row] = await h.s.db.sql`select name, tags, notes from customers where number = ${customer}`;
     expect(row).toEqual({ name: 'Мария Петрова', tags: ['vip', 'gold'], notes: 'Prefers mornings' });
     await context.close();
   });
@@ -111,7 +85,7 @@ describe('workspace: customer profile, search, quick replies, new conversation',
   it('finds a conversation by Bulgarian text, with the match highlighted', async () => {
     const seed = await channelWithAgent('Boris');
     const customer = newCustomerNumber();
-    const { context, page } = await signIn(browser, base, seed.agents[0]!.token);
+    const { context, page } = await signIn(h.browser, h.base, seed.agents[0]!.token);
     await offerAndAccept(page, seed, customer, 'Здравейте, ПОРЪЧКАТА ми <script>x</script> закъснява');
     await page.getByLabel('Search conversations').fill('поръчка');
     await page.getByRole('button', { name: 'Search', exact: true }).click();
@@ -129,14 +103,14 @@ describe('workspace: customer profile, search, quick replies, new conversation',
 
   it('inserts a quick reply with / (searchable, keyboard), filling the placeholders; the counter updates', async () => {
     const seed = await channelWithAgent('Ana Petrova');
-    await s.db.db.insert(quickReplies).values([
+    await h.s.db.db.insert(quickReplies).values([
       { title: 'Greeting', text: 'Hello {CustomerName}, this is {AgentName} from {QueueName}.' },
       { title: 'Доставка', text: 'Пратката ви пристига утре, {CustomerName}.', queueId: seed.queueId },
     ]);
     const customer = newCustomerNumber();
-    await s.db.sql`insert into customers (number, name) values (${customer}, 'Иван')`;
-    const [queue] = await s.db.sql`select name from queues where id = ${seed.queueId}`;
-    const { context, page } = await signIn(browser, base, seed.agents[0]!.token);
+    await h.s.db.sql`insert into customers (number, name) values (${customer}, 'Иван')`;
+    const [queue] = await h.s.db.sql`select name from queues where id = ${seed.queueId}`;
+    const { context, page } = await signIn(h.browser, h.base, seed.agents[0]!.token);
     await offerAndAccept(page, seed, customer, 'Кога пристига?');
     await expect.poll(() => page.locator('#cust-name').inputValue()).toBe('Иван');
 
@@ -171,10 +145,10 @@ describe('workspace: customer profile, search, quick replies, new conversation',
     const seed = await channelWithAgent('Vera');
     const customer = newCustomerNumber();
     const stopped = newCustomerNumber();
-    await s.db.db
+    await h.s.db.db
       .insert(consents)
       .values({ supportNumber: seed.supportNumber, customerNumber: stopped, optedOut: true, source: 'keyword:STOP' });
-    const { context, page } = await signIn(browser, base, seed.agents[0]!.token);
+    const { context, page } = await signIn(h.browser, h.base, seed.agents[0]!.token);
 
     await page.getByRole('button', { name: 'New conversation' }).click();
     const dialog = page.getByRole('dialog', { name: 'New conversation' });
@@ -185,7 +159,7 @@ describe('workspace: customer profile, search, quick replies, new conversation',
     await dialog.getByLabel('Message').fill('Hello from us');
     await dialog.getByRole('button', { name: 'Send and start' }).click();
     await expect.poll(() => page.locator('#ws-new-error').textContent()).toContain('opted out');
-    expect(sim.phone(stopped).received()).toEqual([]);
+    expect(h.sim.phone(stopped).received()).toEqual([]);
 
     await dialog.getByLabel('Customer number').fill(customer);
     await dialog.getByLabel('Message').fill('Your parcel is ready');
@@ -195,7 +169,7 @@ describe('workspace: customer profile, search, quick replies, new conversation',
     await expect.poll(() => page.locator('#conv').getAttribute('data-state')).toBe('active');
     await page.locator('#list-active button', { hasText: `+${customer}` }).waitFor();
     const got = await eventually(async () =>
-      sim
+      h.sim
         .phone(customer)
         .received()
         .find((m) => m.text === 'Your parcel is ready'),

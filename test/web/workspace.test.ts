@@ -1,39 +1,20 @@
 import { mkdirSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { listen } from '../../api/server.js';
-import { type Simulator, startSimulator } from '../../telesign/simulator/server.js';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { newCustomerNumber, type SeededChannel, seedChannel } from '../support/seed.js';
-import { createTestStack, eventually, TEST_ADMIN_TOKEN, type TestStack } from '../support/stack.js';
-import { cspViolations, launchBrowser, signIn, waitReady } from './browser.js';
+import { eventually, TEST_ADMIN_TOKEN } from '../support/stack.js';
+import { signIn, waitReady } from './browser.js';
+import { browserHarness } from './harness.js';
 
 // The pages in a real Chromium against the real stack: Postgres, Temporal worker, the app on a port and the TeleSign
 // simulator posting signed callbacks to it. SMSDESK_SCREENSHOTS=1 also writes docs/screenshots/*.png.
 const SCREENSHOTS = process.env.SMSDESK_SCREENSHOTS === '1';
 const shotsDir = new URL('../../docs/screenshots/', import.meta.url);
 
-let s: TestStack;
-let sim: Simulator;
-let server: { port: number; close: () => Promise<void> };
-let browser: Browser;
-let base: string;
+const h = browserHarness({ worker: true, simulator: {} });
 
 beforeAll(async () => {
-  [s, sim, browser] = await Promise.all([createTestStack(), startSimulator(), launchBrowser()]);
-  server = await listen(s.app, 0, '127.0.0.1');
-  base = `http://127.0.0.1:${server.port}`;
   if (SCREENSHOTS) mkdirSync(shotsDir, { recursive: true });
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await sim?.stop();
-  await s?.close();
-});
-
-// The pages run under a strict CSP (no inline script or style): every flow here must work without one violation.
-afterEach(() => {
-  expect(cspViolations.splice(0)).toEqual([]);
 });
 
 async function shot(page: Page, name: string) {
@@ -42,14 +23,12 @@ async function shot(page: Page, name: string) {
 
 /** A channel served by one agent, with the simulator's callbacks pointed at this app. */
 async function channelWithAgent(name = 'Ana Petrova'): Promise<SeededChannel> {
-  const seed = await seedChannel(s.db.db, s.config, sim, { agents: [{ name, capacity: 3 }] });
-  sim.setCallbackUrl(seed.customerId, `${base}/webhooks/telesign/${seed.accountId}`);
-  return seed;
+  return h.channel({ agents: [{ name, capacity: 3 }] });
 }
 
 /** Customer texts in; the agent sees the offer appear live (no reload), opens it and accepts. */
 async function offerAndAccept(page: Page, seed: SeededChannel, customer: string, text: string) {
-  await sim.phone(customer).send(seed.supportNumber, text);
+  await h.sim.phone(customer).send(seed.supportNumber, text);
   const item = page.locator('#list-offered button', { hasText: `+${customer}` });
   await item.waitFor({ timeout: 20_000 });
   await item.click();
@@ -62,12 +41,12 @@ async function offerAndAccept(page: Page, seed: SeededChannel, customer: string,
 describe('admin setup wizard in the browser', () => {
   it('an admin creates and validates an account against the simulator, adds a number, copies the callback URL, creates a workstream and adds the SMS channel', async () => {
     const supportNumber = `1555${String(Date.now()).slice(-7)}`;
-    const acct = sim.addAccount({ numbers: [supportNumber] });
-    const { context, page } = await signIn(browser, base, TEST_ADMIN_TOKEN, '/admin');
+    const acct = h.sim.addAccount({ numbers: [supportNumber] });
+    const { context, page } = await signIn(h.browser, h.base, TEST_ADMIN_TOKEN, '/admin');
 
     await page.getByLabel('Customer ID').fill(acct.customerId);
     await page.getByLabel('API key').fill(acct.apiKey);
-    await page.getByLabel(/REST host/).fill(sim.url);
+    await page.getByLabel(/REST host/).fill(h.sim.url);
     await page.getByRole('button', { name: 'Create account' }).click();
     await expect.poll(() => page.getByLabel('API key').inputValue()).toBe('');
     await page.getByRole('button', { name: 'Validate' }).click();
@@ -118,7 +97,7 @@ describe('admin setup wizard in the browser', () => {
 
     // What the wizard created, read back through the API.
     const accountId = callbackUrl.split('/').pop()!;
-    const channels = await s.db.sql`
+    const channels = await h.s.db.sql`
       select c.language, c.attachments, c.automated_messages, p.number, w.name as workstream, q.name as queue
       from sms_channels c join phone_numbers p on p.id = c.phone_number_id
       join workstreams w on w.id = c.workstream_id join queues q on q.id = w.default_queue_id
@@ -132,7 +111,7 @@ describe('admin setup wizard in the browser', () => {
       attachments: { customersCanSend: false, agentsCanSend: true },
       automated_messages: { greeting: 'Здравейте! Агент ще ви отговори скоро.' },
     });
-    const [account] = await s.db.sql`select validation_status from messaging_accounts where id = ${accountId}`;
+    const [account] = await h.s.db.sql`select validation_status from messaging_accounts where id = ${accountId}`;
     expect(account?.validation_status).toBe('valid');
 
     // Below the wizard: create an agent (token shown once), put them in the new queue, add a routing rule.
@@ -160,20 +139,20 @@ describe('admin setup wizard in the browser', () => {
     await context.close();
 
     // The channel the wizard made carries a text to the agent it made, greeting in the overridden Bulgarian text.
-    sim.setCallbackUrl(acct.customerId, `${base}${new URL(callbackUrl).pathname}`);
-    const agent = await signIn(browser, base, token);
+    h.sim.setCallbackUrl(acct.customerId, `${h.base}${new URL(callbackUrl).pathname}`);
+    const agent = await signIn(h.browser, h.base, token);
     // New agents start offline; the presence selector makes them available for offers.
     expect(await agent.page.getByLabel('Presence').inputValue()).toBe('offline');
     await agent.page.getByLabel('Presence').selectOption('available');
     await eventually(async () => {
-      const [u] = await s.db.sql`select presence from users where name = 'Wizard Agent'`;
+      const [u] = await h.s.db.sql`select presence from users where name = 'Wizard Agent'`;
       return u?.presence === 'available';
     });
     const customer = newCustomerNumber();
-    await sim.phone(customer).send(supportNumber, 'Здравейте, имам въпрос');
+    await h.sim.phone(customer).send(supportNumber, 'Здравейте, имам въпрос');
     await agent.page.locator('#list-offered button', { hasText: `+${customer}` }).waitFor({ timeout: 20_000 });
     await eventually(async () =>
-      sim
+      h.sim
         .phone(customer)
         .received()
         .some((m) => m.text === 'Здравейте! Агент ще ви отговори скоро.'),
@@ -185,7 +164,7 @@ describe('admin setup wizard in the browser', () => {
 describe('agent workspace in the browser', () => {
   it('a customer text appears live; the agent accepts, replies (the phone receives it, delivery shows), and ends the conversation', async () => {
     const seed = await channelWithAgent();
-    const { context, page } = await signIn(browser, base, seed.agents[0]!.token);
+    const { context, page } = await signIn(h.browser, h.base, seed.agents[0]!.token);
     expect(await page.locator('#conn').textContent()).toContain('Live');
     const customer = newCustomerNumber();
     await offerAndAccept(page, seed, customer, 'Hi, my parcel is late');
@@ -202,7 +181,7 @@ describe('agent workspace in the browser', () => {
     await expect.poll(() => page.getByLabel('Reply').inputValue()).toBe('');
 
     await eventually(async () =>
-      sim
+      h.sim
         .phone(customer)
         .received()
         .some((m) => m.text === reply),
@@ -217,7 +196,7 @@ describe('agent workspace in the browser', () => {
     await page.locator('#list-wrap_up button', { hasText: `+${customer}` }).waitFor();
     expect(await page.locator('#list-active button', { hasText: `+${customer}` }).count()).toBe(0);
     await expect.poll(() => page.locator('#conv').getAttribute('data-state')).toBe('wrap_up');
-    const [row] = await s.db.sql`select state, resolution from conversations where customer_number = ${customer}`;
+    const [row] = await h.s.db.sql`select state, resolution from conversations where customer_number = ${customer}`;
     expect(row).toMatchObject({ state: 'wrap_up', resolution: 'resolved' });
 
     await page.getByRole('button', { name: 'Close', exact: true }).click();
@@ -228,14 +207,14 @@ describe('agent workspace in the browser', () => {
 
   it('a customer who texts STOP cannot be replied to: the banner shows and sending is disabled', async () => {
     const seed = await channelWithAgent('Boris Ivanov');
-    const { context, page } = await signIn(browser, base, seed.agents[0]!.token);
+    const { context, page } = await signIn(h.browser, h.base, seed.agents[0]!.token);
     const customer = newCustomerNumber();
     await offerAndAccept(page, seed, customer, 'Question about my bill');
     await page.getByLabel('Reply').fill('Let me check');
     expect(await page.getByRole('button', { name: 'Send', exact: true }).isEnabled()).toBe(true);
     expect(await page.locator('#opted-out').isVisible()).toBe(false);
 
-    await sim.phone(customer).send(seed.supportNumber, 'STOP');
+    await h.sim.phone(customer).send(seed.supportNumber, 'STOP');
     await page.locator('#opted-out').waitFor({ state: 'visible', timeout: 20_000 });
     expect(await page.locator('#opted-out').textContent()).toContain('opted out');
     expect(await page.getByRole('button', { name: 'Send', exact: true }).isDisabled()).toBe(true);
@@ -247,7 +226,7 @@ describe('agent workspace in the browser', () => {
   it('the agent adds an internal note, puts the conversation on wait, then transfers it to another queue', async () => {
     const seed = await channelWithAgent('Galya Dimova');
     const otherQueue = await seed.addQueue([]);
-    const { context, page } = await signIn(browser, base, seed.agents[0]!.token);
+    const { context, page } = await signIn(h.browser, h.base, seed.agents[0]!.token);
     const customer = newCustomerNumber();
     await offerAndAccept(page, seed, customer, 'Can I change my address?');
 
@@ -256,7 +235,7 @@ describe('agent workspace in the browser', () => {
     await page.locator('#transcript li[data-direction="note"]', { hasText: 'Customer moved last week' }).waitFor();
     // Notes never reach the customer.
     expect(
-      sim
+      h.sim
         .phone(customer)
         .received()
         .some((m) => m.text.includes('moved')),
@@ -269,20 +248,20 @@ describe('agent workspace in the browser', () => {
     await page.getByLabel('Transfer to', { exact: true }).selectOption(`queue:${otherQueue}`);
     await page.getByRole('button', { name: 'Transfer', exact: true }).click();
     await page.locator('#list-waiting button', { hasText: `+${customer}` }).waitFor({ state: 'detached' });
-    const [row] = await s.db.sql`select queue_id, agent_id from conversations where customer_number = ${customer}`;
+    const [row] = await h.s.db.sql`select queue_id, agent_id from conversations where customer_number = ${customer}`;
     expect(row).toMatchObject({ queue_id: otherQueue, agent_id: null });
     await context.close();
   });
 
   it('in a pick-mode workstream the conversation waits under open work items until the agent assigns it to themself', async () => {
-    const seed = await seedChannel(s.db.db, s.config, sim, {
+    const seed = await seedChannel(h.s.db.db, h.s.config, h.sim, {
       agents: [{ name: 'Hristo Pick', capacity: 2 }],
       workstream: { distributionMode: 'pick' },
     });
-    sim.setCallbackUrl(seed.customerId, `${base}/webhooks/telesign/${seed.accountId}`);
-    const { context, page } = await signIn(browser, base, seed.agents[0]!.token);
+    h.sim.setCallbackUrl(seed.customerId, `${h.base}/webhooks/telesign/${seed.accountId}`);
+    const { context, page } = await signIn(h.browser, h.base, seed.agents[0]!.token);
     const customer = newCustomerNumber();
-    await sim.phone(customer).send(seed.supportNumber, 'Pick me');
+    await h.sim.phone(customer).send(seed.supportNumber, 'Pick me');
     const item = page.locator('#list-backlog button', { hasText: `+${customer}` });
     // The backlog refreshes on events and on a slow timer; reload rather than wait for the timer.
     await eventually(async () => {
@@ -293,7 +272,7 @@ describe('agent workspace in the browser', () => {
     await item.click();
     await page.getByRole('button', { name: 'Assign to me' }).click();
     await page.locator('#list-active button', { hasText: `+${customer}` }).waitFor();
-    const [row] = await s.db.sql`select state, agent_id from conversations where customer_number = ${customer}`;
+    const [row] = await h.s.db.sql`select state, agent_id from conversations where customer_number = ${customer}`;
     expect(row).toMatchObject({ state: 'active', agent_id: seed.agents[0]!.id });
     await context.close();
   });
@@ -301,8 +280,8 @@ describe('agent workspace in the browser', () => {
   it('a supervisor sees queue counts, agents and ongoing conversations, and can force-close one', async () => {
     const seed = await channelWithAgent('Vera Koleva');
     const customer = newCustomerNumber();
-    await sim.phone(customer).send(seed.supportNumber, 'Anyone there?');
-    const { context, page } = await signIn(browser, base, TEST_ADMIN_TOKEN);
+    await h.sim.phone(customer).send(seed.supportNumber, 'Anyone there?');
+    const { context, page } = await signIn(h.browser, h.base, TEST_ADMIN_TOKEN);
     const row = page.locator('#sup-ongoing tr', { hasText: `+${customer}` });
     await row.waitFor({ timeout: 20_000 });
     await page.locator('#sup-agents tr', { hasText: 'Vera Koleva' }).waitFor();
@@ -312,15 +291,15 @@ describe('agent workspace in the browser', () => {
     await shot(page, 'supervisor');
     await row.getByRole('button', { name: 'Force close' }).click();
     await row.waitFor({ state: 'detached', timeout: 20_000 });
-    const [conv] = await s.db.sql`select state, resolution from conversations where customer_number = ${customer}`;
+    const [conv] = await h.s.db.sql`select state, resolution from conversations where customer_number = ${customer}`;
     expect(conv).toMatchObject({ state: 'closed', resolution: 'force_closed' });
     await context.close();
   });
 
   it('the workspace and the admin page become interactive quickly (median of 7 loads), in Bulgarian too', async () => {
     const seed = await channelWithAgent('Timing Agent');
-    const agent = await signIn(browser, base, seed.agents[0]!.token);
-    const admin = await signIn(browser, base, TEST_ADMIN_TOKEN, '/admin');
+    const agent = await signIn(h.browser, h.base, seed.agents[0]!.token);
+    const admin = await signIn(h.browser, h.base, TEST_ADMIN_TOKEN, '/admin');
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const measure = async (page: Page) => {
       const samples: { ready: number; domInteractive: number }[] = [];

@@ -1,42 +1,22 @@
 import { WithStartWorkflowOperation } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listen } from '../../api/server.js';
+import { describe, expect, it } from 'vitest';
 import { consents } from '../../db/schema/index.js';
-import { type Simulator, startSimulator } from '../../telesign/simulator/server.js';
 import type { conversationWorkflow } from '../../workflows/conversation-workflow.js';
 import { acceptUpdate, closeUpdate, endUpdate, startByAgentUpdate } from '../../workflows/definitions.js';
-import { createAgent, newCustomerNumber, seedChannel } from '../support/seed.js';
-import { createTestStack, eventually, type TestStack } from '../support/stack.js';
-import { conversationDriver, maybeRecordHistory } from './support.js';
+import { createAgent, newCustomerNumber } from '../support/seed.js';
+import { eventually } from '../support/stack.js';
+import { realServerHarness } from './real-server-harness.js';
+import { maybeRecordHistory } from './support.js';
 
 // An agent texts a customer first (POST /conversations → update startByAgent with updateWithStart): the conversation
 // is assigned to the agent, the text reaches the customer's phone through the ordinary send path with delivery
 // reports, and the customer's answer joins the same conversation.
 
-let s: TestStack;
-let sim: Simulator;
-let server: { port: number; close: () => Promise<void> };
-
-beforeAll(async () => {
-  s = await createTestStack();
-  sim = await startSimulator({ dlrDelaysMs: [50, 100] });
-  server = await listen(s.app, 0, '127.0.0.1');
-});
-afterAll(async () => {
-  await server?.close();
-  await sim?.stop();
-  await s?.close();
-});
-
-async function setup(opts: Parameters<typeof seedChannel>[3] = {}) {
-  const seed = await seedChannel(s.db.db, s.config, sim, opts);
-  sim.setCallbackUrl(seed.customerId, `http://127.0.0.1:${server.port}/webhooks/telesign/${seed.accountId}`);
-  const d = conversationDriver({ temporal: s.temporal, db: s.db.db, config: s.config, sql: s.db.sql }, seed);
-  return { seed, d };
-}
+const h = realServerHarness({ dlrDelaysMs: [50, 100] });
+const setup = h.setup;
 
 async function start(headers: Record<string, string>, body: Record<string, unknown>) {
-  const res = await s.app.request('/api/v1/conversations', {
+  const res = await h.s.app.request('/api/v1/conversations', {
     method: 'POST',
     headers: { ...headers, 'content-type': 'application/json' },
     body: JSON.stringify(body),
@@ -66,7 +46,7 @@ describe('agent-started conversations', () => {
     });
     expect(r.body.message).toMatchObject({ direction: 'outbound', text: 'Your order shipped', agentId: agent.id });
     const received = await eventually(async () =>
-      sim
+      h.sim
         .phone(customer)
         .received()
         .find((m) => m.text === 'Your order shipped'),
@@ -87,7 +67,7 @@ describe('agent-started conversations', () => {
     expect(again.status, again.text).toBe(200);
     expect(again.body.conversation.id).toBe(r.body.conversation.id);
 
-    await sim.phone(customer).send(seed.supportNumber, 'Thanks!');
+    await h.sim.phone(customer).send(seed.supportNumber, 'Thanks!');
     await eventually(async () => (await d.messages(r.body.conversation.id)).find((m) => m.text === 'Thanks!'));
     const row = await d.conversation(customer);
     expect(row).toMatchObject({ id: r.body.conversation.id, state: 'active', agent_id: agent.id });
@@ -122,16 +102,16 @@ describe('agent-started conversations', () => {
   it('refuses: opted-out customer (409 opted_out), another agent’s conversation (409), outsiders (403), unknown channel (404)', async () => {
     const { seed, d } = await setup({ agents: [{ capacity: 2 }, { capacity: 2 }] });
     const [a1, a2] = seed.agents;
-    const outsider = await createAgent(s.db.db, {});
+    const outsider = await createAgent(h.s.db.db, {});
     const stopped = newCustomerNumber();
-    await s.db.db
+    await h.s.db.db
       .insert(consents)
       .values({ supportNumber: seed.supportNumber, customerNumber: stopped, optedOut: true, source: 'keyword:STOP' });
     const refused = await start(a1!.headers, { customerNumber: stopped, channelId: seed.channelId, text: 'hi' });
     expect(refused.status, refused.text).toBe(409);
     expect(refused.body).toMatchObject({ detail: 'opted_out', reason: 'opted_out' });
     expect(await d.conversation(stopped)).toBeUndefined();
-    expect(sim.phone(stopped).received()).toEqual([]);
+    expect(h.sim.phone(stopped).received()).toEqual([]);
 
     const customer = newCustomerNumber();
     expect((await start(a1!.headers, { customerNumber: customer, channelId: seed.channelId, text: 'hi' })).status).toBe(
@@ -179,22 +159,22 @@ describe('agent-started conversations', () => {
     // Consent changed between the API's check and the workflow's (here: the API is bypassed): refused, and the run
     // that update-with-start created for it ends instead of waiting forever.
     const stopped = newCustomerNumber();
-    await s.db.db
+    await h.s.db.db
       .insert(consents)
       .values({ supportNumber: seed.supportNumber, customerNumber: stopped, optedOut: true, source: 'keyword:STOP' });
     const op = new WithStartWorkflowOperation<typeof conversationWorkflow>('conversationWorkflow', {
       workflowId: d.workflowIdOf(stopped),
-      taskQueue: s.config.TEMPORAL_TASK_QUEUE,
+      taskQueue: h.s.config.TEMPORAL_TASK_QUEUE,
       args: [{ accountId: seed.accountId, supportNumber: seed.supportNumber, customerNumber: stopped }],
       workflowIdConflictPolicy: 'USE_EXISTING',
     });
     await expect(
-      s.temporal.workflow.executeUpdateWithStart(startByAgentUpdate, {
+      h.s.temporal.workflow.executeUpdateWithStart(startByAgentUpdate, {
         args: [d.actor(agent), { text: 'hi', queueId: seed.queueId }],
         startWorkflowOperation: op,
       }),
     ).rejects.toThrow();
-    const handle = s.temporal.workflow.getHandle(d.workflowIdOf(stopped));
+    const handle = h.s.temporal.workflow.getHandle(d.workflowIdOf(stopped));
     await eventually(async () => (await handle.describe()).status.name === 'COMPLETED', 15_000);
     expect(await d.conversation(stopped)).toBeUndefined();
   });

@@ -1,67 +1,36 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listen } from '../../api/server.js';
-import { calendars, queues, smsChannels, workstreams } from '../../db/schema/index.js';
+import { describe, expect, it } from 'vitest';
+import { queues, smsChannels, workstreams } from '../../db/schema/index.js';
 import { defaultAutomatedMessage, fillPlaceholders } from '../../domain/automated-messages.js';
-import { type Simulator, startSimulator } from '../../telesign/simulator/server.js';
 import { acceptUpdate, endUpdate, forceCloseUpdate, transferUpdate } from '../../workflows/definitions.js';
-import { newCustomerNumber, seedChannel } from '../support/seed.js';
-import { createTestStack, eventually, type TestStack } from '../support/stack.js';
-import { conversationDriver, maybeRecordHistory } from './support.js';
+import { newCustomerNumber } from '../support/seed.js';
+import { eventually } from '../support/stack.js';
+import { realServerHarness } from './real-server-harness.js';
+import { calendarClosedFor, maybeRecordHistory } from './support.js';
 
 /*
  * Every automated message is sent when its event happens: each test sees the SMS arrive at the TeleSign simulator's
  * phone, in the channel's language, with its placeholders filled, and not at all when the channel switched it off.
  */
-let s: TestStack;
-let sim: Simulator;
-let server: { port: number; close: () => Promise<void> };
-
-beforeAll(async () => {
-  s = await createTestStack();
-  sim = await startSimulator({ dlrDelaysMs: [50, 100], callbackRetry: { timeoutMs: 2000, delaysMs: [200, 400] } });
-  server = await listen(s.app, 0, '127.0.0.1');
-});
-afterAll(async () => {
-  await server?.close();
-  await sim?.stop();
-  await s?.close();
-});
-
-const deps = () => ({ temporal: s.temporal, db: s.db.db, config: s.config, sql: s.db.sql });
+const h = realServerHarness({ dlrDelaysMs: [50, 100], callbackRetry: { timeoutMs: 2000, delaysMs: [200, 400] } });
 
 async function setup(
-  opts: Parameters<typeof seedChannel>[3] = {},
+  opts: Parameters<typeof h.setup>[0] = {},
   channel: { language?: string; overrides?: Record<string, string> } = {},
 ) {
-  const seed = await seedChannel(s.db.db, s.config, sim, opts);
-  sim.setCallbackUrl(seed.customerId, `http://127.0.0.1:${server.port}/webhooks/telesign/${seed.accountId}`);
-  await s.db.db
+  const { seed, d } = await h.setup(opts);
+  await h.s.db.db
     .update(smsChannels)
     .set({ language: channel.language ?? 'en', automatedMessages: channel.overrides ?? {} })
     .where(eq(smsChannels.id, seed.channelId));
-  const [queue] = await s.db.sql<{ name: string }[]>`select name from queues where id = ${seed.queueId}`;
-  return { seed, d: conversationDriver(deps(), seed), queueName: queue!.name };
+  const [queue] = await h.s.db.sql<{ name: string }[]>`select name from queues where id = ${seed.queueId}`;
+  return { seed, d, queueName: queue!.name };
 }
 
-let calendarCounter = 0;
-/** Open around the clock except a closure from a minute ago until `closedForMs` from now. */
-async function closedFor(closedForMs: number) {
-  const now = Date.now();
-  const [cal] = await s.db.db
-    .insert(calendars)
-    .values({
-      name: `triggers closed ${calendarCounter++} ${now}`,
-      timeZone: 'Europe/Sofia',
-      weekly: ([1, 2, 3, 4, 5, 6, 7] as const).map((day) => ({ day, start: '00:00', end: '24:00' })),
-      closures: [{ start: new Date(now - 60_000).toISOString(), end: new Date(now + closedForMs).toISOString() }],
-    })
-    .returning();
-  return cal!;
-}
+const closedFor = (closedForMs: number) => calendarClosedFor(h.s.db.db, closedForMs);
 
 const texts = (customer: string) =>
-  sim
+  h.sim
     .phone(customer)
     .received()
     .map((m) => m.text);
@@ -150,7 +119,9 @@ describe('automated messages: every trigger reaches the phone', () => {
     await d.text(customer, 'hi');
     await d.until(customer, (r) => r.offered_agent_id === first!.id);
     await d.update(customer, acceptUpdate, d.actor(first!));
-    const { queueName } = { queueName: (await s.db.sql`select name from queues where id = ${seed.queueId}`)[0]!.name };
+    const { queueName } = {
+      queueName: (await h.s.db.sql`select name from queues where id = ${seed.queueId}`)[0]!.name,
+    };
     await arrives(customer, `${first!.name} from ${queueName} is now helping you.`);
     await d.update(customer, transferUpdate, d.actor(first!), { agentId: second!.id });
     await d.until(customer, (r) => r.offered_agent_id === second!.id);
@@ -190,7 +161,7 @@ describe('automated messages: every trigger reaches the phone', () => {
   it('out_of_hours in Bulgarian: a text while the workstream’s calendar is closed, once for that closed period', async () => {
     const { seed, d } = await setup({}, { language: 'bg' });
     const cal = await closedFor(3_600_000);
-    await s.db.db.update(workstreams).set({ calendarId: cal.id }).where(eq(workstreams.id, seed.workstreamId));
+    await h.s.db.db.update(workstreams).set({ calendarId: cal.id }).where(eq(workstreams.id, seed.workstreamId));
     const customer = newCustomerNumber();
     await d.text(customer, 'Работите ли сега?');
     const text = await arrives(customer, expected('out_of_hours', 'bg'));
@@ -208,7 +179,7 @@ describe('automated messages: every trigger reaches the phone', () => {
       { agents: [{ capacity: 1, presence: 'offline' }] },
       { overrides: { overflow_end: 'Sorry, {QueueName} is full right now. Please text us later.' } },
     );
-    await s.db.db
+    await h.s.db.db
       .update(queues)
       .set({ overflow: { maxWaiting: 1, action: 'end' } })
       .where(eq(queues.id, seed.queueId));

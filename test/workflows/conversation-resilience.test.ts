@@ -4,15 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { Context } from '@temporalio/activity';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { temporal } from '@temporalio/proto';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BotInput, botActivity } from '../../activities/bot.js';
-import { createActivities } from '../../activities/index.js';
-import { installTemporalRuntime } from '../../lib/temporal-runtime.js';
-import { type Simulator, startSimulator } from '../../telesign/simulator/server.js';
 import { conversationWorkflowId } from '../../temporal/ids.js';
-import { SEARCH_ATTRIBUTES } from '../../temporal/search-attributes.js';
 import type { conversationWorkflow } from '../../workflows/conversation-workflow.js';
 import {
   agentsAvailableSignal,
@@ -21,41 +15,25 @@ import {
   inboundSignal,
   stateQuery,
 } from '../../workflows/definitions.js';
-import { createTestDb, type TestDb } from '../support/db.js';
-import { newCustomerNumber, seedChannel } from '../support/seed.js';
-import { eventually, testConfig } from '../support/stack.js';
-import { conversationDriver, HISTORIES_DIR } from './support.js';
+import { newCustomerNumber } from '../support/seed.js';
+import { eventually } from '../support/stack.js';
+import { HISTORIES_DIR } from './support.js';
+import { timeSkippingHarness } from './time-skipping-harness.js';
 
 /*
  * Issue #20 on the time-skipping server (real activities and Postgres): timers carried across continue-as-new as
  * deadlines, and a failing bot that never fails the conversation. `runBot` is the real activity unless a test
  * replaces its behaviour (the timeout case, where the bot never answers).
  */
-let env: TestWorkflowEnvironment;
-let db: TestDb;
-let sim: Simulator;
-let worker: Worker;
-let running: Promise<void>;
 let hook: Server;
+let hookHost: string;
 let hookUrl: string;
 /** What the test webhook bot answers: status and raw body. */
 let hookAnswer: { status: number; body: string } = { status: 200, body: '{}' };
 let botOverride: ((input: BotInput) => Promise<never>) | null = null;
-const taskQueue = 'resilience';
 
+// The webhook bot listens before the harness starts the worker, whose config must allow its host.
 beforeAll(async () => {
-  installTemporalRuntime('ERROR');
-  env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: inject('testServerPath') } },
-  });
-  await env.connection.operatorService.addSearchAttributes({
-    namespace: 'default',
-    searchAttributes: Object.fromEntries(
-      SEARCH_ATTRIBUTES.map((k) => [k.name, temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD]),
-    ),
-  });
-  db = await createTestDb();
-  sim = await startSimulator();
   hook = createServer((req, res) => {
     req.resume();
     req.on('end', () => {
@@ -64,37 +42,24 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
-  const hookHost = `127.0.0.1:${(hook.address() as AddressInfo).port}`;
+  hookHost = `127.0.0.1:${(hook.address() as AddressInfo).port}`;
   hookUrl = `http://${hookHost}/bot`;
-  // The test bot is plain http on loopback: the egress guard refuses that unless BOT_ALLOWED_HOSTS names it.
-  const config = testConfig({ DATABASE_URL: db.url, BOT_ALLOWED_HOSTS: hookHost });
-  const real = botActivity({ db: db.db, config });
-  worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: { codePath: inject('workflowBundlePath') },
-    activities: {
-      ...createActivities({ db: db.db, config }),
-      runBot: (input: BotInput) => (botOverride ? botOverride(input) : real(input)),
-    },
-  });
-  running = worker.run();
 });
 afterAll(async () => {
-  if (worker?.getState() === 'RUNNING') worker.shutdown();
-  await running;
-  await env?.teardown();
-  await sim?.stop();
   await new Promise((r) => hook?.close(r));
-  await db?.drop();
 });
 
-async function setup(opts: Parameters<typeof seedChannel>[3] = {}) {
-  const config = testConfig({ DATABASE_URL: db.url, TEMPORAL_TASK_QUEUE: taskQueue });
-  const seed = await seedChannel(db.db, config, sim, opts);
-  const d = conversationDriver({ temporal: env.client, db: db.db, config, sql: db.sql }, seed);
-  return { seed, d, config };
-}
+const h = timeSkippingHarness({
+  taskQueue: 'resilience',
+  // The test bot is plain http on loopback: the egress guard refuses that unless BOT_ALLOWED_HOSTS names it.
+  workerEnv: () => ({ BOT_ALLOWED_HOSTS: hookHost }),
+  activities: (real, { db, config }) => {
+    const bot = botActivity({ db: db.db, config });
+    return { ...real, runBot: (input: BotInput) => (botOverride ? botOverride(input) : bot(input)) };
+  },
+});
+const setup = h.setup;
+const taskQueue = h.taskQueue;
 
 const DAY = 24 * 3600 * 1000;
 
@@ -105,7 +70,7 @@ const DAY = 24 * 3600 * 1000;
 async function recordHistory(name: string, workflowId: string, runId?: string) {
   if (process.env.RECORD_HISTORIES !== '1') return;
   const { EventType } = temporal.api.enums.v1;
-  const handle = env.client.workflow.getHandle(workflowId, runId);
+  const handle = h.env.client.workflow.getHandle(workflowId, runId);
   // Local activities write to Postgres before their task completes: wait until that task is in the history.
   const history = await eventually(async () => {
     const h = await handle.fetchHistory();
@@ -135,7 +100,7 @@ describe('timers across continue-as-new (time-skipping server)', () => {
       customerNumber: customer,
       historyLimit: 25,
     };
-    const first = await env.client.workflow.signalWithStart<typeof conversationWorkflow, [InboundSms]>(
+    const first = await h.env.client.workflow.signalWithStart<typeof conversationWorkflow, [InboundSms]>(
       'conversationWorkflow',
       {
         workflowId,
@@ -147,24 +112,24 @@ describe('timers across continue-as-new (time-skipping server)', () => {
             inboxId: crypto.randomUUID(),
             referenceId: crypto.randomUUID(),
             text: 'is anyone there?',
-            receivedAt: new Date(await env.currentTimeMs()).toISOString(),
+            receivedAt: new Date(await h.env.currentTimeMs()).toISOString(),
           },
         ],
       },
     );
     await d.until(customer, (r) => r.queue_id !== null);
-    const handle = env.client.workflow.getHandle(workflowId);
+    const handle = h.env.client.workflow.getHandle(workflowId);
     const runs = new Set<string>([first.signaledRunId]);
     // Every 6 days, agents come and go (nudges): each wakes the run, and the history limit makes it continue as new.
     for (let day = 6; day <= 24; day += 6) {
-      await env.sleep(6 * DAY);
+      await h.env.sleep(6 * DAY);
       for (let i = 0; i < 6; i++) await handle.signal(agentsAvailableSignal);
       runs.add((await handle.describe()).runId);
     }
     expect(runs.size, 'the run continued as new several times').toBeGreaterThanOrEqual(3);
-    await env.sleep(5 * DAY); // day 29
+    await h.env.sleep(5 * DAY); // day 29
     expect((await d.conversation(customer))!.state).toBe('open');
-    await env.sleep(DAY + 60_000); // day 30 + 1 min
+    await h.env.sleep(DAY + 60_000); // day 30 + 1 min
     const row = await d.until(customer, (r) => r.state === 'closed');
     expect(row.resolution).toBe('auto_closed');
     // The last continued run: it starts from carried deadlines and fires the 30-day timer.
@@ -181,9 +146,9 @@ describe('a failing bot never fails the conversation', () => {
     await d.text(customer, text);
     // A bot that never answers: 3 attempts × (2 s deadline + 3 s margin) plus backoff.
     const row = await d.until(customer, (r) => r.queue_id !== null && !r.with_bot, 60_000);
-    const notes = await db.sql<{ text: string; agent_id: string | null }[]>`
+    const notes = await h.db.sql<{ text: string; agent_id: string | null }[]>`
       select text, agent_id from messages where conversation_id = ${row.id} and direction = 'note'`;
-    const run = await env.client.workflow.getHandle(d.workflowIdOf(customer)).describe();
+    const run = await h.env.client.workflow.getHandle(d.workflowIdOf(customer)).describe();
     return { row, notes, status: run.status.name, seed, workflowId: d.workflowIdOf(customer) };
   }
 
@@ -219,11 +184,11 @@ describe('a failing bot never fails the conversation', () => {
     const customer = newCustomerNumber();
     await d.text(customer, 'hello bot');
     const row = await d.until(customer, (r) => r.queue_id !== null && !r.with_bot, 30_000);
-    const notes = await db.sql`select text from messages where conversation_id = ${row.id} and direction = 'note'`;
+    const notes = await h.db.sql`select text from messages where conversation_id = ${row.id} and direction = 'note'`;
     expect(notes.map((n) => n.text)).toEqual([
       expect.stringMatching(/Bot skipped: the bot’s secret cannot be decrypted/),
     ]);
-    expect((await env.client.workflow.getHandle(d.workflowIdOf(customer)).describe()).status.name).toBe('RUNNING');
+    expect((await h.env.client.workflow.getHandle(d.workflowIdOf(customer)).describe()).status.name).toBe('RUNNING');
   });
 
   it.each([
@@ -263,7 +228,7 @@ describe('a bot that hands over', () => {
       await d.text(customer, 'I need a human');
       const row = await d.until(customer, (r) => r.queue_id !== null && !r.with_bot, 30_000);
       expect(row.queue_id).toBe(seed.queueId);
-      const notes = await db.sql`select text from messages where conversation_id = ${row.id} and direction = 'note'`;
+      const notes = await h.db.sql`select text from messages where conversation_id = ${row.id} and direction = 'note'`;
       expect(notes.map((n) => n.text)).toEqual([expect.stringMatching(/^Bot handed over to an agent: /)]);
       await recordHistory('bot-escalation-note', d.workflowIdOf(customer));
     } finally {
@@ -277,7 +242,7 @@ describe('order per customer (workflow side)', () => {
     const { seed, d } = await setup({ workstream: { distributionMode: 'pick' } });
     const customer = newCustomerNumber();
     const workflowId = d.workflowIdOf(customer);
-    const now = Date.parse(new Date(await env.currentTimeMs()).toISOString());
+    const now = Date.parse(new Date(await h.env.currentTimeMs()).toISOString());
     const sms = (text: string, inboxSeq: number): InboundSms => ({
       inboxId: crypto.randomUUID(),
       referenceId: crypto.randomUUID(),
@@ -291,7 +256,7 @@ describe('order per customer (workflow side)', () => {
       customerNumber: customer,
     };
     const deliver = (m: InboundSms) =>
-      env.client.workflow.signalWithStart<typeof conversationWorkflow, [InboundSms]>('conversationWorkflow', {
+      h.env.client.workflow.signalWithStart<typeof conversationWorkflow, [InboundSms]>('conversationWorkflow', {
         workflowId,
         taskQueue,
         args: [input],
@@ -301,7 +266,7 @@ describe('order per customer (workflow side)', () => {
     const stop = sms('STOP', 101);
     const start = sms('START', 102);
     const recorded = (ref: string) =>
-      eventually(async () => (await db.sql`select 1 from messages where provider_reference_id = ${ref}`).length > 0);
+      eventually(async () => (await h.db.sql`select 1 from messages where provider_reference_id = ${ref}`).length > 0);
     // An open conversation (the same run sees both keywords). The later START is handed over (and recorded) first;
     // the earlier STOP arrives after it.
     const hello = sms('hello', 100);
@@ -312,10 +277,10 @@ describe('order per customer (workflow side)', () => {
     await deliver(stop);
     await recorded(stop.referenceId);
     await new Promise((r) => setTimeout(r, 500));
-    const consent = await db.sql`
+    const consent = await h.db.sql`
       select opted_out from consents where support_number = ${seed.supportNumber} and customer_number = ${customer}`;
     expect(consent.every((c) => c.opted_out === false)).toBe(true);
-    const state = (await env.client.workflow.getHandle(workflowId).query(stateQuery)) as { optedOut: boolean };
+    const state = (await h.env.client.workflow.getHandle(workflowId).query(stateQuery)) as { optedOut: boolean };
     expect(state.optedOut).toBe(false);
   });
 });
@@ -326,7 +291,7 @@ describe('order per customer across workflow runs (consent record)', () => {
    * sends: the inbox sequence and TeleSign's submit time travel with each.
    */
   async function commitToInbox(seed: { accountId: string; supportNumber: string }, customer: string, texts: string[]) {
-    const now = await env.currentTimeMs();
+    const now = await h.env.currentTimeMs();
     const out: InboundSms[] = [];
     for (const [i, text] of texts.entries()) {
       const referenceId = crypto.randomUUID().replaceAll('-', '').toUpperCase();
@@ -338,7 +303,7 @@ describe('order per customer across workflow runs (consent record)', () => {
         errors: [],
         user_response: { phone_number: customer, sender_id: seed.supportNumber, mo_message: text },
       };
-      const [row] = await db.sql<{ id: string; seq: string }[]>`
+      const [row] = await h.db.sql<{ id: string; seq: string }[]>`
         insert into inbox (account_id, kind, dedup_key, reference_id, sub_resource, raw_body, payload, status,
                            conversation_key, delivered_at)
         values (${seed.accountId}, 'mo_sms', ${`mo:${referenceId}`}, ${referenceId}, 'mo_sms',
@@ -351,7 +316,7 @@ describe('order per customer across workflow runs (consent record)', () => {
   }
 
   async function oneRun(seed: { accountId: string; supportNumber: string }, customer: string, message: InboundSms) {
-    const handle = await env.client.workflow.signalWithStart<typeof conversationWorkflow, [InboundSms]>(
+    const handle = await h.env.client.workflow.signalWithStart<typeof conversationWorkflow, [InboundSms]>(
       'conversationWorkflow',
       {
         workflowId: conversationWorkflowId(seed.accountId, seed.supportNumber, customer),
@@ -368,12 +333,12 @@ describe('order per customer across workflow runs (consent record)', () => {
 
   const consentOf = async (seed: { supportNumber: string }, customer: string) =>
     (
-      await db.sql<{ opted_out: boolean }[]>`
+      await h.db.sql<{ opted_out: boolean }[]>`
       select opted_out from consents where support_number = ${seed.supportNumber} and customer_number = ${customer}`
     )[0]?.opted_out ?? false;
   const eventOf = async (referenceId: string) =>
     (
-      await db.sql<{ opted_out: boolean; applied: boolean }[]>`
+      await h.db.sql<{ opted_out: boolean; applied: boolean }[]>`
       select opted_out, applied from consent_events where idempotency_key = ${`consent:${referenceId}`}`
     )[0];
 
@@ -419,7 +384,7 @@ describe('order per customer across workflow runs (consent record)', () => {
     const [stop, start] = await commitToInbox(seed, customer, ['STOP', 'START']);
     await oneRun(seed, customer, start!);
     await oneRun(seed, customer, stop!);
-    const automated = await db.sql<{ n: number }[]>`
+    const automated = await h.db.sql<{ n: number }[]>`
       select count(*)::int as n from messages m join conversations c on c.id = m.conversation_id
       where c.support_number = ${seed.supportNumber} and c.customer_number = ${customer} and m.direction = 'automated'`;
     expect(automated[0]!.n).toBe(0);
@@ -444,7 +409,7 @@ describe('a flood into one conversation (time-skipping server)', () => {
     const { seed, d } = await setup({ workstream: { distributionMode: 'pick' } });
     const customer = newCustomerNumber();
     const workflowId = d.workflowIdOf(customer);
-    const now = await env.currentTimeMs();
+    const now = await h.env.currentTimeMs();
     const texts: InboundSms[] = Array.from({ length: 150 }, (_, i) => ({
       inboxId: crypto.randomUUID(),
       referenceId: `FLOOD${i.toString().padStart(4, '0')}${crypto.randomUUID().slice(0, 8)}`,
@@ -452,7 +417,7 @@ describe('a flood into one conversation (time-skipping server)', () => {
       receivedAt: new Date(now).toISOString(), // one second: the transcript keeps them in recording order
       inboxSeq: 1_000_000 + i,
     }));
-    await env.client.workflow.signalWithStart<typeof conversationWorkflow, [InboundSms]>('conversationWorkflow', {
+    await h.env.client.workflow.signalWithStart<typeof conversationWorkflow, [InboundSms]>('conversationWorkflow', {
       workflowId,
       taskQueue,
       args: [{ accountId: seed.accountId, supportNumber: seed.supportNumber, customerNumber: customer }],
@@ -460,15 +425,15 @@ describe('a flood into one conversation (time-skipping server)', () => {
       signalArgs: [texts[0]!],
     });
     // The rest back to back, in inbox order (as the hand-over delivers them): they queue while a task records.
-    const handle = env.client.workflow.getHandle(workflowId);
+    const handle = h.env.client.workflow.getHandle(workflowId);
     for (const m of texts.slice(1)) await handle.signal(inboundSignal, m);
     const refs = texts.map((t) => t.referenceId);
     await eventually(
       async () =>
-        (await db.sql`select 1 from messages where provider_reference_id = any(${refs})`).length === refs.length,
+        (await h.db.sql`select 1 from messages where provider_reference_id = any(${refs})`).length === refs.length,
       60_000,
     );
-    const rows = await db.sql<{ ref: string }[]>`
+    const rows = await h.db.sql<{ ref: string }[]>`
       select provider_reference_id as ref from messages
       where provider_reference_id = any(${refs}) order by created_at, seq`;
     expect(rows.map((r) => r.ref)).toEqual(refs);

@@ -1,64 +1,16 @@
-import { temporal } from '@temporalio/proto';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createActivities } from '../../activities/index.js';
-import { installTemporalRuntime } from '../../lib/temporal-runtime.js';
-import { type Simulator, startSimulator } from '../../telesign/simulator/server.js';
-import { SEARCH_ATTRIBUTES } from '../../temporal/search-attributes.js';
+import { describe, expect, it } from 'vitest';
 import { acceptUpdate, endUpdate, sendUpdate, stateQuery, waitUpdate } from '../../workflows/definitions.js';
-import { createTestDb, type TestDb } from '../support/db.js';
-import { newCustomerNumber, seedChannel } from '../support/seed.js';
-import { eventually, testConfig } from '../support/stack.js';
-import { conversationDriver } from './support.js';
+import { newCustomerNumber } from '../support/seed.js';
+import { eventually } from '../support/stack.js';
+import { timeSkippingHarness } from './time-skipping-harness.js';
 
 /*
  * Timers measured in days run on the time-skipping test server (Java test server from .tools): the test awaits
  * env.sleep(), which jumps server time once the workflows are idle. Activities still use real Postgres and the
  * TeleSign simulator.
  */
-let env: TestWorkflowEnvironment;
-let db: TestDb;
-let sim: Simulator;
-let worker: Worker;
-let running: Promise<void>;
-const taskQueue = 'timers';
-
-beforeAll(async () => {
-  installTemporalRuntime('ERROR');
-  env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: inject('testServerPath') } },
-  });
-  await env.connection.operatorService.addSearchAttributes({
-    namespace: 'default',
-    searchAttributes: Object.fromEntries(
-      SEARCH_ATTRIBUTES.map((k) => [k.name, temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD]),
-    ),
-  });
-  db = await createTestDb();
-  sim = await startSimulator();
-  worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: { codePath: inject('workflowBundlePath') },
-    activities: createActivities({ db: db.db, config: testConfig({ DATABASE_URL: db.url }) }),
-  });
-  running = worker.run();
-});
-afterAll(async () => {
-  if (worker?.getState() === 'RUNNING') worker.shutdown();
-  await running;
-  await env?.teardown();
-  await sim?.stop();
-  await db?.drop();
-});
-
-async function setup(opts: Parameters<typeof seedChannel>[3] = {}) {
-  const config = testConfig({ DATABASE_URL: db.url, TEMPORAL_TASK_QUEUE: taskQueue });
-  const seed = await seedChannel(db.db, config, sim, opts);
-  const d = conversationDriver({ temporal: env.client, db: db.db, config, sql: db.sql }, seed);
-  return { seed, d };
-}
+const h = timeSkippingHarness({ taskQueue: 'timers' });
+const setup = h.setup;
 
 const DAY = 24 * 3600 * 1000;
 
@@ -68,9 +20,9 @@ describe('conversation timers (time-skipping server)', () => {
     const customer = newCustomerNumber();
     await d.text(customer, 'hello?');
     await d.until(customer, (r) => r.queue_id !== null);
-    await env.sleep(29 * DAY);
+    await h.env.sleep(29 * DAY);
     expect((await d.conversation(customer))!.state).toBe('open');
-    await env.sleep(1 * DAY + 60_000);
+    await h.env.sleep(1 * DAY + 60_000);
     const row = await d.until(customer, (r) => r.state === 'closed');
     expect(row.resolution).toBe('auto_closed');
   });
@@ -88,16 +40,16 @@ describe('conversation timers (time-skipping server)', () => {
     await d.until(customer, (r) => r.queue_id !== null);
     // Only once the workflow armed its fallback and the server has the timer (no task still in flight) may the clock
     // jump; otherwise the timer would start after the jump.
-    const handle = env.client.workflow.getHandle(d.workflowIdOf(customer));
+    const handle = h.env.client.workflow.getHandle(d.workflowIdOf(customer));
     await eventually(async () => {
       const state = (await handle.query(stateQuery)) as { timers: { redistribute: boolean } };
       return state.timers.redistribute && !(await handle.describe()).raw.pendingWorkflowTask;
     });
     // Presence changed behind the API's back: no nudge reaches the conversation, only its fallback timer.
-    await db.sql`update users set presence = 'available' where id = ${agent.id}`;
-    await env.sleep(3.9 * 60_000);
+    await h.db.sql`update users set presence = 'available' where id = ${agent.id}`;
+    await h.env.sleep(3.9 * 60_000);
     expect((await d.conversation(customer))!.offered_agent_id).toBeNull();
-    await env.sleep(2.2 * 60_000);
+    await h.env.sleep(2.2 * 60_000);
     await d.until(customer, (r) => r.offered_agent_id === agent.id);
   });
 
@@ -109,9 +61,9 @@ describe('conversation timers (time-skipping server)', () => {
     await d.until(customer, (r) => r.offered_agent_id === agent.id);
     await d.update(customer, acceptUpdate, d.actor(agent));
     await d.update(customer, waitUpdate, d.actor(agent));
-    await env.sleep(7 * 3600 * 1000);
+    await h.env.sleep(7 * 3600 * 1000);
     expect((await d.conversation(customer))!.state).toBe('waiting');
-    await env.sleep(3600 * 1000 + 60_000);
+    await h.env.sleep(3600 * 1000 + 60_000);
     const row = await d.until(customer, (r) => r.state === 'closed');
     expect(row.resolution).toBe('auto_closed');
   });
@@ -124,7 +76,7 @@ describe('conversation timers (time-skipping server)', () => {
     await d.until(customer, (r) => r.offered_agent_id === agent.id);
     await d.update(customer, acceptUpdate, d.actor(agent));
     await d.update(customer, endUpdate, d.actor(agent));
-    await env.sleep(61 * 60_000);
+    await h.env.sleep(61 * 60_000);
     const row = await d.until(customer, (r) => r.state === 'closed');
     expect(row.resolution).toBe('resolved');
   });
@@ -134,10 +86,10 @@ describe('conversation timers (time-skipping server)', () => {
     const customer = newCustomerNumber();
     await d.text(customer, 'HELP'); // a keyword alone closes at once
     const first = await d.until(customer, (r) => r.state === 'closed');
-    const handle = env.client.workflow.getHandle(d.workflowIdOf(customer), first.run_id);
-    const before = await env.currentTimeMs();
+    const handle = h.env.client.workflow.getHandle(d.workflowIdOf(customer), first.run_id);
+    const before = await h.env.currentTimeMs();
     await handle.result();
-    expect((await env.currentTimeMs()) - before).toBeGreaterThanOrEqual(DAY - 60_000);
+    expect((await h.env.currentTimeMs()) - before).toBeGreaterThanOrEqual(DAY - 60_000);
     await d.text(customer, 'now a real question');
     const second = await d.until(customer, (r) => r.id !== first.id);
     expect(second.state).toBe('open');
@@ -154,9 +106,9 @@ describe('conversation timers (time-skipping server)', () => {
     const customer = newCustomerNumber();
     await d.text(customer, 'what is the price');
     await d.until(customer, (r) => r.with_bot);
-    await env.sleep(29 * 60_000);
+    await h.env.sleep(29 * 60_000);
     expect((await d.conversation(customer))!.state).toBe('open');
-    await env.sleep(2 * 60_000);
+    await h.env.sleep(2 * 60_000);
     const row = await d.until(customer, (r) => r.state === 'closed');
     expect(row.resolution).toBe('auto_closed');
   });
@@ -168,18 +120,18 @@ describe('conversation timers (time-skipping server)', () => {
     await d.text(customer, 'hi');
     await d.until(customer, (r) => r.offered_agent_id === agent.id);
     await d.update(customer, acceptUpdate, d.actor(agent));
-    sim.faults.set({ rate503: 1 });
+    h.sim.faults.set({ rate503: 1 });
     try {
       const sent = await d.update(customer, sendUpdate, d.actor(agent), { text: 'will this arrive?' });
-      await env.sleep(10 * 60_000);
+      await h.env.sleep(10 * 60_000);
       const msg = await eventually(async () => {
-        const [m] = await db.sql`select status, attempts, error from messages where id = ${sent.messageId}`;
+        const [m] = await h.db.sql`select status, attempts, error from messages where id = ${sent.messageId}`;
         return m?.status === 'failed' ? m : undefined;
       }, 30_000);
       expect(msg.attempts).toBe(6);
       expect(msg.error).toMatch(/gave up after retries/);
     } finally {
-      sim.faults.reset();
+      h.sim.faults.reset();
     }
   });
 });

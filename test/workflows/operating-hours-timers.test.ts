@@ -1,73 +1,26 @@
-import { temporal } from '@temporalio/proto';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createActivities } from '../../activities/index.js';
+import { describe, expect, it } from 'vitest';
 import { calendars, queues, workstreams } from '../../db/schema/index.js';
-import { installTemporalRuntime } from '../../lib/temporal-runtime.js';
-import { type Simulator, startSimulator } from '../../telesign/simulator/server.js';
-import { SEARCH_ATTRIBUTES } from '../../temporal/search-attributes.js';
 import { stateQuery } from '../../workflows/definitions.js';
-import { createTestDb, type TestDb } from '../support/db.js';
-import { newCustomerNumber, seedChannel } from '../support/seed.js';
-import { eventually, testConfig } from '../support/stack.js';
-import { conversationDriver } from './support.js';
+import { newCustomerNumber } from '../support/seed.js';
+import { eventually } from '../support/stack.js';
+import { phoneReceives } from './support.js';
+import { timeSkippingHarness } from './time-skipping-harness.js';
 
 /*
  * Operating hours and wait-time overflow over days and months, on the time-skipping test server: the workflow sleeps
  * on one durable timer until the next opening (no polling), computed at the workflow's time, across a holiday and a
  * daylight-saving change.
  */
-let env: TestWorkflowEnvironment;
-let db: TestDb;
-let sim: Simulator;
-let worker: Worker;
-let running: Promise<void>;
-const taskQueue = 'operating-hours-timers';
-
-beforeAll(async () => {
-  installTemporalRuntime('ERROR');
-  env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: inject('testServerPath') } },
-  });
-  await env.connection.operatorService.addSearchAttributes({
-    namespace: 'default',
-    searchAttributes: Object.fromEntries(
-      SEARCH_ATTRIBUTES.map((k) => [k.name, temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD]),
-    ),
-  });
-  db = await createTestDb();
-  sim = await startSimulator();
-  worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: { codePath: inject('workflowBundlePath') },
-    activities: createActivities({ db: db.db, config: testConfig({ DATABASE_URL: db.url }) }),
-  });
-  running = worker.run();
-});
-afterAll(async () => {
-  if (worker?.getState() === 'RUNNING') worker.shutdown();
-  await running;
-  await env?.teardown();
-  await sim?.stop();
-  await db?.drop();
-});
-
-async function setup(opts: Parameters<typeof seedChannel>[3] = {}) {
-  const config = testConfig({ DATABASE_URL: db.url, TEMPORAL_TASK_QUEUE: taskQueue });
-  const seed = await seedChannel(db.db, config, sim, opts);
-  const d = conversationDriver({ temporal: env.client, db: db.db, config, sql: db.sql }, seed);
-  return { seed, d };
-}
+const h = timeSkippingHarness({ taskQueue: 'operating-hours-timers' });
+const setup = h.setup;
 
 const DAY = 24 * 3600 * 1000;
 const YEAR_MINUTES = 525600;
 
 /** Only once the workflow is idle (no task in flight) may the clock jump; else a timer would start after it. */
 async function idle(workflowId: string) {
-  const handle = env.client.workflow.getHandle(workflowId);
+  const handle = h.env.client.workflow.getHandle(workflowId);
   await eventually(async () => {
     const state = (await handle.query(stateQuery)) as unknown as { pendingInbound: number };
     const d = await handle.describe();
@@ -86,7 +39,7 @@ describe('operating hours on the time-skipping server', () => {
   it('held over a holiday and a DST change, offered at 09:00 local after it, with one out_of_hours message', async () => {
     const { seed, d } = await setup({ workstream: { openTimeoutMinutes: YEAR_MINUTES } });
     const agent = seed.agents[0]!;
-    const now = await env.currentTimeMs();
+    const now = await h.env.currentTimeMs();
     // Europe/Sofia switches to summer time on the last Sunday of March. Open on Mondays 09:00–17:00 only; closed
     // (a one-off closure) from now until that week, and the Monday after the change is a holiday. The next opening
     // is the Monday a week later, 09:00 EEST = 06:00Z (in winter it would be 07:00Z).
@@ -95,7 +48,7 @@ describe('operating hours on the time-skipping server', () => {
     while (lastSundayOfMarch.getUTCDay() !== 0) lastSundayOfMarch.setUTCDate(lastSundayOfMarch.getUTCDate() - 1);
     const holiday = mondayOnOrAfter(lastSundayOfMarch.getTime());
     const opening = `${mondayOnOrAfter(Date.parse(`${holiday}T00:00:00Z`) + DAY)}T06:00:00.000Z`;
-    const [cal] = await db.db
+    const [cal] = await h.db.db
       .insert(calendars)
       .values({
         name: 'Mondays in Sofia',
@@ -105,26 +58,21 @@ describe('operating hours on the time-skipping server', () => {
         closures: [{ start: new Date(now - DAY).toISOString(), end: lastSundayOfMarch.toISOString() }],
       })
       .returning();
-    await db.db.update(queues).set({ calendarId: cal!.id }).where(eq(queues.id, seed.queueId));
+    await h.db.db.update(queues).set({ calendarId: cal!.id }).where(eq(queues.id, seed.queueId));
     const customer = newCustomerNumber();
     await d.text(customer, 'hello in winter');
     const row = await d.until(customer, (r) => r.queue_id !== null);
-    await eventually(async () =>
-      sim
-        .phone(customer)
-        .received()
-        .some((m) => m.text.includes('We are closed now')),
-    );
-    const [held] = await db.sql<{ held_until: Date }[]>`select held_until from conversations where id = ${row.id}`;
+    await phoneReceives(h.sim, customer, 'We are closed now');
+    const [held] = await h.db.sql<{ held_until: Date }[]>`select held_until from conversations where id = ${row.id}`;
     expect(new Date(held!.held_until).toISOString()).toBe(opening);
     await idle(d.workflowIdOf(customer));
     // Up to a minute before the opening: still held, not offered, no second message.
-    await env.sleep(Date.parse(opening) - (await env.currentTimeMs()) - 60_000);
+    await h.env.sleep(Date.parse(opening) - (await h.env.currentTimeMs()) - 60_000);
     expect((await d.conversation(customer))!.offered_agent_id).toBeNull();
     expect((await d.conversation(customer))!.state).toBe('open');
-    await env.sleep(2 * 60_000);
+    await h.env.sleep(2 * 60_000);
     await d.until(customer, (r) => r.offered_agent_id === agent.id);
-    const closedTexts = sim
+    const closedTexts = h.sim
       .phone(customer)
       .received()
       .filter((m) => m.text.includes('We are closed now'));
@@ -133,7 +81,7 @@ describe('operating hours on the time-skipping server', () => {
 
   it('the wait-time threshold ends a conversation nobody took (overflow_end), measured on a durable timer', async () => {
     const { seed, d } = await setup({ agents: [{ capacity: 1, presence: 'offline' }] });
-    await db.db
+    await h.db.db
       .update(queues)
       .set({ overflow: { maxWaitMinutes: 90, action: 'end' } })
       .where(eq(queues.id, seed.queueId));
@@ -141,39 +89,34 @@ describe('operating hours on the time-skipping server', () => {
     await d.text(customer, 'is anyone there');
     await d.until(customer, (r) => r.queue_id !== null);
     await idle(d.workflowIdOf(customer));
-    await env.sleep(80 * 60_000);
+    await h.env.sleep(80 * 60_000);
     expect((await d.conversation(customer))!.state).toBe('open');
-    await env.sleep(15 * 60_000);
+    await h.env.sleep(15 * 60_000);
     const row = await d.until(customer, (r) => r.state === 'closed');
     expect(row.resolution).toBe('auto_closed');
-    await eventually(async () =>
-      sim
-        .phone(customer)
-        .received()
-        .some((m) => m.text.includes('all our agents are busy')),
-    );
+    await phoneReceives(h.sim, customer, 'all our agents are busy');
   });
 
   it('the wait-time threshold transfers to another queue, whose agent is offered it', async () => {
     const { seed, d } = await setup({ agents: [{ capacity: 1, presence: 'offline' }, { capacity: 3 }] });
     const [offline, helper] = seed.agents as [(typeof seed.agents)[0], (typeof seed.agents)[0]];
     // The helper is only in the overflow queue.
-    await db.sql`delete from queue_members where user_id = ${helper.id} and queue_id = ${seed.queueId}`;
+    await h.db.sql`delete from queue_members where user_id = ${helper.id} and queue_id = ${seed.queueId}`;
     const target = await seed.addQueue([helper.id]);
-    await db.db
+    await h.db.db
       .update(queues)
       .set({ overflow: { maxWaitMinutes: 30, action: 'transfer', targetQueueId: target } })
       .where(eq(queues.id, seed.queueId));
-    await db.db.update(workstreams).set({ offerTimeoutSeconds: 3600 }).where(eq(workstreams.id, seed.workstreamId));
+    await h.db.db.update(workstreams).set({ offerTimeoutSeconds: 3600 }).where(eq(workstreams.id, seed.workstreamId));
     const customer = newCustomerNumber();
     await d.text(customer, 'waiting…');
     await d.until(customer, (r) => r.queue_id === seed.queueId);
     await idle(d.workflowIdOf(customer));
-    await env.sleep(31 * 60_000);
+    await h.env.sleep(31 * 60_000);
     const row = await d.until(customer, (r) => r.offered_agent_id === helper.id);
     expect(row.queue_id).toBe(target);
     expect(offline.id).not.toBe(helper.id);
-    const [trace] = await db.sql<{ routing_trace: { decisions: { kind: string; detail: string }[] } }[]>`
+    const [trace] = await h.db.sql<{ routing_trace: { decisions: { kind: string; detail: string }[] } }[]>`
       select routing_trace from conversations where id = ${row.id}`;
     expect(
       trace!.routing_trace.decisions.some((x) => x.kind === 'overflow' && /waited since .* ≥ 30 min/.test(x.detail)),

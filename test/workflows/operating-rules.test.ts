@@ -1,14 +1,13 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listen } from '../../api/server.js';
+import { describe, expect, it } from 'vitest';
 import type { RoutingTrace } from '../../db/schema/conversations.js';
 import { calendars, preferredAgents, queues, workstreams } from '../../db/schema/index.js';
-import { type Simulator, startSimulator } from '../../telesign/simulator/server.js';
 import { nudgeWaitingConversations } from '../../temporal/nudge-waiting.js';
 import { acceptUpdate, closeUpdate, endUpdate } from '../../workflows/definitions.js';
-import { createAgent, newCustomerNumber, seedChannel } from '../support/seed.js';
-import { createTestStack, eventually, type TestStack } from '../support/stack.js';
-import { conversationDriver, maybeRecordHistory } from './support.js';
+import { createAgent, newCustomerNumber } from '../support/seed.js';
+import { eventually } from '../support/stack.js';
+import { realServerHarness } from './real-server-harness.js';
+import { calendarClosedFor, maybeRecordHistory, phoneReceives } from './support.js';
 
 /*
  * Operating rules (issue #16) on the real Temporal dev server and Postgres, TeleSign replaced by the simulator:
@@ -16,75 +15,42 @@ import { conversationDriver, maybeRecordHistory } from './support.js';
  * distribution serves a burst in. Long waits (days, DST) run on the time-skipping server: operating-hours-timers.test.ts.
  */
 
-let s: TestStack;
-let sim: Simulator;
-let server: { port: number; close: () => Promise<void> };
+const h = realServerHarness({ dlrDelaysMs: [50, 100], callbackRetry: { timeoutMs: 2000, delaysMs: [200, 400] } });
+const setup = h.setup;
 
-beforeAll(async () => {
-  s = await createTestStack();
-  sim = await startSimulator({ dlrDelaysMs: [50, 100], callbackRetry: { timeoutMs: 2000, delaysMs: [200, 400] } });
-  server = await listen(s.app, 0, '127.0.0.1');
-});
-afterAll(async () => {
-  await server?.close();
-  await sim?.stop();
-  await s?.close();
-});
-
-const deps = () => ({ temporal: s.temporal, db: s.db.db, config: s.config, sql: s.db.sql });
-
-async function setup(opts: Parameters<typeof seedChannel>[3] = {}) {
-  const seed = await seedChannel(s.db.db, s.config, sim, opts);
-  sim.setCallbackUrl(seed.customerId, `http://127.0.0.1:${server.port}/webhooks/telesign/${seed.accountId}`);
-  return { seed, d: conversationDriver(deps(), seed) };
-}
-
-let calendarCounter = 0;
-/** Open around the clock except a closure from a minute ago until `closedForMs` from now. */
-async function closedFor(closedForMs: number) {
-  const now = Date.now();
-  const [cal] = await s.db.db
-    .insert(calendars)
-    .values({
-      name: `closed ${calendarCounter++} ${now}`,
-      timeZone: 'Europe/Sofia',
-      weekly: ([1, 2, 3, 4, 5, 6, 7] as const).map((day) => ({ day, start: '00:00', end: '24:00' })),
-      closures: [{ start: new Date(now - 60_000).toISOString(), end: new Date(now + closedForMs).toISOString() }],
-    })
-    .returning();
-  return cal!;
-}
+const closedFor = (closedForMs: number) => calendarClosedFor(h.s.db.db, closedForMs);
 
 const traceOf = async (conversationId: string) => {
-  const [row] = await s.db.sql<{ routing_trace: RoutingTrace }[]>`
+  const [row] = await h.s.db.sql<{ routing_trace: RoutingTrace }[]>`
     select routing_trace from conversations where id = ${conversationId}`;
   return row!.routing_trace;
 };
 
 describe('operating hours', () => {
   it('outside hours: out_of_hours once per closed period, no offer while closed, offered when it opens', async () => {
-    const cal = await closedFor(6000);
+    // Closed long enough that a loaded machine still gets both texts in before the opening (it took 8 s once).
+    const cal = await closedFor(15_000);
     const { seed, d } = await setup();
-    await s.db.db.update(workstreams).set({ calendarId: cal.id }).where(eq(workstreams.id, seed.workstreamId));
+    await h.s.db.db.update(workstreams).set({ calendarId: cal.id }).where(eq(workstreams.id, seed.workstreamId));
     const agent = seed.agents[0]!;
     const customer = newCustomerNumber();
     await d.text(customer, 'hello at night');
     const row = await d.until(customer, (r) => r.queue_id !== null);
-    await eventually(async () => sim.phone(customer).received().length >= 2); // greeting + out_of_hours
+    await eventually(async () => h.sim.phone(customer).received().length >= 2); // greeting + out_of_hours
     await d.text(customer, 'anyone there?');
     await new Promise((r) => setTimeout(r, 1500));
-    const texts = sim
+    const texts = h.sim
       .phone(customer)
       .received()
       .map((m) => m.text);
     expect(texts.filter((t) => t.includes('We are closed now'))).toHaveLength(1);
     expect((await d.conversation(customer))!.offered_agent_id).toBeNull();
-    const [held] = await s.db.sql<
+    const [held] = await h.s.db.sql<
       { held_until: Date | null }[]
     >`select held_until from conversations where id = ${row.id}`;
     expect(held!.held_until).not.toBeNull();
     // The hours timer wakes it at the opening; no nudge, no polling.
-    await d.until(customer, (r) => r.offered_agent_id === agent.id, 20_000);
+    await d.until(customer, (r) => r.offered_agent_id === agent.id, 30_000);
     const trace = await traceOf(row.id);
     expect(trace.decisions?.some((x) => x.kind === 'hours' && x.detail.includes('closed'))).toBe(true);
     expect(trace.decisions?.some((x) => x.kind === 'hours' && x.detail.endsWith('open'))).toBe(true);
@@ -93,7 +59,7 @@ describe('operating hours', () => {
 
   it('a queue’s calendar wins over its workstream’s, and out_of_hours_action close closes after the message', async () => {
     const closed = await closedFor(3_600_000);
-    const [open] = await s.db.db
+    const [open] = await h.s.db.db
       .insert(calendars)
       .values({
         name: `open ${Date.now()}`,
@@ -102,21 +68,16 @@ describe('operating hours', () => {
       })
       .returning();
     const { seed, d } = await setup();
-    await s.db.db
+    await h.s.db.db
       .update(workstreams)
       .set({ calendarId: open!.id, outOfHoursAction: 'close' })
       .where(eq(workstreams.id, seed.workstreamId));
-    await s.db.db.update(queues).set({ calendarId: closed.id }).where(eq(queues.id, seed.queueId));
+    await h.s.db.db.update(queues).set({ calendarId: closed.id }).where(eq(queues.id, seed.queueId));
     const customer = newCustomerNumber();
     await d.text(customer, 'are you open?');
     const row = await d.until(customer, (r) => r.state === 'closed');
     expect(row.resolution).toBe('auto_closed');
-    await eventually(async () =>
-      sim
-        .phone(customer)
-        .received()
-        .some((m) => m.text.includes('We are closed now')),
-    );
+    await phoneReceives(h.sim, customer, 'We are closed now');
     expect(row.offered_agent_id).toBeNull();
   });
 });
@@ -124,9 +85,9 @@ describe('operating hours', () => {
 describe('overflow at routing', () => {
   it('a queue over its work-item limit transfers to the overflow queue, and the trace says so', async () => {
     const { seed, d } = await setup({ agents: [{ capacity: 1, presence: 'offline' }] });
-    const helper = await createAgent(s.db.db, { capacity: 5 });
+    const helper = await createAgent(h.s.db.db, { capacity: 5 });
     const target = await seed.addQueue([helper.id]);
-    await s.db.db
+    await h.s.db.db
       .update(queues)
       .set({ overflow: { maxWaiting: 1, action: 'transfer', targetQueueId: target } })
       .where(eq(queues.id, seed.queueId));
@@ -144,7 +105,7 @@ describe('overflow at routing', () => {
 
   it('overflow action end sends overflow_end and closes', async () => {
     const { seed, d } = await setup({ agents: [{ capacity: 1, presence: 'offline' }] });
-    await s.db.db
+    await h.s.db.db
       .update(queues)
       .set({ overflow: { maxWaiting: 1, action: 'end' } })
       .where(eq(queues.id, seed.queueId));
@@ -155,13 +116,8 @@ describe('overflow at routing', () => {
     await d.text(second, 'second');
     const row = await d.until(second, (r) => r.state === 'closed');
     expect(row.resolution).toBe('auto_closed');
-    await eventually(async () =>
-      sim
-        .phone(second)
-        .received()
-        .some((m) => m.text.includes('all our agents are busy')),
-    );
-    const [overflowed] = await s.db.sql<{ overflowed_at: Date | null }[]>`
+    await phoneReceives(h.sim, second, 'all our agents are busy');
+    const [overflowed] = await h.s.db.sql<{ overflowed_at: Date | null }[]>`
       select overflowed_at from conversations where id = ${row.id}`;
     expect(overflowed!.overflowed_at).not.toBeNull();
     await maybeRecordHistory('overflow-end', d.workflowIdOf(second));
@@ -169,7 +125,7 @@ describe('overflow at routing', () => {
 
   it('overflow action wait_message tells the customer once and keeps it queued', async () => {
     const { seed, d } = await setup({ agents: [{ capacity: 1, presence: 'offline' }] });
-    await s.db.db
+    await h.s.db.db
       .update(queues)
       .set({ overflow: { maxWaiting: 1, action: 'wait_message', message: 'Busy day: please hold on.' } })
       .where(eq(queues.id, seed.queueId));
@@ -178,12 +134,7 @@ describe('overflow at routing', () => {
     await d.until(first, (r) => r.queue_id === seed.queueId);
     const second = newCustomerNumber();
     await d.text(second, 'second');
-    await eventually(async () =>
-      sim
-        .phone(second)
-        .received()
-        .some((m) => m.text === 'Busy day: please hold on.'),
-    );
+    await phoneReceives(h.sim, second, (text) => text === 'Busy day: please hold on.');
     expect((await d.conversation(second))!.state).toBe('open');
   });
 });
@@ -199,7 +150,7 @@ describe('preferred agents', () => {
       (typeof seed.agents)[0],
     ];
     const customer = newCustomerNumber();
-    await s.db.db.insert(preferredAgents).values([
+    await h.s.db.db.insert(preferredAgents).values([
       { customerNumber: customer, workstreamId: seed.workstreamId, rank: 0, agentId: offline.id },
       { customerNumber: customer, workstreamId: seed.workstreamId, rank: 1, agentId: second.id },
     ]);
@@ -214,20 +165,20 @@ describe('preferred agents', () => {
   it('with fallback wait, nobody else is offered while no preferred agent can take it', async () => {
     const { seed, d } = await setup({ agents: [{ capacity: 10 }, { capacity: 2, presence: 'offline' }] });
     const preferred = seed.agents[1]!;
-    await s.db.db
+    await h.s.db.db
       .update(workstreams)
       .set({ preferredAgentFallback: 'wait' })
       .where(eq(workstreams.id, seed.workstreamId));
     const customer = newCustomerNumber();
-    await s.db.db
+    await h.s.db.db
       .insert(preferredAgents)
       .values({ customerNumber: customer, workstreamId: seed.workstreamId, rank: 0, agentId: preferred.id });
     await d.text(customer, 'only my agent please');
     await d.until(customer, (r) => r.queue_id !== null);
     await new Promise((r) => setTimeout(r, 1500));
     expect((await d.conversation(customer))!.offered_agent_id).toBeNull();
-    await s.db.sql`update users set presence = 'available' where id = ${preferred.id}`;
-    await nudgeWaitingConversations({ db: s.db.db, temporal: s.temporal, queueIds: [seed.queueId], limit: 5 });
+    await h.s.db.sql`update users set presence = 'available' where id = ${preferred.id}`;
+    await nudgeWaitingConversations({ db: h.s.db.db, temporal: h.s.temporal, queueIds: [seed.queueId], limit: 5 });
     await d.until(customer, (r) => r.offered_agent_id === preferred.id);
   });
 });
@@ -254,9 +205,9 @@ describe('priority orders distribution', () => {
       await d.until(b.customer, (r) => r.queue_id !== null);
     }
     const expected = ['urgent c', 'urgent e', 'normal a', 'normal b', 'normal d', 'normal f'];
-    await s.db.sql`update users set presence = 'available' where id = ${agent.id}`;
+    await h.s.db.sql`update users set presence = 'available' where id = ${agent.id}`;
     // The presence route nudges more conversations than the agent has room for; they race, and the order holds.
-    await nudgeWaitingConversations({ db: s.db.db, temporal: s.temporal, queueIds: [seed.queueId], limit: 6 });
+    await nudgeWaitingConversations({ db: h.s.db.db, temporal: h.s.temporal, queueIds: [seed.queueId], limit: 6 });
     const served: string[] = [];
     for (let i = 0; i < burst.length; i++) {
       const next = await eventually(async () => {

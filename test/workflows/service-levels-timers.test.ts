@@ -1,69 +1,25 @@
-import { temporal } from '@temporalio/proto';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createActivities } from '../../activities/index.js';
+import { describe, expect, it } from 'vitest';
 import { slaPolicies, smsChannels } from '../../db/schema/index.js';
 import { defaultAutomatedMessage } from '../../domain/automated-messages.js';
-import { installTemporalRuntime } from '../../lib/temporal-runtime.js';
-import { type Simulator, startSimulator } from '../../telesign/simulator/server.js';
-import { SEARCH_ATTRIBUTES } from '../../temporal/search-attributes.js';
 import { closeUpdate, endUpdate, sendUpdate } from '../../workflows/definitions.js';
-import { createTestDb, type TestDb } from '../support/db.js';
-import { newCustomerNumber, seedChannel } from '../support/seed.js';
-import { eventually, testConfig } from '../support/stack.js';
-import { conversationDriver } from './support.js';
+import { newCustomerNumber } from '../support/seed.js';
+import { eventually } from '../support/stack.js';
+import { timeSkippingHarness } from './time-skipping-harness.js';
 
 /*
  * SLA clocks and CSAT survey windows are durable workflow timers: on the time-skipping server the clock jumps to
  * them, and the warning and breach are recorded when they happen, not at the next message.
  */
-let env: TestWorkflowEnvironment;
-let db: TestDb;
-let sim: Simulator;
-let worker: Worker;
-let running: Promise<void>;
-const taskQueue = 'service-levels';
+const h = timeSkippingHarness({ taskQueue: 'service-levels' });
 const MIN = 60_000;
 
-beforeAll(async () => {
-  installTemporalRuntime('ERROR');
-  env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: inject('testServerPath') } },
-  });
-  await env.connection.operatorService.addSearchAttributes({
-    namespace: 'default',
-    searchAttributes: Object.fromEntries(
-      SEARCH_ATTRIBUTES.map((k) => [k.name, temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD]),
-    ),
-  });
-  db = await createTestDb();
-  sim = await startSimulator();
-  worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: { codePath: inject('workflowBundlePath') },
-    activities: createActivities({ db: db.db, config: testConfig({ DATABASE_URL: db.url }) }),
-  });
-  running = worker.run();
-});
-afterAll(async () => {
-  if (worker?.getState() === 'RUNNING') worker.shutdown();
-  await running;
-  await env?.teardown();
-  await sim?.stop();
-  await db?.drop();
-});
-
-async function setup(opts: Parameters<typeof seedChannel>[3] = {}) {
-  const config = testConfig({ DATABASE_URL: db.url, TEMPORAL_TASK_QUEUE: taskQueue });
-  const seed = await seedChannel(db.db, config, sim, { workstream: { autoAccept: true }, ...opts });
-  const d = conversationDriver({ temporal: env.client, db: db.db, config, sql: db.sql }, seed);
+async function setup(opts: Parameters<typeof h.setup>[0] = {}) {
+  const { seed, d } = await h.setup({ workstream: { autoAccept: true }, ...opts });
   /** The workflow has finished its task (its timers are on the server): only then may the clock jump. */
   const settled = (customer: string) =>
     eventually(
-      async () => !(await env.client.workflow.getHandle(d.workflowIdOf(customer)).describe()).raw.pendingWorkflowTask,
+      async () => !(await h.env.client.workflow.getHandle(d.workflowIdOf(customer)).describe()).raw.pendingWorkflowTask,
     );
   return { seed, d, settled };
 }
@@ -80,7 +36,7 @@ type SlaRow = {
 
 const slaRow = async (id: string) =>
   (
-    await db.sql<SlaRow[]>`select id, sla_first_response_due_at, sla_first_response_warned_at,
+    await h.db.sql<SlaRow[]>`select id, sla_first_response_due_at, sla_first_response_warned_at,
       sla_first_response_breached_at, sla_next_response_due_at, sla_resolution_due_at, first_response_at
       from conversations where id = ${id}`
   )[0]!;
@@ -88,7 +44,7 @@ const slaRow = async (id: string) =>
 describe('SLA clocks (time-skipping server)', () => {
   it('warns at 80 % and breaches at the target of the first response, when it happens; the reply is measured', async () => {
     const { seed, d, settled } = await setup();
-    await db.db.insert(slaPolicies).values({
+    await h.db.db.insert(slaPolicies).values({
       queueId: seed.queueId,
       firstResponseSeconds: 600,
       nextResponseSeconds: 300,
@@ -106,16 +62,16 @@ describe('SLA clocks (time-skipping server)', () => {
     expect(started.sla_resolution_due_at).not.toBeNull();
     await settled(customer);
 
-    await env.sleep(7 * MIN);
+    await h.env.sleep(7 * MIN);
     expect((await slaRow(conv.id)).sla_first_response_warned_at).toBeNull();
-    await env.sleep(1.5 * MIN); // past 8 min = 80 % of 10 min
+    await h.env.sleep(1.5 * MIN); // past 8 min = 80 % of 10 min
     const warned = await eventually(async () => {
       const r = await slaRow(conv.id);
       return r.sla_first_response_warned_at ? r : undefined;
     });
     expect(warned.sla_first_response_breached_at).toBeNull();
     await settled(customer);
-    await env.sleep(2 * MIN); // past 10 min
+    await h.env.sleep(2 * MIN); // past 10 min
     const breached = await eventually(async () => {
       const r = await slaRow(conv.id);
       return r.sla_first_response_breached_at ? r : undefined;
@@ -123,7 +79,7 @@ describe('SLA clocks (time-skipping server)', () => {
     // Recorded at the deadline itself (workflow time), not at some later message.
     const due = new Date(breached.sla_first_response_due_at!).getTime();
     expect(Math.abs(new Date(breached.sla_first_response_breached_at!).getTime() - due)).toBeLessThan(5_000);
-    const live = await db.sql<{ data: { kind: string; event: string } }[]>`
+    const live = await h.db.sql<{ data: { kind: string; event: string } }[]>`
       select data from events where conversation_id = ${conv.id} and type = 'conversation.sla' order by id`;
     expect(live.map((e) => `${e.data.kind}:${e.data.event}`)).toEqual(
       expect.arrayContaining(['first_response:started', 'first_response:warning', 'first_response:breached']),
@@ -135,7 +91,7 @@ describe('SLA clocks (time-skipping server)', () => {
       return r.first_response_at ? r : undefined;
     });
     expect(replied.sla_first_response_due_at).toBeNull();
-    const [first] = await db.sql<{ seconds: number; breached: boolean; target_seconds: number; agent_id: string }[]>`
+    const [first] = await h.db.sql<{ seconds: number; breached: boolean; target_seconds: number; agent_id: string }[]>`
       select seconds, breached, target_seconds, agent_id from sla_measurements
       where conversation_id = ${conv.id} and kind = 'first_response'`;
     expect(first).toMatchObject({ breached: true, target_seconds: 600, agent_id: agent.id });
@@ -145,10 +101,10 @@ describe('SLA clocks (time-skipping server)', () => {
     await d.text(customer, 'Any news?');
     await eventually(async () => (await slaRow(conv.id)).sla_next_response_due_at !== null);
     await settled(customer);
-    await env.sleep(2 * MIN);
+    await h.env.sleep(2 * MIN);
     await d.update(customer, sendUpdate, d.actor(agent), { text: 'Ships tomorrow.' });
     const next = await eventually(async () => {
-      const [m] = await db.sql<{ seconds: number; breached: boolean }[]>`
+      const [m] = await h.db.sql<{ seconds: number; breached: boolean }[]>`
         select seconds, breached from sla_measurements where conversation_id = ${conv.id} and kind = 'next_response'`;
       return m;
     });
@@ -158,7 +114,7 @@ describe('SLA clocks (time-skipping server)', () => {
 
     await d.update(customer, endUpdate, d.actor(agent));
     const resolution = await eventually(async () => {
-      const [m] = await db.sql<{ breached: boolean }[]>`
+      const [m] = await h.db.sql<{ breached: boolean }[]>`
         select breached from sla_measurements where conversation_id = ${conv.id} and kind = 'resolution'`;
       return m;
     });
@@ -171,14 +127,14 @@ describe('CSAT over SMS (time-skipping server)', () => {
   const survey = defaultAutomatedMessage('csat_survey', 'en');
   const thanks = defaultAutomatedMessage('csat_thanks', 'en');
   const received = (customer: string) =>
-    sim
+    h.sim
       .phone(customer)
       .received()
       .map((m) => m.text);
 
   async function resolved(windowMinutes: number) {
     const ctx = await setup();
-    await db.db
+    await h.db.db
       .update(smsChannels)
       .set({ csatEnabled: true, csatWindowMinutes: windowMinutes })
       .where(eq(smsChannels.id, ctx.seed.channelId));
@@ -197,12 +153,12 @@ describe('CSAT over SMS (time-skipping server)', () => {
     const { d, seed, agent, customer, conv } = await resolved(60);
     await d.text(customer, '5');
     await eventually(async () => received(customer).includes(thanks));
-    const [row] = await db.sql`select rating, agent_id, queue_id, channel_id from csat_surveys
+    const [row] = await h.db.sql`select rating, agent_id, queue_id, channel_id from csat_surveys
       where conversation_id = ${conv.id}`;
     expect(row).toMatchObject({ rating: 5, agent_id: agent.id, queue_id: seed.queueId, channel_id: seed.channelId });
     await d.text(customer, 'four'); // a change of mind: stored, not thanked again
     await eventually(async () => {
-      const [r] = await db.sql`select rating from csat_surveys where conversation_id = ${conv.id}`;
+      const [r] = await h.db.sql`select rating from csat_surveys where conversation_id = ${conv.id}`;
       return r?.rating === 4;
     });
     expect(received(customer).filter((t) => t === thanks)).toHaveLength(1);
@@ -215,10 +171,10 @@ describe('CSAT over SMS (time-skipping server)', () => {
   it('after the survey window a digit is an ordinary message and reopens the conversation', async () => {
     const { d, customer, conv, settled } = await resolved(30);
     await settled(customer);
-    await env.sleep(31 * MIN);
+    await h.env.sleep(31 * MIN);
     await d.text(customer, '3');
     await d.until(customer, (r) => r.state !== 'closed');
-    const [row] = await db.sql`select rating from csat_surveys where conversation_id = ${conv.id}`;
+    const [row] = await h.db.sql`select rating from csat_surveys where conversation_id = ${conv.id}`;
     expect(row!.rating).toBeNull();
     expect(received(customer)).not.toContain(thanks);
   });
@@ -226,17 +182,17 @@ describe('CSAT over SMS (time-skipping server)', () => {
   it('the survey holds the run open when the reopen window is shorter than the survey window', async () => {
     const { d, customer, conv, settled } = await resolvedWith({ reopenWindowMinutes: 0 }, 120);
     await settled(customer);
-    await env.sleep(60 * MIN);
+    await h.env.sleep(60 * MIN);
     await d.text(customer, 'пет');
     await eventually(async () => {
-      const [r] = await db.sql`select rating from csat_surveys where conversation_id = ${conv.id}`;
+      const [r] = await h.db.sql`select rating from csat_surveys where conversation_id = ${conv.id}`;
       return r?.rating === 5;
     });
   });
 
   async function resolvedWith(workstream: { reopenWindowMinutes: number }, windowMinutes: number) {
     const ctx = await setup({ workstream: { autoAccept: true, ...workstream } });
-    await db.db
+    await h.db.db
       .update(smsChannels)
       .set({ csatEnabled: true, csatWindowMinutes: windowMinutes, language: 'bg' })
       .where(eq(smsChannels.id, ctx.seed.channelId));

@@ -1,45 +1,29 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listen } from '../../api/server.js';
+import { describe, expect, it } from 'vitest';
 import { slaPolicies, smsChannels } from '../../db/schema/index.js';
 import { defaultAutomatedMessage } from '../../domain/automated-messages.js';
-import { type Simulator, startSimulator } from '../../telesign/simulator/server.js';
 import { acceptUpdate, closeUpdate, endUpdate, sendUpdate } from '../../workflows/definitions.js';
-import { newCustomerNumber, seedChannel } from '../support/seed.js';
-import { createTestStack, eventually, type TestStack } from '../support/stack.js';
-import { conversationDriver, maybeRecordHistory } from './support.js';
+import { newCustomerNumber } from '../support/seed.js';
+import { eventually } from '../support/stack.js';
+import { realServerHarness } from './real-server-harness.js';
+import { maybeRecordHistory, phoneReceives } from './support.js';
 
 /*
  * SLA and CSAT on the real Temporal server in real time (short targets), end to end through the simulator; the
  * run's history is the replay fixture for these paths (RECORD_HISTORIES=1).
  */
-let s: TestStack;
-let sim: Simulator;
-let server: { port: number; close: () => Promise<void> };
-
-beforeAll(async () => {
-  s = await createTestStack();
-  sim = await startSimulator({ dlrDelaysMs: [50, 100], callbackRetry: { timeoutMs: 2000, delaysMs: [200, 400] } });
-  server = await listen(s.app, 0, '127.0.0.1');
-});
-afterAll(async () => {
-  await server?.close();
-  await sim?.stop();
-  await s?.close();
-});
+const h = realServerHarness({ dlrDelaysMs: [50, 100], callbackRetry: { timeoutMs: 2000, delaysMs: [200, 400] } });
 
 describe('service levels on a real Temporal server', () => {
   it('a breached first response, a met next response, a resolution, a CSAT survey answered and thanked', async () => {
-    const seed = await seedChannel(s.db.db, s.config, sim);
-    sim.setCallbackUrl(seed.customerId, `http://127.0.0.1:${server.port}/webhooks/telesign/${seed.accountId}`);
-    await s.db.db
+    const { seed, d } = await h.setup();
+    await h.s.db.db
       .insert(slaPolicies)
       .values({ queueId: seed.queueId, firstResponseSeconds: 2, nextResponseSeconds: 60, warningPercent: 50 });
-    await s.db.db
+    await h.s.db.db
       .update(smsChannels)
       .set({ csatEnabled: true, csatWindowMinutes: 60 })
       .where(eq(smsChannels.id, seed.channelId));
-    const d = conversationDriver({ temporal: s.temporal, db: s.db.db, config: s.config, sql: s.db.sql }, seed);
     const agent = seed.agents[0]!;
     const customer = newCustomerNumber();
     await d.text(customer, 'Is anyone there?');
@@ -47,7 +31,7 @@ describe('service levels on a real Temporal server', () => {
     await d.update(customer, acceptUpdate, d.actor(agent));
     // Breached while nobody replied: recorded by the timer, with no message arriving.
     const breached = await eventually(async () => {
-      const [r] = await s.db.sql<{ w: string | null; b: string | null }[]>`
+      const [r] = await h.s.db.sql<{ w: string | null; b: string | null }[]>`
         select sla_first_response_warned_at as w, sla_first_response_breached_at as b
         from conversations where id = ${conv.id}`;
       return r?.b ? r : undefined;
@@ -56,34 +40,24 @@ describe('service levels on a real Temporal server', () => {
     await d.update(customer, sendUpdate, d.actor(agent), { text: 'Yes, sorry for the wait.' });
     await d.text(customer, 'My order 42 is late');
     await eventually(async () => {
-      const [r] = await s.db.sql`select sla_next_response_due_at from conversations where id = ${conv.id}`;
+      const [r] = await h.s.db.sql`select sla_next_response_due_at from conversations where id = ${conv.id}`;
       return r?.sla_next_response_due_at !== null;
     });
     await d.update(customer, sendUpdate, d.actor(agent), { text: 'It ships today.' });
     await d.update(customer, endUpdate, d.actor(agent));
     await d.update(customer, closeUpdate, d.actor(agent));
     const survey = defaultAutomatedMessage('csat_survey', 'en');
-    await eventually(async () =>
-      sim
-        .phone(customer)
-        .received()
-        .some((m) => m.text === survey),
-    );
+    await phoneReceives(h.sim, customer, (text) => text === survey);
     await d.text(customer, '4');
-    await eventually(async () =>
-      sim
-        .phone(customer)
-        .received()
-        .some((m) => m.text === defaultAutomatedMessage('csat_thanks', 'en')),
-    );
-    const kinds = await s.db.sql<{ kind: string; breached: boolean }[]>`
+    await phoneReceives(h.sim, customer, (text) => text === defaultAutomatedMessage('csat_thanks', 'en'));
+    const kinds = await h.s.db.sql<{ kind: string; breached: boolean }[]>`
       select kind, breached from sla_measurements where conversation_id = ${conv.id} order by ended_at`;
     expect(kinds).toEqual([
       { kind: 'first_response', breached: true },
       { kind: 'next_response', breached: false },
       { kind: 'resolution', breached: false },
     ]);
-    const [rating] = await s.db.sql`select rating from csat_surveys where conversation_id = ${conv.id}`;
+    const [rating] = await h.s.db.sql`select rating from csat_surveys where conversation_id = ${conv.id}`;
     expect(rating!.rating).toBe(4);
     expect((await d.conversation(customer))!.state).toBe('closed');
     await maybeRecordHistory('service-levels-sla-csat', d.workflowIdOf(customer));

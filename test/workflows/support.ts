@@ -7,7 +7,9 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { inject } from 'vitest';
 import type { Config } from '../../config/env.js';
 import type { Db } from '../../db/client.js';
+import { calendars } from '../../db/schema/index.js';
 import { handOverMo } from '../../inbox/hand-over/hand-over.js';
+import type { Simulator } from '../../telesign/simulator/server.js';
 import { conversationWorkflowId } from '../../temporal/ids.js';
 import type { Actor } from '../../workflows/definitions.js';
 import type { SeededChannel } from '../support/seed.js';
@@ -96,4 +98,31 @@ export async function maybeRecordHistory(name: string, workflowId: string) {
   );
   mkdirSync(HISTORIES_DIR, { recursive: true });
   writeFileSync(`${HISTORIES_DIR}${name}.json`, json);
+}
+
+let calendarCounter = 0;
+/** A calendar open around the clock except a closure from a minute ago until `closedForMs` from now. */
+export async function calendarClosedFor(db: Db, closedForMs: number) {
+  const now = Date.now();
+  const [cal] = await db
+    .insert(calendars)
+    .values({
+      name: `closed ${calendarCounter++} ${now}`,
+      timeZone: 'Europe/Sofia',
+      weekly: ([1, 2, 3, 4, 5, 6, 7] as const).map((day) => ({ day, start: '00:00', end: '24:00' })),
+      closures: [{ start: new Date(now - 60_000).toISOString(), end: new Date(now + closedForMs).toISOString() }],
+    })
+    .returning();
+  return cal!;
+}
+
+/** Waits until the customer's phone at the simulator received a text containing `match` (or passing it); returns it. */
+export function phoneReceives(sim: Simulator, customer: string, match: string | ((text: string) => boolean)) {
+  const test = typeof match === 'string' ? (text: string) => text.includes(match) : match;
+  return eventually(async () =>
+    sim
+      .phone(customer)
+      .received()
+      .find((m) => test(m.text)),
+  );
 }

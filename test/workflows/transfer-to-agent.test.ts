@@ -1,37 +1,16 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listen } from '../../api/server.js';
-import { type Simulator, startSimulator } from '../../telesign/simulator/server.js';
+import { describe, expect, it } from 'vitest';
 import { acceptUpdate, rejectUpdate, transferUpdate } from '../../workflows/definitions.js';
-import { createAgent, newCustomerNumber, seedChannel } from '../support/seed.js';
-import { createTestStack, type TestStack } from '../support/stack.js';
-import { conversationDriver, maybeRecordHistory } from './support.js';
+import { createAgent, newCustomerNumber } from '../support/seed.js';
+import { realServerHarness } from './real-server-harness.js';
+import { maybeRecordHistory } from './support.js';
 
 // An agent's transfer to another agent (patched 'transfer-agent-offer'): only to a member of the conversation's
 // queue who is in an allowed presence with free capacity, and the target gets an offer to accept or reject.
 
-let s: TestStack;
-let sim: Simulator;
-let server: { port: number; close: () => Promise<void> };
-
-beforeAll(async () => {
-  s = await createTestStack();
-  sim = await startSimulator({ dlrDelaysMs: [50, 100] });
-  server = await listen(s.app, 0, '127.0.0.1');
-});
-afterAll(async () => {
-  await server?.close();
-  await sim?.stop();
-  await s?.close();
-});
-
-async function setup(opts: Parameters<typeof seedChannel>[3] = {}) {
-  const seed = await seedChannel(s.db.db, s.config, sim, opts);
-  sim.setCallbackUrl(seed.customerId, `http://127.0.0.1:${server.port}/webhooks/telesign/${seed.accountId}`);
-  const d = conversationDriver({ temporal: s.temporal, db: s.db.db, config: s.config, sql: s.db.sql }, seed);
-  return { seed, d };
-}
+const h = realServerHarness({ dlrDelaysMs: [50, 100] });
+const setup = h.setup;
 
 async function refusal(p: Promise<unknown>) {
   const err = await p.then(
@@ -51,7 +30,7 @@ describe('agent → agent transfer', () => {
       agents: [{ capacity: 5 }, { capacity: 2 }, { capacity: 3, presence: 'offline' }, { capacity: 0 }],
     });
     const [a1, a2, offline, full] = seed.agents;
-    const outsider = await createAgent(s.db.db, { capacity: 5 });
+    const outsider = await createAgent(h.s.db.db, { capacity: 5 });
     const customer = newCustomerNumber();
     await d.text(customer, 'hi');
     await d.until(customer, (r) => r.offered_agent_id === a1!.id);
@@ -71,7 +50,7 @@ describe('agent → agent transfer', () => {
     expect(offered).toMatchObject({ state: 'open', agent_id: null, offered_agent_id: a2!.id });
     expect(await d.capacityUsed(a1!.id)).toBe(0);
     expect(await d.capacityUsed(a2!.id)).toBe(1);
-    const [offer] = await s.db.sql`select user_id, outcome from offers where conversation_id = ${offered!.id}
+    const [offer] = await h.s.db.sql`select user_id, outcome from offers where conversation_id = ${offered!.id}
       order by offered_at desc limit 1`;
     expect(offer).toMatchObject({ user_id: a2!.id, outcome: 'pending' });
 

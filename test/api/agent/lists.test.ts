@@ -1,33 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestStack, type TestStack } from '../../support/stack.js';
-import {
-  addMessage,
-  makeAccount,
-  makeConversation,
-  makeQueue,
-  makeUser,
-  makeWorkstream,
-  optOut,
-  type TestUser,
-} from './fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { readModelHarness } from '../read-model-harness.js';
+import { addMessage, makeConversation, makeQueue, makeWorkstream, optOut, type TestUser } from './fixtures.js';
 
-let s: TestStack;
-let accountId: string;
-let ana: TestUser;
-let ben: TestUser;
-let sue: TestUser;
-
-beforeAll(async () => {
-  s = await createTestStack({ worker: false });
-  accountId = await makeAccount(s.db.db);
-  ana = await makeUser(s.db.db, { name: 'Ana' });
-  ben = await makeUser(s.db.db, { name: 'Ben' });
-  sue = await makeUser(s.db.db, { name: 'Sue', role: 'supervisor' });
+const h = readModelHarness({
+  ana: { name: 'Ana' },
+  ben: { name: 'Ben' },
+  sue: { name: 'Sue', role: 'supervisor' },
 });
-afterAll(() => s?.close());
+const { ana, ben, sue } = h.users;
 
 const get = async (path: string, user: TestUser | { headers: Record<string, string> }) => {
-  const res = await s.app.request(`/api/v1${path}`, { headers: user.headers });
+  const res = await h.s.app.request(`/api/v1${path}`, { headers: user.headers });
   return { status: res.status, body: await res.json() };
 };
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
@@ -49,28 +32,28 @@ async function allPages(path: string, user: TestUser, limit: number): Promise<st
 
 describe('GET /me/conversations', () => {
   it('lists conversations offered to or owned by the caller, newest activity first, without closed ones', async () => {
-    const q = await makeQueue(s.db.db, [ana.id]);
-    const owned = await makeConversation(s.db.db, accountId, {
+    const q = await makeQueue(h.s.db.db, [ana.id]);
+    const owned = await makeConversation(h.s.db.db, h.accountId, {
       state: 'active',
       agentId: ana.id,
       queueId: q,
       updatedAt: minutesAgo(10),
     });
-    const offered = await makeConversation(s.db.db, accountId, {
+    const offered = await makeConversation(h.s.db.db, h.accountId, {
       state: 'open',
       offeredAgentId: ana.id,
       queueId: q,
       updatedAt: minutesAgo(1),
     });
-    const waitingOne = await makeConversation(s.db.db, accountId, {
+    const waitingOne = await makeConversation(h.s.db.db, h.accountId, {
       state: 'waiting',
       agentId: ana.id,
       updatedAt: minutesAgo(5),
     });
-    await makeConversation(s.db.db, accountId, { state: 'closed', agentId: ana.id, updatedAt: minutesAgo(0) });
-    await makeConversation(s.db.db, accountId, { state: 'active', agentId: ben.id, updatedAt: minutesAgo(0) });
-    await addMessage(s.db.db, owned.id, { text: 'first' });
-    await addMessage(s.db.db, owned.id, { text: 'second', createdAt: new Date(Date.now() + 1000) });
+    await makeConversation(h.s.db.db, h.accountId, { state: 'closed', agentId: ana.id, updatedAt: minutesAgo(0) });
+    await makeConversation(h.s.db.db, h.accountId, { state: 'active', agentId: ben.id, updatedAt: minutesAgo(0) });
+    await addMessage(h.s.db.db, owned.id, { text: 'first' });
+    await addMessage(h.s.db.db, owned.id, { text: 'second', createdAt: new Date(Date.now() + 1000) });
 
     const r = await get('/me/conversations', ana);
     expect(r.status).toBe(200);
@@ -90,10 +73,10 @@ describe('GET /me/conversations', () => {
 
 describe('GET /conversations', () => {
   it('supervisors filter by state, queueId and agentId', async () => {
-    const q = await makeQueue(s.db.db);
-    const a = await makeConversation(s.db.db, accountId, { state: 'active', agentId: ben.id, queueId: q });
-    const b = await makeConversation(s.db.db, accountId, { state: 'waiting', agentId: ben.id, queueId: q });
-    const c = await makeConversation(s.db.db, accountId, { state: 'active', agentId: ana.id, queueId: q });
+    const q = await makeQueue(h.s.db.db);
+    const a = await makeConversation(h.s.db.db, h.accountId, { state: 'active', agentId: ben.id, queueId: q });
+    const b = await makeConversation(h.s.db.db, h.accountId, { state: 'waiting', agentId: ben.id, queueId: q });
+    const c = await makeConversation(h.s.db.db, h.accountId, { state: 'active', agentId: ana.id, queueId: q });
     const ids = (r: { body: { items: { id: string }[] } }) => r.body.items.map((x) => x.id).sort();
     expect(ids(await get(`/conversations?queueId=${q}`, sue))).toEqual([a.id, b.id, c.id].sort());
     expect(ids(await get(`/conversations?queueId=${q}&state=active`, sue))).toEqual([a.id, c.id].sort());
@@ -104,9 +87,9 @@ describe('GET /conversations', () => {
   });
 
   it('agents see only their own conversations, and may not ask for another agent’s', async () => {
-    const q = await makeQueue(s.db.db);
-    const mine = await makeConversation(s.db.db, accountId, { state: 'active', agentId: ana.id, queueId: q });
-    await makeConversation(s.db.db, accountId, { state: 'active', agentId: ben.id, queueId: q });
+    const q = await makeQueue(h.s.db.db);
+    const mine = await makeConversation(h.s.db.db, h.accountId, { state: 'active', agentId: ana.id, queueId: q });
+    await makeConversation(h.s.db.db, h.accountId, { state: 'active', agentId: ben.id, queueId: q });
     const r = await get(`/conversations?queueId=${q}`, ana);
     expect(r.body.items.map((x: { id: string }) => x.id)).toEqual([mine.id]);
     const forbidden = await get(`/conversations?agentId=${ben.id}`, ana);
@@ -137,12 +120,12 @@ describe('GET /conversations', () => {
   });
 
   it('cursor pages cover every row exactly once in a stable order, even with equal timestamps', async () => {
-    const q = await makeQueue(s.db.db);
+    const q = await makeQueue(h.s.db.db);
     const same = minutesAgo(3);
     const rows = [];
     for (let i = 0; i < 7; i++) {
       rows.push(
-        await makeConversation(s.db.db, accountId, {
+        await makeConversation(h.s.db.db, h.accountId, {
           state: 'active',
           queueId: q,
           updatedAt: i < 5 ? same : minutesAgo(i),
@@ -164,9 +147,9 @@ describe('GET /conversations', () => {
   });
 
   it('a row updated between pages is not returned twice from the old position', async () => {
-    const q = await makeQueue(s.db.db);
+    const q = await makeQueue(h.s.db.db);
     for (let i = 0; i < 4; i++)
-      await makeConversation(s.db.db, accountId, { queueId: q, updatedAt: minutesAgo(10 + i) });
+      await makeConversation(h.s.db.db, h.accountId, { queueId: q, updatedAt: minutesAgo(10 + i) });
     const first = await get(`/conversations?queueId=${q}&limit=2`, sue);
     const second = await get(`/conversations?queueId=${q}&limit=2&cursor=${first.body.nextCursor}`, sue);
     expect(second.body.items).toHaveLength(2);
@@ -178,30 +161,35 @@ describe('GET /conversations', () => {
 
 describe('GET /me/backlog', () => {
   it('lists open, unassigned conversations of pick-mode workstreams in the agent’s queues, longest waiting first', async () => {
-    const q = await makeQueue(s.db.db, [ana.id]);
-    const foreign = await makeQueue(s.db.db, [ben.id]);
-    const pick = await makeWorkstream(s.db.db, q, 'pick');
-    const push = await makeWorkstream(s.db.db, q, 'push');
-    const newer = await makeConversation(s.db.db, accountId, {
+    const q = await makeQueue(h.s.db.db, [ana.id]);
+    const foreign = await makeQueue(h.s.db.db, [ben.id]);
+    const pick = await makeWorkstream(h.s.db.db, q, 'pick');
+    const push = await makeWorkstream(h.s.db.db, q, 'push');
+    const newer = await makeConversation(h.s.db.db, h.accountId, {
       state: 'open',
       queueId: q,
       workstreamId: pick,
       lastCustomerMessageAt: minutesAgo(2),
     });
-    const older = await makeConversation(s.db.db, accountId, {
+    const older = await makeConversation(h.s.db.db, h.accountId, {
       state: 'open',
       queueId: q,
       workstreamId: pick,
       lastCustomerMessageAt: minutesAgo(9),
     });
-    await makeConversation(s.db.db, accountId, {
+    await makeConversation(h.s.db.db, h.accountId, {
       state: 'open',
       queueId: q,
       workstreamId: push,
       lastCustomerMessageAt: minutesAgo(20),
     });
-    await makeConversation(s.db.db, accountId, { state: 'active', agentId: ben.id, queueId: q, workstreamId: pick });
-    await makeConversation(s.db.db, accountId, { state: 'open', queueId: foreign, workstreamId: pick });
+    await makeConversation(h.s.db.db, h.accountId, {
+      state: 'active',
+      agentId: ben.id,
+      queueId: q,
+      workstreamId: pick,
+    });
+    await makeConversation(h.s.db.db, h.accountId, { state: 'open', queueId: foreign, workstreamId: pick });
     const r = await get('/me/backlog', ana);
     expect(r.status).toBe(200);
     expect(r.body.items.map((x: { id: string }) => x.id)).toEqual([older.id, newer.id]);
@@ -212,7 +200,7 @@ describe('GET /me/backlog', () => {
 
 describe('GET /conversations/{id}', () => {
   it('returns the full transcript, consent state, routing trace and a Temporal UI link', async () => {
-    const conv = await makeConversation(s.db.db, accountId, {
+    const conv = await makeConversation(h.s.db.db, h.accountId, {
       state: 'active',
       agentId: ana.id,
       routingTrace: {
@@ -224,9 +212,13 @@ describe('GET /conversations/{id}', () => {
         at: new Date().toISOString(),
       },
     });
-    await optOut(s.db.db, conv.supportNumber, conv.customerNumber);
-    await addMessage(s.db.db, conv.id, { text: 'hi', providerReferenceId: `REF-${conv.id}`, createdAt: minutesAgo(3) });
-    await addMessage(s.db.db, conv.id, {
+    await optOut(h.s.db.db, conv.supportNumber, conv.customerNumber);
+    await addMessage(h.s.db.db, conv.id, {
+      text: 'hi',
+      providerReferenceId: `REF-${conv.id}`,
+      createdAt: minutesAgo(3),
+    });
+    await addMessage(h.s.db.db, conv.id, {
       direction: 'outbound',
       text: 'hello, how can I help?',
       status: 'delivered',
@@ -235,7 +227,7 @@ describe('GET /conversations/{id}', () => {
       agentId: ana.id,
       createdAt: minutesAgo(2),
     });
-    await addMessage(s.db.db, conv.id, {
+    await addMessage(h.s.db.db, conv.id, {
       direction: 'note',
       text: 'VIP',
       status: 'sent',
@@ -258,11 +250,11 @@ describe('GET /conversations/{id}', () => {
   });
 
   it('agents may read only conversations they own, are offered or may pick; any other is 404 like an unknown id', async () => {
-    const q = await makeQueue(s.db.db, [ana.id]);
-    const pick = await makeWorkstream(s.db.db, q, 'pick');
-    const bens = await makeConversation(s.db.db, accountId, { state: 'active', agentId: ben.id });
-    const offered = await makeConversation(s.db.db, accountId, { state: 'open', offeredAgentId: ana.id });
-    const backlog = await makeConversation(s.db.db, accountId, { state: 'open', queueId: q, workstreamId: pick });
+    const q = await makeQueue(h.s.db.db, [ana.id]);
+    const pick = await makeWorkstream(h.s.db.db, q, 'pick');
+    const bens = await makeConversation(h.s.db.db, h.accountId, { state: 'active', agentId: ben.id });
+    const offered = await makeConversation(h.s.db.db, h.accountId, { state: 'open', offeredAgentId: ana.id });
+    const backlog = await makeConversation(h.s.db.db, h.accountId, { state: 'open', queueId: q, workstreamId: pick });
     expect((await get(`/conversations/${bens.id}`, ana)).status).toBe(404);
     expect((await get(`/conversations/${bens.id}`, sue)).status).toBe(200);
     expect((await get(`/conversations/${offered.id}`, ana)).status).toBe(200);

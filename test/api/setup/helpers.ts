@@ -30,6 +30,18 @@ export async function call(
   return { status: res.status, body: parsed, contentType: res.headers.get('content-type') ?? '', text };
 }
 
+/** One call as a user (the Authorization header of their `headers`), or with no credentials when `user` is null. */
+export function callAs(
+  s: TestStack,
+  method: string,
+  path: string,
+  user: { headers: Record<string, string> } | null,
+  body?: unknown,
+): Promise<ApiResult> {
+  const authorization = user?.headers.authorization;
+  return call(s, method, path, body, authorization ? authorization.slice('Bearer '.length) : null);
+}
+
 /**
  * Asserts the contract's problem shape and returns it. Setup routes always include `errors`; problems made by the
  * app itself (malformed JSON, body limit, no such route) pass `{ errors: false }`.

@@ -140,6 +140,25 @@ describe('restEndpoint must be an allowed https origin', () => {
   });
 });
 
+/**
+ * An account saved while the capture server's host was allowed (written straight to the row, as the API would refuse
+ * it now) and a conversation of it with a customer, for the send paths.
+ */
+async function conversationOnCaptureEndpoint(customerNumber: string) {
+  const { id: accountId } = await createAccount(s, { apiKey: KEY });
+  await s.db.db.update(messagingAccounts).set({ restEndpoint: captureUrl }).where(eq(messagingAccounts.id, accountId));
+  const conversationId = randomUUID();
+  await s.db.db.insert(conversations).values({
+    id: conversationId,
+    workflowId: `conv:${accountId}:14252306549:${customerNumber}`,
+    runId: 'run',
+    accountId,
+    customerNumber,
+    supportNumber: '14252306549',
+  });
+  return { accountId, conversationId };
+}
+
 describe('the key never reaches a host that is not allowed', () => {
   it('validate refuses a stored endpoint that is no longer allowed, without connecting to it', async () => {
     // Saved while the host was allowed; the operator has since removed it from TELESIGN_ALLOWED_HOSTS.
@@ -152,20 +171,7 @@ describe('the key never reaches a host that is not allowed', () => {
   });
 
   it('a send to such an endpoint fails for good before any request is made', async () => {
-    const { id: accountId } = await createAccount(s, { apiKey: KEY });
-    await s.db.db
-      .update(messagingAccounts)
-      .set({ restEndpoint: captureUrl })
-      .where(eq(messagingAccounts.id, accountId));
-    const conversationId = randomUUID();
-    await s.db.db.insert(conversations).values({
-      id: conversationId,
-      workflowId: `conv:${accountId}:14252306549:15551230001`,
-      runId: 'run',
-      accountId,
-      customerNumber: '15551230001',
-      supportNumber: '14252306549',
-    });
+    const { accountId, conversationId } = await conversationOnCaptureEndpoint('15551230001');
     const messageId = randomUUID();
     await s.db.db
       .insert(messages)
@@ -185,20 +191,7 @@ describe('the key never reaches a host that is not allowed', () => {
   });
 
   it('the look-up before a resend is not sent to such an endpoint either', async () => {
-    const { id: accountId } = await createAccount(s, { apiKey: KEY });
-    await s.db.db
-      .update(messagingAccounts)
-      .set({ restEndpoint: captureUrl })
-      .where(eq(messagingAccounts.id, accountId));
-    const conversationId = randomUUID();
-    await s.db.db.insert(conversations).values({
-      id: conversationId,
-      workflowId: `conv:${accountId}:14252306549:15551230002`,
-      runId: 'run',
-      accountId,
-      customerNumber: '15551230002',
-      supportNumber: '14252306549',
-    });
+    const { accountId, conversationId } = await conversationOnCaptureEndpoint('15551230002');
     // An earlier attempt's outcome is unknown, so this one asks TeleSign by external_id before sending.
     const messageId = randomUUID();
     await s.db.db.insert(messages).values({

@@ -1,71 +1,48 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { classifyActivity } from '../../../activities/classify.js';
 import { consentEvents, consents } from '../../../db/schema/index.js';
-import { createTestStack, type TestStack } from '../../support/stack.js';
-import {
-  addMessage,
-  makeAccount,
-  makeConversation,
-  makeQueue,
-  makeUser,
-  makeWorkstream,
-  type TestUser,
-} from '../agent/fixtures.js';
-import { type ApiResult, expectProblem } from '../setup/helpers.js';
+import { addMessage, makeConversation, makeQueue, makeWorkstream } from '../agent/fixtures.js';
+import { readModelHarness } from '../read-model-harness.js';
+import { callAs, expectProblem } from '../setup/helpers.js';
 
-let s: TestStack;
-let accountId: string;
-let ana: TestUser;
-let ben: TestUser;
-let sue: TestUser;
+const h = readModelHarness({
+  ana: { name: 'Ana' },
+  ben: { name: 'Ben' },
+  sue: { name: 'Sue', role: 'supervisor' },
+});
+const { ana, ben, sue } = h.users;
 let queueA: string;
 let queueB: string;
 let workstreamA: string;
 
 beforeAll(async () => {
-  s = await createTestStack({ worker: false });
-  accountId = await makeAccount(s.db.db);
-  ana = await makeUser(s.db.db, { name: 'Ana' });
-  ben = await makeUser(s.db.db, { name: 'Ben' });
-  sue = await makeUser(s.db.db, { name: 'Sue', role: 'supervisor' });
-  queueA = await makeQueue(s.db.db, [ana.id]);
-  queueB = await makeQueue(s.db.db, [ben.id]);
-  workstreamA = await makeWorkstream(s.db.db, queueA);
+  queueA = await makeQueue(h.s.db.db, [ana.id]);
+  queueB = await makeQueue(h.s.db.db, [ben.id]);
+  workstreamA = await makeWorkstream(h.s.db.db, queueA);
 });
-afterAll(() => s?.close());
 
-async function req(method: string, path: string, user: { headers: Record<string, string> } | null, body?: unknown) {
-  const headers: Record<string, string> = { ...(user?.headers ?? {}) };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await s.app.request(`/api/v1${path}`, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  const parsed: ApiResult['body'] = text ? JSON.parse(text) : null;
-  return { status: res.status, body: parsed, contentType: res.headers.get('content-type') ?? '', text };
-}
-const admin = () => ({ headers: s.adminHeaders });
+const req = (method: string, path: string, user: { headers: Record<string, string> } | null, body?: unknown) =>
+  callAs(h.s, method, path, user, body);
+const admin = () => ({ headers: h.s.adminHeaders });
 
 describe('customer profile', () => {
   it('shows a customer of the agent’s queue with consent history and past transcripts, newest first', async () => {
     const number = '359888100001';
-    const old = await makeConversation(s.db.db, accountId, {
+    const old = await makeConversation(h.s.db.db, h.accountId, {
       customerNumber: number,
       queueId: queueA,
       state: 'closed',
       resolution: 'resolved',
       createdAt: new Date(Date.now() - 86_400_000),
     });
-    await addMessage(s.db.db, old.id, { text: 'Здравейте, поръчката ми закъснява' });
-    await addMessage(s.db.db, old.id, { direction: 'outbound', text: 'Ще проверя', status: 'delivered' });
-    const current = await makeConversation(s.db.db, accountId, { customerNumber: number, queueId: queueA });
-    await addMessage(s.db.db, current.id, { text: 'again' });
-    await s.db.db
+    await addMessage(h.s.db.db, old.id, { text: 'Здравейте, поръчката ми закъснява' });
+    await addMessage(h.s.db.db, old.id, { direction: 'outbound', text: 'Ще проверя', status: 'delivered' });
+    const current = await makeConversation(h.s.db.db, h.accountId, { customerNumber: number, queueId: queueA });
+    await addMessage(h.s.db.db, current.id, { text: 'again' });
+    await h.s.db.db
       .insert(consents)
       .values({ supportNumber: '4442', customerNumber: number, optedOut: false, source: 'keyword:START' });
-    await s.db.db.insert(consentEvents).values([
+    await h.s.db.db.insert(consentEvents).values([
       {
         supportNumber: '4442',
         customerNumber: number,
@@ -99,7 +76,7 @@ describe('customer profile', () => {
 
   it('hides a customer of another queue from an agent (404, like an unknown one) and shows it to supervisors', async () => {
     const number = '359888100002';
-    await makeConversation(s.db.db, accountId, { customerNumber: number, queueId: queueB });
+    await makeConversation(h.s.db.db, h.accountId, { customerNumber: number, queueId: queueB });
     expectProblem(await req('GET', `/customers/${number}`, ana), 404);
     expectProblem(await req('PATCH', `/customers/${number}`, ana, { name: 'X' }), 404);
     expect((await req('GET', `/customers/${number}`, ben)).status).toBe(200);
@@ -109,7 +86,7 @@ describe('customer profile', () => {
 
   it('lets an agent edit name, tags and notes, audits it, and the routing rules read the same tags', async () => {
     const number = '359888100003';
-    await makeConversation(s.db.db, accountId, { customerNumber: number, queueId: queueA });
+    await makeConversation(h.s.db.db, h.accountId, { customerNumber: number, queueId: queueA });
     const r = await req('PATCH', `/customers/${number}`, ana, {
       name: 'Иван Петров',
       tags: ['VIP', 'vip', ' gold '],
@@ -126,7 +103,7 @@ describe('customer profile', () => {
     });
 
     // A rule on customer.tag routes this customer by the tag an agent just set.
-    const vipQueue = await makeQueue(s.db.db);
+    const vipQueue = await makeQueue(h.s.db.db);
     const rule = await req('POST', `/workstreams/${workstreamA}/routing-rules`, admin(), {
       name: 'VIP',
       order: 1,
@@ -134,9 +111,9 @@ describe('customer profile', () => {
       queueId: vipQueue,
     });
     expect(rule.status, rule.text).toBe(201);
-    const classify = classifyActivity(s.db.db);
+    const classify = classifyActivity(h.s.db.db);
     const decision = await classify({
-      conversationId: (await makeConversation(s.db.db, accountId, { customerNumber: number })).id,
+      conversationId: (await makeConversation(h.s.db.db, h.accountId, { customerNumber: number })).id,
       workstreamId: workstreamA,
       defaultQueueId: queueA,
       customerNumber: number,
@@ -149,7 +126,7 @@ describe('customer profile', () => {
 
   it('refuses language changes by agents (403 naming the field) and accepts them from supervisors', async () => {
     const number = '359888100004';
-    await makeConversation(s.db.db, accountId, { customerNumber: number, queueId: queueA });
+    await makeConversation(h.s.db.db, h.accountId, { customerNumber: number, queueId: queueA });
     const denied = expectProblem(await req('PATCH', `/customers/${number}`, ana, { language: 'bg' }), 403);
     expect(denied.errors?.[0]?.path).toBe('language');
     const ok = await req('PATCH', `/customers/${number}`, sue, { language: 'bg' });
@@ -159,7 +136,7 @@ describe('customer profile', () => {
 
   it('answers bad input with 422 naming the field and the rule', async () => {
     const number = '359888100005';
-    await makeConversation(s.db.db, accountId, { customerNumber: number, queueId: queueA });
+    await makeConversation(h.s.db.db, h.accountId, { customerNumber: number, queueId: queueA });
     const cases: [unknown, string][] = [
       [{}, ''],
       [{ tags: ['has space'] }, 'tags.0'],
@@ -182,7 +159,8 @@ describe('customer profile', () => {
     const n1 = '359877200001';
     const n2 = '359877200002';
     const n3 = '359877200003';
-    for (const n of [n1, n2, n3]) await makeConversation(s.db.db, accountId, { customerNumber: n, queueId: queueA });
+    for (const n of [n1, n2, n3])
+      await makeConversation(h.s.db.db, h.accountId, { customerNumber: n, queueId: queueA });
     await req('PATCH', `/customers/${n2}`, ana, { name: 'Мария Иванова', tags: ['gold'] });
 
     const byPrefix = await req('GET', '/customers?q=3598772&limit=2', ana);

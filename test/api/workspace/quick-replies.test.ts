@@ -1,39 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestStack, type TestStack } from '../../support/stack.js';
-import { makeQueue, makeUser, type TestUser } from '../agent/fixtures.js';
-import { type ApiResult, expectProblem } from '../setup/helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { makeQueue } from '../agent/fixtures.js';
+import { readModelHarness } from '../read-model-harness.js';
+import { callAs, expectProblem } from '../setup/helpers.js';
 
-let s: TestStack;
-let ana: TestUser;
-let sue: TestUser;
+const h = readModelHarness({
+  ana: { name: 'Ana' },
+  sue: { name: 'Sue', role: 'supervisor' },
+});
+const { ana, sue } = h.users;
 let queueA: string;
 let queueB: string;
 
 beforeAll(async () => {
-  s = await createTestStack({ worker: false });
-  ana = await makeUser(s.db.db, { name: 'Ana' });
-  sue = await makeUser(s.db.db, { name: 'Sue', role: 'supervisor' });
-  queueA = await makeQueue(s.db.db, [ana.id]);
-  queueB = await makeQueue(s.db.db);
+  queueA = await makeQueue(h.s.db.db, [ana.id]);
+  queueB = await makeQueue(h.s.db.db);
 });
-afterAll(() => s?.close());
 
-async function req(method: string, path: string, user: { headers: Record<string, string> } | null, body?: unknown) {
-  const headers: Record<string, string> = { ...(user?.headers ?? {}) };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await s.app.request(`/api/v1${path}`, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return {
-    status: res.status,
-    body: (text ? JSON.parse(text) : null) as ApiResult['body'],
-    contentType: res.headers.get('content-type') ?? '',
-    text,
-  };
-}
+const req = (method: string, path: string, user: { headers: Record<string, string> } | null, body?: unknown) =>
+  callAs(h.s, method, path, user, body);
 
 describe('quick replies', () => {
   it('supervisors manage them; agents list the global ones and their queues’ ones, filtered by language and text', async () => {
@@ -46,7 +30,7 @@ describe('quick replies', () => {
     const bg = await req(
       'POST',
       '/quick-replies',
-      { headers: s.adminHeaders },
+      { headers: h.s.adminHeaders },
       {
         title: 'Поздрав',
         text: 'Здравейте, {CustomerName}! Аз съм {AgentName} от {QueueName}.',
@@ -74,7 +58,7 @@ describe('quick replies', () => {
     expect((await req('DELETE', `/quick-replies/${other.body.id}`, sue)).status).toBe(204);
     expectProblem(await req('DELETE', `/quick-replies/${other.body.id}`, sue), 404);
     const log = await req('GET', `/audit-log?targetType=quick_reply&targetId=${other.body.id}`, {
-      headers: s.adminHeaders,
+      headers: h.s.adminHeaders,
     });
     expect(log.body.items.map((e: { action: string }) => e.action)).toEqual([
       'quick_reply.deleted',

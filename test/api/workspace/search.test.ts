@@ -1,42 +1,29 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestStack, type TestStack } from '../../support/stack.js';
-import { addMessage, makeAccount, makeConversation, makeQueue, makeUser, type TestUser } from '../agent/fixtures.js';
-import { type ApiResult, expectProblem } from '../setup/helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { addMessage, makeConversation, makeQueue, type TestUser } from '../agent/fixtures.js';
+import { readModelHarness } from '../read-model-harness.js';
+import { callAs, expectProblem } from '../setup/helpers.js';
 
-let s: TestStack;
-let accountId: string;
-let ana: TestUser;
-let ben: TestUser;
-let sue: TestUser;
+const h = readModelHarness({
+  ana: { name: 'Ana' },
+  ben: { name: 'Ben' },
+  sue: { name: 'Sue', role: 'supervisor' },
+});
+const { ana, ben, sue } = h.users;
 let queueA: string;
 let queueB: string;
 
 beforeAll(async () => {
-  s = await createTestStack({ worker: false });
-  accountId = await makeAccount(s.db.db);
-  ana = await makeUser(s.db.db, { name: 'Ana' });
-  ben = await makeUser(s.db.db, { name: 'Ben' });
-  sue = await makeUser(s.db.db, { name: 'Sue', role: 'supervisor' });
-  queueA = await makeQueue(s.db.db, [ana.id]);
-  queueB = await makeQueue(s.db.db, [ben.id]);
+  queueA = await makeQueue(h.s.db.db, [ana.id]);
+  queueB = await makeQueue(h.s.db.db, [ben.id]);
 });
-afterAll(() => s?.close());
 
-async function search(q: string, user: TestUser, extra = '') {
-  const res = await s.app.request(`/api/v1/search?q=${encodeURIComponent(q)}${extra}`, { headers: user.headers });
-  const text = await res.text();
-  return {
-    status: res.status,
-    body: (text ? JSON.parse(text) : null) as ApiResult['body'],
-    contentType: res.headers.get('content-type') ?? '',
-    text,
-  };
-}
+const search = (q: string, user: TestUser, extra = '') =>
+  callAs(h.s, 'GET', `/search?q=${encodeURIComponent(q)}${extra}`, user);
 
 describe('conversation search', () => {
   it('finds Bulgarian text in any case by word prefix, highlighted and HTML-escaped', async () => {
-    const conv = await makeConversation(s.db.db, accountId, { customerNumber: '359888300001', queueId: queueA });
-    await addMessage(s.db.db, conv.id, { text: 'Здравейте! ПОРЪЧКАТА ми <b>закъснява</b> & не знам защо' });
+    const conv = await makeConversation(h.s.db.db, h.accountId, { customerNumber: '359888300001', queueId: queueA });
+    await addMessage(h.s.db.db, conv.id, { text: 'Здравейте! ПОРЪЧКАТА ми <b>закъснява</b> & не знам защо' });
     const r = await search('поръчка', ana);
     expect(r.status, r.text).toBe(200);
     const hit = r.body.items.find((h: { conversationId: string }) => h.conversationId === conv.id);
@@ -51,9 +38,9 @@ describe('conversation search', () => {
   });
 
   it('finds by number, customer name and tag', async () => {
-    const conv = await makeConversation(s.db.db, accountId, { customerNumber: '359888300002', queueId: queueA });
-    await addMessage(s.db.db, conv.id, { text: 'hello there' });
-    const r = await s.app.request('/api/v1/customers/359888300002', {
+    const conv = await makeConversation(h.s.db.db, h.accountId, { customerNumber: '359888300002', queueId: queueA });
+    await addMessage(h.s.db.db, conv.id, { text: 'hello there' });
+    const r = await h.s.app.request('/api/v1/customers/359888300002', {
       method: 'PATCH',
       headers: { ...ana.headers, 'content-type': 'application/json' },
       body: JSON.stringify({ name: 'Георги Димитров', tags: ['platinum'] }),
@@ -74,11 +61,11 @@ describe('conversation search', () => {
   });
 
   it('shows agents only their own and their queues’ conversations, supervisors all; notes are not searched', async () => {
-    const mine = await makeConversation(s.db.db, accountId, { customerNumber: '359888300003', agentId: ana.id });
-    const queue = await makeConversation(s.db.db, accountId, { customerNumber: '359888300004', queueId: queueA });
-    const other = await makeConversation(s.db.db, accountId, { customerNumber: '359888300005', queueId: queueB });
-    for (const c of [mine, queue, other]) await addMessage(s.db.db, c.id, { text: 'refund kumquat please' });
-    await addMessage(s.db.db, other.id, { direction: 'note', text: 'internal pomelo', status: 'sent' });
+    const mine = await makeConversation(h.s.db.db, h.accountId, { customerNumber: '359888300003', agentId: ana.id });
+    const queue = await makeConversation(h.s.db.db, h.accountId, { customerNumber: '359888300004', queueId: queueA });
+    const other = await makeConversation(h.s.db.db, h.accountId, { customerNumber: '359888300005', queueId: queueB });
+    for (const c of [mine, queue, other]) await addMessage(h.s.db.db, c.id, { text: 'refund kumquat please' });
+    await addMessage(h.s.db.db, other.id, { direction: 'note', text: 'internal pomelo', status: 'sent' });
     const ids = (r: { body: { items: { conversationId: string }[] } }) =>
       r.body.items.map((h) => h.conversationId).sort();
     expect(ids(await search('kumquat', ana))).toEqual([mine.id, queue.id].sort());
@@ -90,12 +77,12 @@ describe('conversation search', () => {
   it('pages with a cursor, newest activity first, without repeats', async () => {
     const convs = [];
     for (let i = 0; i < 5; i++) {
-      const c = await makeConversation(s.db.db, accountId, {
+      const c = await makeConversation(h.s.db.db, h.accountId, {
         customerNumber: `35988840000${i}`,
         queueId: queueA,
         updatedAt: new Date(Date.now() - i * 60_000),
       });
-      await addMessage(s.db.db, c.id, { text: `ябълка номер ${i}` });
+      await addMessage(h.s.db.db, c.id, { text: `ябълка номер ${i}` });
       convs.push(c.id);
     }
     const seen: string[] = [];
@@ -113,7 +100,7 @@ describe('conversation search', () => {
   it('answers bad input with 422 naming the field, and no token with 401', async () => {
     for (const extra of ['', '&limit=0', '&limit=101', '&cursor=nonsense']) {
       const q = extra === '' ? '' : 'x';
-      const r = await s.app.request(`/api/v1/search?q=${q}${extra}`, { headers: ana.headers });
+      const r = await h.s.app.request(`/api/v1/search?q=${q}${extra}`, { headers: ana.headers });
       const body = await r.json();
       expect(r.status, JSON.stringify(body)).toBe(422);
     }
@@ -123,6 +110,6 @@ describe('conversation search', () => {
       JSON.stringify(['search', '2026-02-30T00:00:00.000000Z', '00000000-0000-4000-8000-000000000000']),
     ).toString('base64url');
     expectProblem(await search('x', ana, `&cursor=${forged}`), 422);
-    expect((await s.app.request('/api/v1/search?q=x')).status).toBe(401);
+    expect((await h.s.app.request('/api/v1/search?q=x')).status).toBe(401);
   });
 });
