@@ -4,7 +4,7 @@ import type { Db } from '../db/client.js';
 import { capacityReservations, conversations, queueMembers, queues, users } from '../db/schema/index.js';
 import { signalConversations } from '../temporal/signal-conversations.js';
 import { FailureTypes } from '../workflows/definitions.js';
-import { aheadOf, type Rank } from './distribution-order.js';
+import { aheadOf, type Rank, waitingFor } from './distribution-order.js';
 
 export type ReserveInput = {
   /** Idempotency key from the workflow: a retried activity finds its own reservation instead of booking twice. */
@@ -20,6 +20,9 @@ export type ReserveInput = {
   onlyAgentId?: string;
 };
 
+/** How many waiting conversations one booking wakes (as many as the nudge after a release). */
+const PASS_ON_LIMIT = 5;
+
 const ORDER_BY = {
   // Most free capacity first; ties go to whoever was assigned longest ago (round robin among equals).
   highest_capacity: sql`(u.capacity - u.capacity_used) desc, u.last_assigned_at asc nulls first, qm.added_at asc`,
@@ -32,7 +35,9 @@ const ORDER_BY = {
  * same agents. The conditional UPDATE (`capacity_used + units <= capacity`) is re-checked by Postgres after any row
  * lock wait, so concurrent reservations can never over-book an agent.
  */
-export function capacityActivities(db: Db) {
+export function capacityActivities(db: Db, deps: { signal?: typeof signalConversations } = {}) {
+  const signal = deps.signal ?? signalConversations;
+
   async function existing(key: string) {
     const [row] = await db
       .select({ agentId: capacityReservations.userId })
@@ -128,13 +133,36 @@ export function capacityActivities(db: Db) {
             open.map((a) => sql`${a.id}`),
             sql`, `,
           )}]::uuid[])`);
-        const gone = await signalConversations([...new Map(blockers.map((b) => [b.id, b.workflow_id])).entries()]);
+        const gone = await signal([...new Map(blockers.map((b) => [b.id, b.workflow_id])).entries()]);
         if (gone.length === 0) return null;
         ignored.push(...gone);
         continue;
       }
-      for (const candidate of candidates) if (await book(candidate.id)) return { agentId: candidate.id };
+      for (const candidate of candidates) {
+        if (!(await book(candidate.id))) continue;
+        await passOn(input);
+        return { agentId: candidate.id };
+      }
     }
+  }
+
+  /**
+   * A booking takes this conversation out of the line, which may free the line for the ones it kept out (they were
+   * refused while it was waiting, and woke it). Nobody else wakes them while capacity stays free, so pass the wake on:
+   * signal the best-ranked conversations still waiting that could take an agent of this queue with room left. Each
+   * of them either books (and passes on in turn) or is refused behind a better one (and wakes it): the chain goes on
+   * until the free capacity is taken, instead of stopping at the fallback tick (minutes).
+   */
+  async function passOn(input: ReserveInput): Promise<void> {
+    const next = await db.execute<{ id: string; workflow_id: string }>(sql`
+      select distinct on (c2.priority, c2.since, c2.id) c2.id, c2.workflow_id
+      from users u join queue_members qm on qm.user_id = u.id and qm.queue_id = ${input.queueId},
+        lateral (${waitingFor([input.conversationId], sql`c2.id, c2.workflow_id, c2.priority, coalesce(c2.last_customer_message_at, c2.created_at) as since`)}
+          order by 3, 4, 1 limit ${PASS_ON_LIMIT}) c2
+      where u.capacity_used < u.capacity
+      order by c2.priority, c2.since, c2.id
+      limit ${PASS_ON_LIMIT}`);
+    if (next.length) await signal(next.map((n) => [n.id, n.workflow_id]));
   }
 
   /**
