@@ -51,3 +51,40 @@ export function waitingFor(excluded: string[], what: SQL, rank: SQL = sql``): SQ
         and not exists (select 1 from preferred_agents p where p.customer_number = c2.customer_number
           and p.workstream_id = c2.workstream_id and p.agent_id = u.id))`;
 }
+
+/**
+ * The slots left on each free agent once the better-ranked waiting conversations are seated (pure). `agents`: the
+ * free agents with their free slots; `ahead`: the better-ranked conversations, best first, each with the free agents
+ * it could take. They are seated best first, each moving those already seated to another of their agents when that
+ * makes room (augmenting paths), so a better-ranked conversation is never left out for a worse one. A slot left over
+ * can go to the conversation asking without taking it from anyone ranked ahead, on whichever agent it is: counting
+ * per agent only (ahead of me who could take this agent, against this agent's slots) refuses the third of ten waiting
+ * conversations while five agents are free, and serialises a burst to a few offers per round.
+ */
+export function slotsLeft(agents: { id: string; slots: number }[], ahead: { id: string; agentIds: string[] }[]) {
+  const left = new Map(agents.map((a) => [a.id, a.slots]));
+  const seatedOn = new Map<string, string[]>(agents.map((a) => [a.id, []]));
+  const seat = (conv: string, visited: Set<string>, options: Map<string, string[]>): boolean => {
+    for (const agent of options.get(conv) ?? []) {
+      if (!left.has(agent) || visited.has(agent)) continue;
+      visited.add(agent);
+      if (left.get(agent)! > 0) {
+        left.set(agent, left.get(agent)! - 1);
+        seatedOn.get(agent)!.push(conv);
+        return true;
+      }
+      const seated = seatedOn.get(agent)!;
+      for (let i = 0; i < seated.length; i++) {
+        if (seat(seated[i]!, visited, options)) {
+          seated[i] = conv;
+          return true;
+        }
+      }
+    }
+    return false;
+  };
+  const options = new Map(ahead.map((c) => [c.id, c.agentIds]));
+  const seatedAhead: string[] = [];
+  for (const c of ahead) if (seat(c.id, new Set(), options)) seatedAhead.push(c.id);
+  return { left, seatedAhead };
+}
