@@ -4,7 +4,7 @@ import type { Db } from '../db/client.js';
 import { capacityReservations, conversations, queueMembers, queues, users } from '../db/schema/index.js';
 import { signalConversations } from '../temporal/signal-conversations.js';
 import { FailureTypes } from '../workflows/definitions.js';
-import { aheadOf, type Rank } from './distribution-order.js';
+import { aheadOf, type Rank, slotsLeft, waitingFor } from './distribution-order.js';
 
 export type ReserveInput = {
   /** Idempotency key from the workflow: a retried activity finds its own reservation instead of booking twice. */
@@ -20,6 +20,11 @@ export type ReserveInput = {
   onlyAgentId?: string;
 };
 
+/** How many waiting conversations one booking wakes (as many as the nudge after a release). */
+const PASS_ON_LIMIT = 5;
+/** How many free agents of the queue the line is worked out over (more would only refuse less). */
+const MATCH_POOL = 200;
+
 const ORDER_BY = {
   // Most free capacity first; ties go to whoever was assigned longest ago (round robin among equals).
   highest_capacity: sql`(u.capacity - u.capacity_used) desc, u.last_assigned_at asc nulls first, qm.added_at asc`,
@@ -32,7 +37,9 @@ const ORDER_BY = {
  * same agents. The conditional UPDATE (`capacity_used + units <= capacity`) is re-checked by Postgres after any row
  * lock wait, so concurrent reservations can never over-book an agent.
  */
-export function capacityActivities(db: Db) {
+export function capacityActivities(db: Db, deps: { signal?: typeof signalConversations } = {}) {
+  const signal = deps.signal ?? signalConversations;
+
   async function existing(key: string) {
     const [row] = await db
       .select({ agentId: capacityReservations.userId })
@@ -72,23 +79,48 @@ export function capacityActivities(db: Db) {
       input.skillMatching === 'exact' && input.skills.length
         ? sql`and u.skills @> ${JSON.stringify(input.skills)}::jsonb`
         : sql``;
-    // Priority (issue #16): the queue's method picks among agents only those no better-ranked waiting conversation
-    // can take; a targeted reservation (previous or preferred agent) is affinity and skips the line.
+    // Priority (issue #16): the queue's method picks only among agents with a slot left once the better-ranked
+    // waiting conversations are seated (docs/domain.md, "Priority"); a targeted reservation (previous or preferred
+    // agent) is affinity and skips the line.
     const me = input.onlyAgentId ? null : await rankOf(input.conversationId);
     const ignored: string[] = [];
-    const fair = (guarded: boolean) =>
-      guarded && me
-        ? sql`and (${aheadOf(me, input.conversationId, ignored, sql`count(*)`)}) < floor((u.capacity - u.capacity_used) / ${input.units}::numeric)`
-        : sql``;
-    const freeAgents = (guarded = true) =>
-      db.execute<{ id: string }>(sql`
-      select u.id from users u
+    const freeAgents = (limit: number) =>
+      db.execute<{ id: string; slots: number }>(sql`
+      select u.id, floor((u.capacity - u.capacity_used) / ${input.units}::numeric)::int as slots from users u
       join queue_members qm on qm.user_id = u.id and qm.queue_id = ${input.queueId}
       where u.presence = any(${presences})
         and u.capacity - u.capacity_used >= ${input.units}
-        ${skills} ${excluded} ${only} ${fair(guarded)}
+        ${skills} ${excluded} ${only}
       order by ${ORDER_BY[queue.assignmentMethod]}
-      limit 10`);
+      limit ${limit}`);
+    /** The free agents this conversation may take now (best first by the queue's method), and who is seated ahead. */
+    const inLine = async () => {
+      if (!me) return { candidates: (await freeAgents(10)).map((a) => a.id), ahead: [] as [string, string][] };
+      const pool = await freeAgents(MATCH_POOL);
+      if (pool.length === 0) return { candidates: [], ahead: [] };
+      const total = pool.reduce((n, a) => n + a.slots, 0);
+      // Per agent, the best `total` ahead that could take it: one ranked below those on every agent it could
+      // take cannot get a slot before this conversation does (they fill every slot, or the agent is full).
+      const rows = await db.execute<{ agent_id: string; id: string; workflow_id: string }>(sql`
+        select u.id as agent_id, c2.id, c2.workflow_id from users u, lateral (${aheadOf(me, input.conversationId, ignored, sql`c2.id, c2.workflow_id, c2.priority, coalesce(c2.last_customer_message_at, c2.created_at) as since`)}
+          order by 3, 4, 1 limit ${total}) c2
+        where u.id = any(array[${sql.join(
+          pool.map((a) => sql`${a.id}`),
+          sql`, `,
+        )}]::uuid[])
+        order by c2.priority, c2.since, c2.id`);
+      const ahead = new Map<string, { id: string; workflowId: string; agentIds: string[] }>();
+      for (const r of rows) {
+        const c = ahead.get(r.id) ?? { id: r.id, workflowId: r.workflow_id, agentIds: [] };
+        c.agentIds.push(r.agent_id);
+        ahead.set(r.id, c);
+      }
+      const { left, seatedAhead } = slotsLeft(pool, [...ahead.values()]);
+      return {
+        candidates: pool.filter((a) => (left.get(a.id) ?? 0) > 0).map((a) => a.id),
+        ahead: seatedAhead.map((id) => [id, ahead.get(id)!.workflowId] as [string, string]),
+      };
+    };
     const book = (agentId: string) =>
       db.transaction(async (tx) => {
         const [u] = await tx
@@ -115,26 +147,41 @@ export function capacityActivities(db: Db) {
     // lost race means capacity was consumed, so this ends: booked, or no agent has free capacity any more. Returning
     // null while capacity is free would leave the conversation waiting for the fallback tick (minutes).
     for (;;) {
-      const candidates = await freeAgents();
-      if (candidates.length === 0) {
-        if (!me) return null;
-        // Better-ranked conversations hold the line for every free agent: wake them (they take the agent). One whose
+      const line = await inLine();
+      if (line.candidates.length === 0) {
+        if (line.ahead.length === 0) return null;
+        // Better-ranked conversations take every free slot: wake them (they book, then pass the wake on). One whose
         // workflow is gone (a stale read-model row) must not hold the line: skip it and look again.
-        const open = await freeAgents(false);
-        if (open.length === 0) return null;
-        const blockers = await db.execute<{ id: string; workflow_id: string }>(sql`
-          select c2.id, c2.workflow_id from users u, lateral (${aheadOf(me, input.conversationId, ignored, sql`c2.id, c2.workflow_id, c2.priority, coalesce(c2.last_customer_message_at, c2.created_at) as since`)} order by 3, 4, 1 limit 5) c2
-          where u.id = any(array[${sql.join(
-            open.map((a) => sql`${a.id}`),
-            sql`, `,
-          )}]::uuid[])`);
-        const gone = await signalConversations([...new Map(blockers.map((b) => [b.id, b.workflow_id])).entries()]);
+        const gone = await signal(line.ahead.slice(0, PASS_ON_LIMIT));
         if (gone.length === 0) return null;
         ignored.push(...gone);
         continue;
       }
-      for (const candidate of candidates) if (await book(candidate.id)) return { agentId: candidate.id };
+      for (const candidate of line.candidates.slice(0, 10)) {
+        if (!(await book(candidate))) continue;
+        await passOn(input);
+        return { agentId: candidate };
+      }
     }
+  }
+
+  /**
+   * A booking takes this conversation out of the line, which may free the line for the ones it kept out (they were
+   * refused while it was waiting, and woke it). Nobody else wakes them while capacity stays free, so pass the wake on:
+   * signal the best-ranked conversations still waiting that could take an agent of this queue with room left. Each
+   * of them either books (and passes on in turn) or is refused behind a better one (and wakes it): the chain goes on
+   * until the free capacity is taken, instead of stopping at the fallback tick (minutes).
+   */
+  async function passOn(input: ReserveInput): Promise<void> {
+    const next = await db.execute<{ id: string; workflow_id: string }>(sql`
+      select distinct on (c2.priority, c2.since, c2.id) c2.id, c2.workflow_id
+      from users u join queue_members qm on qm.user_id = u.id and qm.queue_id = ${input.queueId},
+        lateral (${waitingFor([input.conversationId], sql`c2.id, c2.workflow_id, c2.priority, coalesce(c2.last_customer_message_at, c2.created_at) as since`)}
+          order by 3, 4, 1 limit ${PASS_ON_LIMIT}) c2
+      where u.capacity_used < u.capacity
+      order by c2.priority, c2.since, c2.id
+      limit ${PASS_ON_LIMIT}`);
+    if (next.length) await signal(next.map((n) => [n.id, n.workflow_id]));
   }
 
   /**

@@ -5,6 +5,7 @@ import { listen } from '../../api/server.js';
 import { type Simulator, startSimulator } from '../../telesign/simulator/server.js';
 import {
   acceptUpdate,
+  agentsAvailableSignal,
   assignUpdate,
   closeUpdate,
   endUpdate,
@@ -506,6 +507,30 @@ describe('conversation workflow on a real Temporal server', () => {
       return undefined;
     });
     expect(found.workflowId).toBe(d.workflowIdOf(customer));
+  });
+
+  it('a conversation refused behind a better-ranked one is offered once that one books and an agent is still free', async () => {
+    // Two agents with one slot each, two conversations waiting (agents offline). The newer one is woken first: each
+    // agent's one slot is held for the older one, so it is refused and wakes the older one, which books one agent.
+    // The other agent is still free and nothing else will happen (no release, no presence change): the newer one
+    // must be woken by that booking, not by the fallback tick minutes later.
+    const { seed, d } = await setup({
+      agents: [
+        { capacity: 1, presence: 'offline' },
+        { capacity: 1, presence: 'offline' },
+      ],
+    });
+    const older = newCustomerNumber();
+    const newer = newCustomerNumber();
+    for (const c of [older, newer]) {
+      await d.text(c, 'waiting for an agent');
+      await d.until(c, (r) => r.queue_id !== null);
+    }
+    await s.db.sql`update users set presence = 'available' where id in ${s.db.sql(seed.agents.map((a) => a.id))}`;
+    await s.temporal.workflow.getHandle(d.workflowIdOf(newer)).signal(agentsAvailableSignal);
+    const first = await d.until(older, (r) => r.offered_agent_id !== null, 30_000);
+    const second = await d.until(newer, (r) => r.offered_agent_id !== null, 30_000);
+    expect(second.offered_agent_id).not.toBe(first.offered_agent_id);
   });
 
   it('50 conversations racing for 5 agents with capacity 2 never over-book an agent', async () => {
