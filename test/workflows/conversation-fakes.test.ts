@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -163,10 +164,19 @@ async function withWorker(activities: Partial<Activities>, fn: (taskQueue: strin
 const input = { accountId: 'acct-1', supportNumber: '15550000001', customerNumber: '15550000002' };
 
 /**
- * Ends a test's conversation: the server is shared, and a run left waiting on a task queue nobody polls any more
- * would hold up time skipping for the next test.
+ * Ends a test's conversation: the server is shared, and time skipping stands still while any run has a task in
+ * flight. Terminating is not enough: a run terminated while a task still ran (a query answered mid-task splits it)
+ * keeps that task's hold on the test server's clock for good. So a supervisor force-closes it and the test waits for
+ * the run to end by itself; terminate is only the fallback.
  */
-const stop = (handle: { terminate(reason?: string): Promise<unknown> }) => handle.terminate('test done');
+async function stop(handle: WorkflowHandle<typeof conversationWorkflow>): Promise<void> {
+  try {
+    await handle.executeUpdate(forceCloseUpdate, { args: [{ userId: 'supervisor-1', role: 'supervisor' }] });
+    await handle.result();
+  } catch {
+    await handle.terminate('test done').catch(() => {});
+  }
+}
 
 /** Polls `check` while the time-skipping server stands still (time only moves in env.sleep). */
 async function until<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
@@ -320,7 +330,7 @@ describe('conversation workflow with fake activities (time-skipping server)', ()
         await handle.executeUpdate(forceCloseUpdate, { args: [{ userId: 'supervisor-1', role: 'supervisor' }] });
         await handle.result();
       } catch (err) {
-        await stop(handle).catch(() => {});
+        await stop(handle);
         throw err;
       }
     });
