@@ -153,12 +153,26 @@ export function initQueueRules(t: Record<string, string>): void {
         left.push(e.path ? `${e.path}: ${e.message}` : e.message);
         continue;
       }
-      // SLA targets are typed in minutes; the API's bound is in seconds.
-      const isSla = (SLA_FIELDS as readonly string[]).includes(e.path);
-      slot.textContent = isSla ? t.qrSlaRange!.replace('{max}', String(SLA_MAX_MINUTES)) : e.message;
+      slot.textContent = plain(e.path, e.message);
       document.getElementById(id)?.setAttribute('aria-invalid', 'true');
     }
     return left;
+  }
+
+  /**
+   * The page's words for the rules of its fields (the API's bounds, in the units typed here: SLA targets in minutes);
+   * the API's own sentence for anything else.
+   */
+  function plain(path: string, apiMessage: string): string {
+    const range = (min: number, max: number) => t.qrRange!.replace('{min}', String(min)).replace('{max}', String(max));
+    if ((SLA_FIELDS as readonly string[]).includes(path))
+      return t.qrSlaRange!.replace('{max}', String(SLA_MAX_MINUTES));
+    if (path === 'priority') return range(0, 10000);
+    if (path === 'warningPercent') return range(1, 100);
+    if (path === 'overflow.maxWaiting') return /maxWaitMinutes/.test(apiMessage) ? t.qrNeedThreshold! : range(1, 10000);
+    if (path === 'overflow.maxWaitMinutes') return range(1, 2880);
+    if (path === 'overflow.targetQueueId') return t.qrNeedTarget!;
+    return apiMessage;
   }
 
   function fill(q: Queue, s: Sla) {

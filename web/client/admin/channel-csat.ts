@@ -5,8 +5,8 @@ import { labelled } from './manage-kit.js';
 import { t } from './state.js';
 
 /**
- * A channel's CSAT survey switch and reply replyWindow (GET/PUT /sms-channels/{id}/csat, issue #16) inside its edit
- * fieldset: read when the list is built, saved with the channel. A refused replyWindow is shown beside its field.
+ * A channel's CSAT survey switch and reply window (GET/PUT /sms-channels/{id}/csat, issue #16) inside its edit
+ * fieldset: read when the list is built, saved with the channel. A refused window is shown beside its field.
  */
 export function csatFields(channelId: string, label: string) {
   const enabled = h('input', { type: 'checkbox', 'aria-label': `${t.csatSurvey}: ${label}` }) as HTMLInputElement;
