@@ -3,7 +3,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { listen } from '../../api/server.js';
 import { type Simulator, startSimulator } from '../../telesign/simulator/server.js';
-import { seedChannel } from '../support/seed.js';
+import { addMessage, makeConversation } from '../api/agent/fixtures.js';
+import { createAgent, newCustomerNumber, seedChannel } from '../support/seed.js';
 import { createTestStack, TEST_ADMIN_TOKEN, type TestStack } from '../support/stack.js';
 import { cspViolations, launchBrowser, signIn } from './browser.js';
 
@@ -46,6 +47,12 @@ async function queueId(name: string): Promise<string> {
   return row!.id;
 }
 
+/** Picks a queue and waits until the form shows its stored rules (data-queue is set once they are filled in). */
+async function pickQueue(page: Page, id: string) {
+  await page.locator('#queue-rules-queue').selectOption(id);
+  await page.locator(`#form-queue-rules[data-queue="${id}"]`).waitFor();
+}
+
 describe('queue rules on the admin page', () => {
   it('an admin sets priority, overflow and SLA targets of a queue; the API has them and shows them again', async () => {
     await s.db.sql`insert into queues (name) values ('Billing'), ('Billing overflow')`;
@@ -55,8 +62,8 @@ describe('queue rules on the admin page', () => {
     const panel = page.locator('#queue-rules-panel');
     await panel.getByRole('heading', { name: 'Queue rules' }).waitFor();
 
-    await panel.getByLabel('Queue', { exact: true }).selectOption(billing);
-    await expect.poll(() => panel.getByLabel('Priority').inputValue()).toBe('100');
+    await pickQueue(page, billing);
+    expect(await panel.getByLabel('Priority').inputValue()).toBe('100');
     await panel.getByLabel('Priority').fill('5');
     await panel.getByLabel('Overflow this queue').check();
     await panel.getByLabel('When this many conversations wait').fill('10');
@@ -107,8 +114,8 @@ describe('queue rules on the admin page', () => {
     // A fresh page reads the saved rules back into the form.
     await page.reload();
     await panel.getByRole('heading', { name: 'Queue rules' }).waitFor();
-    await panel.getByLabel('Queue', { exact: true }).selectOption(billing);
-    await expect.poll(() => panel.getByLabel('Priority').inputValue()).toBe('5');
+    await pickQueue(page, billing);
+    expect(await panel.getByLabel('Priority').inputValue()).toBe('5');
     expect(await panel.getByLabel('Overflow this queue').isChecked()).toBe(true);
     expect(await panel.getByLabel('Then').inputValue()).toBe('wait_message');
     expect(await panel.getByLabel('When a customer has waited (minutes)').inputValue()).toBe('30');
@@ -133,8 +140,8 @@ describe('queue rules on the admin page', () => {
     const id = await queueId('Refusals');
     const { context, page } = await signIn(browser, base, TEST_ADMIN_TOKEN, '/admin');
     const panel = page.locator('#queue-rules-panel');
-    await panel.getByLabel('Queue', { exact: true }).selectOption(id);
-    await expect.poll(() => panel.getByLabel('Priority').inputValue()).toBe('100');
+    await pickQueue(page, id);
+    expect(await panel.getByLabel('Priority').inputValue()).toBe('100');
     await panel.getByLabel('Priority').fill('20000');
     await panel.getByLabel('Overflow this queue').check();
     await panel.getByLabel('Then').selectOption('end');
@@ -209,6 +216,51 @@ describe('CSAT survey where channels are edited', () => {
     expect((await s.db.sql`select csat_window_minutes from sms_channels where id = ${seed.channelId}`)[0]).toEqual({
       csat_window_minutes: 120,
     });
+    await context.close();
+  });
+});
+
+describe('preferred agents in the workspace customer panel', () => {
+  it('a supervisor sets a customer’s preferred agents in order; a repeated agent is refused beside the choices', async () => {
+    const seed = await seedChannel(s.db.db, s.config, sim, {
+      agents: [{ name: 'Ana Petrova' }, { name: 'Boris Ivanov' }],
+    });
+    const supervisor = await createAgent(s.db.db, { name: 'Sia Supervisor', role: 'supervisor' });
+    const customer = newCustomerNumber();
+    const conv = await makeConversation(s.db.db, seed.accountId, {
+      customerNumber: customer,
+      supportNumber: seed.supportNumber,
+      queueId: seed.queueId,
+      workstreamId: seed.workstreamId,
+      channelId: seed.channelId,
+    });
+    await addMessage(s.db.db, conv.id, { text: 'Искам пак същия служител' });
+    const [ana, boris] = seed.agents;
+
+    const { context, page } = await signIn(browser, base, supervisor.token);
+    await page.getByLabel('Search conversations').fill(customer);
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.locator('#ws-search-list button', { hasText: `+${customer}` }).click();
+    const form = page.locator('#pref-form');
+    await form.getByRole('heading', { name: 'Preferred agents' }).waitFor();
+    await expect.poll(() => form.getByLabel('Choice 1').locator('option').count()).toBeGreaterThan(2);
+    await form.getByLabel('Choice 1').selectOption(boris!.id);
+    await form.getByLabel('Choice 2').selectOption(ana!.id);
+    await form.getByRole('button', { name: 'Save preferred agents' }).click();
+    await expect.poll(() => page.locator('#pref-status').textContent()).toBe('Saved');
+    const rows = await s.db.sql<{ agent_id: string }[]>`
+      select agent_id from preferred_agents
+      where workstream_id = ${seed.workstreamId} and customer_number = ${customer} order by rank`;
+    expect(rows.map((r) => r.agent_id)).toEqual([boris!.id, ana!.id]);
+    await shot(page, 'workspace-preferred-agents', '#customer-panel');
+
+    await form.getByLabel('Choice 3').selectOption(boris!.id);
+    await form.getByRole('button', { name: 'Save preferred agents' }).click();
+    await expect.poll(() => page.locator('#pref-error').textContent()).toMatch(/must not repeat an agent/);
+    expect(await form.getByLabel('Choice 3').getAttribute('aria-invalid')).toBe('true');
+    const after = await s.db.sql`
+      select 1 from preferred_agents where workstream_id = ${seed.workstreamId} and customer_number = ${customer}`;
+    expect(after).toHaveLength(2);
     await context.close();
   });
 });

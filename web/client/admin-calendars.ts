@@ -254,8 +254,8 @@ export function initCalendars(t: Record<string, string>): void {
   );
 
   async function refreshQueuePicker(): Promise<void> {
-    const chosen = queueSelect.value;
     const queues = await call(api.queues.$get());
+    const chosen = queueSelect.value; // after the wait: a pick made meanwhile stays
     queueSelect.replaceChildren(...queues.items.map((q) => h('option', { value: q.id }, q.name)));
     if (queues.items.some((q) => q.id === chosen)) queueSelect.value = chosen;
   }

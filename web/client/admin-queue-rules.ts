@@ -192,6 +192,7 @@ export function initQueueRules(t: Record<string, string>): void {
   async function load(): Promise<void> {
     clearProblems();
     const id = queueSelect.value;
+    delete form.dataset.queue;
     form.hidden = !id;
     if (!id) return;
     status.textContent = t.qrLoading!;
@@ -201,13 +202,16 @@ export function initQueueRules(t: Record<string, string>): void {
     ]);
     if (queueSelect.value !== id) return; // another queue was picked meanwhile
     fill(q, s);
+    form.dataset.queue = id; // the form now shows this queue's stored rules
     status.textContent = '';
   }
 
   /** Re-reads the queues (a queue was added, renamed or deleted elsewhere on the page), keeping the choice. */
   async function refreshQueues(): Promise<void> {
+    const items = (await call(api.queues.$get())).items;
+    // Read after the wait: the admin may have picked a queue meanwhile.
     const chosen = queueSelect.value;
-    queues = (await call(api.queues.$get())).items;
+    queues = items;
     queueSelect.replaceChildren(...queues.map((q) => h('option', { value: q.id }, q.name)));
     if (queues.some((q) => q.id === chosen)) queueSelect.value = chosen;
     empty.hidden = queues.length > 0;
