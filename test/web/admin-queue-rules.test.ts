@@ -15,6 +15,8 @@ import { cspViolations, launchBrowser, signIn } from './browser.js';
  */
 
 const SCREENSHOTS = process.env.SMSDESK_SCREENSHOTS === '1';
+/** Polls wait generously: the page and API share two busy cores with other tests. */
+const POLL = { timeout: 15_000 };
 let s: TestStack;
 let sim: Simulator;
 let server: { port: number; close: () => Promise<void> };
@@ -77,7 +79,7 @@ describe('queue rules on the admin page', () => {
     await panel.getByLabel('Resolution (minutes)').fill('1440');
     await panel.getByLabel('Warn at (% of the target)').fill('75');
     await panel.getByRole('button', { name: 'Save queue rules' }).click();
-    await expect.poll(() => page.locator('#queue-rules-status').textContent()).toMatch(/^Saved/);
+    await expect.poll(() => page.locator('#queue-rules-status').textContent(), POLL).toMatch(/^Saved/);
 
     const [q] = await s.db.sql<{ priority: number; overflow: unknown }[]>`
       select priority, overflow from queues where id = ${billing}`;
@@ -101,7 +103,7 @@ describe('queue rules on the admin page', () => {
     await panel.getByLabel('Resolution (minutes)').fill('');
     await panel.getByRole('button', { name: 'Save queue rules' }).click();
     await expect
-      .poll(async () => (await s.db.sql`select overflow from queues where id = ${billing}`)[0]!.overflow)
+      .poll(async () => (await s.db.sql`select overflow from queues where id = ${billing}`)[0]!.overflow, POLL)
       .toMatchObject({
         maxWaitMinutes: 30,
         action: 'wait_message',
@@ -125,12 +127,12 @@ describe('queue rules on the admin page', () => {
     await panel.getByLabel('Then').selectOption('end');
     await panel.getByRole('button', { name: 'Save queue rules' }).click();
     await expect
-      .poll(async () => (await s.db.sql`select overflow from queues where id = ${billing}`)[0]!.overflow)
+      .poll(async () => (await s.db.sql`select overflow from queues where id = ${billing}`)[0]!.overflow, POLL)
       .toMatchObject({ action: 'end', message: null, targetQueueId: null });
     await panel.getByLabel('Overflow this queue').uncheck();
     await panel.getByRole('button', { name: 'Save queue rules' }).click();
     await expect
-      .poll(async () => (await s.db.sql`select overflow from queues where id = ${billing}`)[0]!.overflow)
+      .poll(async () => (await s.db.sql`select overflow from queues where id = ${billing}`)[0]!.overflow, POLL)
       .toBeNull();
     await context.close();
   });
@@ -148,7 +150,7 @@ describe('queue rules on the admin page', () => {
     await panel.getByLabel('First response (minutes)').fill('0');
     await panel.getByRole('button', { name: 'Save queue rules' }).click();
 
-    await expect.poll(() => page.locator('#queue-rules-priority-error').textContent()).toMatch(/10000/);
+    await expect.poll(() => page.locator('#queue-rules-priority-error').textContent(), POLL).toMatch(/10000/);
     expect(await page.locator('#queue-rules-priority').getAttribute('aria-invalid')).toBe('true');
     // No threshold given: the API names overflow.maxWaiting; the page says it in words.
     expect(await page.locator('#queue-rules-overflow-maxWaiting-error').textContent()).toMatch(
@@ -166,7 +168,7 @@ describe('queue rules on the admin page', () => {
     await panel.getByLabel('When this many conversations wait').fill('3');
     await panel.getByLabel('First response (minutes)').fill('10');
     await panel.getByRole('button', { name: 'Save queue rules' }).click();
-    await expect.poll(() => page.locator('#queue-rules-status').textContent()).toMatch(/^Saved/);
+    await expect.poll(() => page.locator('#queue-rules-status').textContent(), POLL).toMatch(/^Saved/);
     expect(await page.locator('#queue-rules-priority-error').textContent()).toBe('');
     expect((await s.db.sql`select priority from queues where id = ${id}`)[0]!.priority).toBe(50);
     await context.close();
@@ -177,11 +179,13 @@ describe('queue rules on the admin page', () => {
     await page.locator('#queue-name').fill('Late arrivals');
     await page.locator('#form-queue').getByRole('button').click();
     const id = await (async () => {
-      await expect.poll(async () => (await s.db.sql`select 1 from queues where name = 'Late arrivals'`).length).toBe(1);
+      await expect
+        .poll(async () => (await s.db.sql`select 1 from queues where name = 'Late arrivals'`).length, POLL)
+        .toBe(1);
       return queueId('Late arrivals');
     })();
-    await expect.poll(() => page.locator(`#queue-rules-queue option[value="${id}"]`).count()).toBe(1);
-    await expect.poll(() => page.locator(`#queue-hours-queue option[value="${id}"]`).count()).toBe(1);
+    await expect.poll(() => page.locator(`#queue-rules-queue option[value="${id}"]`).count(), POLL).toBe(1);
+    await expect.poll(() => page.locator(`#queue-hours-queue option[value="${id}"]`).count(), POLL).toBe(1);
     await context.close();
   });
 });
@@ -193,7 +197,7 @@ describe('CSAT survey where channels are edited', () => {
     const channel = page.locator(`[data-channel="${seed.channelId}"]`);
     await channel.waitFor();
     const survey = channel.getByLabel(/Satisfaction survey/);
-    await expect.poll(() => survey.isEnabled()).toBe(true);
+    await expect.poll(() => survey.isEnabled(), POLL).toBe(true);
     expect(await survey.isChecked()).toBe(false);
     await survey.check();
     await channel.getByLabel(/Survey reply window/).fill('120');
@@ -202,6 +206,7 @@ describe('CSAT survey where channels are edited', () => {
       .poll(
         async () =>
           (await s.db.sql`select csat_enabled, csat_window_minutes from sms_channels where id = ${seed.channelId}`)[0],
+        POLL,
       )
       .toEqual({ csat_enabled: true, csat_window_minutes: 120 });
     await shot(page, 'admin-channel-csat', `[data-channel="${seed.channelId}"]`);
@@ -209,10 +214,10 @@ describe('CSAT survey where channels are edited', () => {
     // The list is rebuilt after a save (<html data-busy> until then); the rebuilt one shows the stored state.
     await page.waitForSelector('html:not([data-busy])');
     const again = page.locator(`[data-channel="${seed.channelId}"]`);
-    await expect.poll(() => again.getByLabel(/Satisfaction survey/).isChecked()).toBe(true);
+    await expect.poll(() => again.getByLabel(/Satisfaction survey/).isChecked(), POLL).toBe(true);
     await again.getByLabel(/Survey reply window/).fill('99999');
     await again.getByRole('button', { name: 'Save' }).click();
-    await expect.poll(() => page.locator(`#csat-${seed.channelId}-error`).textContent()).toMatch(/10080/);
+    await expect.poll(() => page.locator(`#csat-${seed.channelId}-error`).textContent(), POLL).toMatch(/10080/);
     expect((await s.db.sql`select csat_window_minutes from sms_channels where id = ${seed.channelId}`)[0]).toEqual({
       csat_window_minutes: 120,
     });
@@ -243,11 +248,11 @@ describe('preferred agents in the workspace customer panel', () => {
     await page.locator('#ws-search-list button', { hasText: `+${customer}` }).click();
     const form = page.locator('#pref-form');
     await form.getByRole('heading', { name: 'Preferred agents' }).waitFor();
-    await expect.poll(() => form.getByLabel('Choice 1').locator('option').count()).toBeGreaterThan(2);
+    await expect.poll(() => form.getByLabel('Choice 1').locator('option').count(), POLL).toBeGreaterThan(2);
     await form.getByLabel('Choice 1').selectOption(boris!.id);
     await form.getByLabel('Choice 2').selectOption(ana!.id);
     await form.getByRole('button', { name: 'Save preferred agents' }).click();
-    await expect.poll(() => page.locator('#pref-status').textContent()).toBe('Saved');
+    await expect.poll(() => page.locator('#pref-status').textContent(), POLL).toBe('Saved');
     const rows = await s.db.sql<{ agent_id: string }[]>`
       select agent_id from preferred_agents
       where workstream_id = ${seed.workstreamId} and customer_number = ${customer} order by rank`;
@@ -256,7 +261,7 @@ describe('preferred agents in the workspace customer panel', () => {
 
     await form.getByLabel('Choice 3').selectOption(boris!.id);
     await form.getByRole('button', { name: 'Save preferred agents' }).click();
-    await expect.poll(() => page.locator('#pref-error').textContent()).toMatch(/must not repeat an agent/);
+    await expect.poll(() => page.locator('#pref-error').textContent(), POLL).toMatch(/must not repeat an agent/);
     expect(await form.getByLabel('Choice 3').getAttribute('aria-invalid')).toBe('true');
     const after = await s.db.sql`
       select 1 from preferred_agents where workstream_id = ${seed.workstreamId} and customer_number = ${customer}`;

@@ -48,7 +48,7 @@ function render(c: Customer) {
   );
   const past = c.conversations;
   const via = (past.find((p) => p.id === focusConversation) ?? past[0])?.supportNumber ?? null;
-  void preferred?.show(c.number, via).catch(() => {});
+  void preferred?.show(c.number, via);
   $('cust-history').replaceChildren(
     ...(past.length === 0
       ? [h('p', { class: 'muted' }, t.wsHistoryNone!)]

@@ -121,7 +121,16 @@ export function preferredAgentsPart(t: Record<string, string>) {
       });
   });
 
+  /** Fills the part for a customer; a failed read is shown in the part, never thrown. */
   async function show(customerNumber: string, supportNumber: string | null) {
+    try {
+      await showFor(customerNumber, supportNumber);
+    } catch (err) {
+      error.textContent = problem(err);
+    }
+  }
+
+  async function showFor(customerNumber: string, supportNumber: string | null) {
     const changed = customerNumber !== customer;
     customer = customerNumber;
     if (changed) {
