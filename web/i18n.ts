@@ -1,5 +1,6 @@
 import { attachmentsText } from './i18n/attachments.js';
 import * as first5 from './i18n/first5.js';
+import { queueRulesText } from './i18n/queue-rules.js';
 import { rulesA } from './i18n/rules-a.js';
 import { serviceLevelTexts } from './i18n/service-levels.js';
 import { workspaceB } from './i18n/workspace-b.js';
@@ -122,6 +123,7 @@ const en = {
   ...attachmentsText.en,
   ...serviceLevelTexts.en,
   ...rulesA.en,
+  ...queueRulesText.en,
   ...first5.en,
 } as const;
 
@@ -242,6 +244,7 @@ const bg: Dict = {
   ...attachmentsText.bg,
   ...serviceLevelTexts.bg,
   ...rulesA.bg,
+  ...queueRulesText.bg,
   ...first5.bg,
 };
 

@@ -244,4 +244,19 @@ export function initCalendars(t: Record<string, string>): void {
   void refresh().catch((err) => {
     status.textContent = problemText(err);
   });
+  // A queue added by the wizard or the queue list (web/client/admin/queues.ts) must be pickable here too.
+  document.addEventListener(
+    'queues-changed',
+    () =>
+      void refreshQueuePicker().catch((err) => {
+        status.textContent = problemText(err);
+      }),
+  );
+
+  async function refreshQueuePicker(): Promise<void> {
+    const queues = await call(api.queues.$get());
+    const chosen = queueSelect.value; // after the wait: a pick made meanwhile stays
+    queueSelect.replaceChildren(...queues.items.map((q) => h('option', { value: q.id }, q.name)));
+    if (queues.items.some((q) => q.id === chosen)) queueSelect.value = chosen;
+  }
 }

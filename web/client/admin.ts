@@ -13,6 +13,7 @@ import { initWorkstreamStep } from './admin/step-workstream.js';
 import { initNavigation } from './admin/wizard-nav.js';
 import { resumeWizard } from './admin/wizard-resume.js';
 import { initCalendars } from './admin-calendars.js';
+import { initQueueRules } from './admin-queue-rules.js';
 
 /**
  * The admin page: the setup wizard (account → numbers → callback URL → workstream → SMS channel → readiness) and the
@@ -29,6 +30,7 @@ const SECTIONS: Section[] = [
   { init: initRules, load: loadWorkstreams },
   // Operating hours (admin-calendars.ts builds its own section).
   { init: () => initCalendars(t) },
+  { init: () => initQueueRules(t) },
 ];
 /** Sections that need what the wizard loaded (accounts, numbers, channels) run after it. */
 const AFTER_WIZARD: Section[] = [{ init: initManage, load: firstLoadManage }];

@@ -1,3 +1,4 @@
+import { preferredAgentsPart } from './agent-preferred-agents.js';
 import { $, ApiError, call, client, formatTime, h, type Ok, pageData } from './common.js';
 
 /**
@@ -13,6 +14,8 @@ const { t, staff } = pageData<{ t: Record<string, string>; staff: boolean }>();
 let current: Customer | null = null;
 let shownNumber: string | null = null;
 let focusConversation: string | null = null;
+/** Supervisors and admins set the customer's preferred agents here (the API lets only them). */
+let preferred: ReturnType<typeof preferredAgentsPart> | null = null;
 
 /** The customer shown in the panel (quick replies fill {CustomerName} from it). */
 export const currentCustomer = () => current;
@@ -44,6 +47,8 @@ function render(c: Customer) {
         )),
   );
   const past = c.conversations;
+  const via = (past.find((p) => p.id === focusConversation) ?? past[0])?.supportNumber ?? null;
+  void preferred?.show(c.number, via);
   $('cust-history').replaceChildren(
     ...(past.length === 0
       ? [h('p', { class: 'muted' }, t.wsHistoryNone!)]
@@ -95,6 +100,10 @@ export async function showCustomer(number: string, opts: { conversationId?: stri
 }
 
 export function initCustomerPanel() {
+  if (staff) {
+    preferred = preferredAgentsPart(t);
+    $('cust-form').after(preferred.node);
+  }
   $('cust-form').addEventListener('submit', async (e) => {
     e.preventDefault();
     if (!shownNumber) return;

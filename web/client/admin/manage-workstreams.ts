@@ -2,6 +2,7 @@ import { AUTOMATED_LANGUAGES, AUTOMATED_TRIGGERS } from '../../../domain/automat
 import { PRESENCES } from '../../../domain/vocabulary.js';
 import { $, h } from '../common.js';
 import { client, send } from './api.js';
+import { csatFields } from './channel-csat.js';
 import { action, box, button, deleteButton, item, labelled, num, select, text } from './manage-kit.js';
 import { state, t } from './state.js';
 
@@ -109,6 +110,7 @@ export function renderChannels(reload: () => Promise<void>) {
             h('textarea', { rows: 1, maxlength: 1600, 'aria-label': `${tr}: ${label}` }, c.automatedMessages[tr] ?? ''),
           ] as const,
       );
+      const csat = csatFields(c.id, label);
       const act = (run: () => Promise<unknown>) => action('channels', run, reload);
       const param = { id: c.workstreamId, channelId: c.id };
       return h(
@@ -120,12 +122,13 @@ export function renderChannels(reload: () => Promise<void>) {
           labelled(t.customersCanSend!, customers),
           labelled(t.agentsCanSend!, agents),
         ),
+        csat.node,
         h('details', {}, h('summary', {}, t.automatedMessages), ...messages.map(([tr, ta]) => labelled(tr, ta))),
         item(
           button(
             t.save!,
-            act(() =>
-              send(
+            act(async () => {
+              await send(
                 client.workstreams[':id']['sms-channels'][':channelId'].$patch({
                   param,
                   json: {
@@ -138,8 +141,9 @@ export function renderChannels(reload: () => Promise<void>) {
                     ),
                   },
                 }),
-              ),
-            ),
+              );
+              await csat.save();
+            }),
           ),
           deleteButton(
             label,

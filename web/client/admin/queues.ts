@@ -7,6 +7,8 @@ import { choice, state, t, val } from './state.js';
 /** The queues list (rename) and the new-queue form; also fills every queue picker on the page. */
 export async function loadQueues() {
   state.queues = (await send(client.queues.$get())).items;
+  // Panels that build their own queue pickers (operating hours, queue rules) re-read on this.
+  document.dispatchEvent(new CustomEvent('queues-changed'));
   const opts = () => state.queues.map((q) => h('option', { value: q.id }, q.name));
   const wsQueue = $<HTMLSelectElement>('workstream-queue');
   const chosen = wsQueue.value;
