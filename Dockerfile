@@ -5,8 +5,8 @@
 # through a tsc build. The code resolves files relative to itself (migrations, the workflow bundle, tsconfig's JSX
 # settings), so one layout for dev, CI and production avoids a second, untested path; tsx's start-up transform costs
 # about a second per process. Type errors are caught by `npm run typecheck` in CI, before an image is built.
-# Workflows are bundled at build time (dist/workflow-bundle.js) with the OpenTelemetry workflow interceptors, so
-# workers never run webpack at start-up.
+# Workflows are bundled at build time (dist/workflow-bundle.js, and dist/workflow-bundle-traced.js with the
+# OpenTelemetry workflow interceptors for workers with tracing on), so workers never run webpack at start-up.
 
 ARG NODE_IMAGE=node:20-bookworm-slim
 
@@ -37,7 +37,7 @@ WORKDIR /app
 COPY --from=prod-deps /app/node_modules ./node_modules
 # Sources (.dockerignore drops tests, docs, bench, local state), then the prebuilt workflow bundle.
 COPY . .
-COPY --from=build /app/dist/workflow-bundle.js ./dist/workflow-bundle.js
+COPY --from=build /app/dist/workflow-bundle.js /app/dist/workflow-bundle-traced.js ./dist/
 # Non-root; the code is owned by root so the process cannot rewrite it. tsx caches under /tmp.
 USER node
 EXPOSE 3000 9464 9465

@@ -8,6 +8,7 @@ import { capacityActivities } from './capacity.js';
 import { classifyActivity } from './classify.js';
 import { consentActivities } from './consent.js';
 import { conversationContextActivity } from './conversation-context.js';
+import { recordInboundTurnActivity } from './inbound-turn.js';
 import { nudgeActivity } from './nudge.js';
 import { outboundActivities } from './outbound.js';
 import { readModelActivities } from './read-model.js';
@@ -38,6 +39,7 @@ export function createActivities(deps: ActivityDeps) {
     loadConversationContext: conversationContextActivity(deps.db),
     recordInbound: recordInboundActivity(deps.db),
     recordInboundBatch: recordInboundBatchActivity(deps.db),
+    recordInboundTurn: recordInboundTurnActivity(deps.db),
     classify: classifyActivity(deps.db),
     admitToQueue: admissionActivity(deps.db),
     nudgeQueues: nudgeActivity(deps.db),

@@ -1,7 +1,8 @@
 import { eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { publishConversationEvent, publishConversationEvents } from '../db/events.js';
-import { conversations, messages } from '../db/schema/index.js';
+import { audienceOf, publishConversationEvent } from '../db/events.js';
+import { EVENTS_CHANNEL } from '../db/publish-event.js';
+import { conversations, events, messages } from '../db/schema/index.js';
 import { analyzeSms } from '../domain/sms-segments.js';
 import type { InboundSms } from '../workflows/definitions.js';
 
@@ -107,6 +108,24 @@ export function recordInboundActivity(db: Db) {
   };
 }
 
+/**
+ * The message.created events of a recorded batch, appended and notified in one statement (NOTIFY is delivered on
+ * commit, so a listener never sees an id whose row is not yet visible); one round trip per batch instead of two.
+ */
+async function publishInboundEvents(tx: Tx, conversationId: string, agentIds: string[], messageIds: string[]) {
+  if (!messageIds.length) return;
+  const datas = messageIds.map((messageId) => ({ conversationId, messageId, direction: 'inbound' }));
+  await tx.execute(sql`
+    with appended as (
+      insert into ${events} (type, conversation_id, agent_ids, data)
+      select 'message.created', ${conversationId}::uuid, ${JSON.stringify(agentIds)}::jsonb, d.value
+      from jsonb_array_elements(${JSON.stringify(datas)}::jsonb) with ordinality as d(value, n)
+      order by d.n
+      returning id
+    )
+    select pg_notify(${EVENTS_CHANNEL}, id::text) from appended order by id`);
+}
+
 export type RecordInboundBatchInput = Omit<RecordInboundInput, 'sms'> & { messages: InboundSms[] };
 
 /** One entry per input message, in input order: the workflow checks the reference ids against what it sent. */
@@ -130,7 +149,11 @@ export function recordInboundBatchActivity(db: Db) {
       const receivedAt = new Date(latest);
       // A batch may be older than a message already recorded: the latest customer message time only moves forward.
       const latestSeen = sql`greatest(${conversations.lastCustomerMessageAt}, ${receivedAt.toISOString()}::timestamptz)`;
-      await upsertConversation(tx, input, receivedAt, latestSeen);
+      // Its owner and offered agent come back with the upsert: the events' audience without another query.
+      const [parties] = await upsertConversation(tx, input, receivedAt, latestSeen).returning({
+        agentId: conversations.agentId,
+        offeredAgentId: conversations.offeredAgentId,
+      });
       // Rows are inserted in the order given, so `seq` follows inbox order.
       const inserted = await tx
         .insert(messages)
@@ -146,13 +169,11 @@ export function recordInboundBatchActivity(db: Db) {
             .where(inArray(messages.providerReferenceId, missing))
         : [];
       const old = new Map(present.map((r) => [r.ref!, r]));
-      await publishConversationEvents(
+      await publishInboundEvents(
         tx,
-        'message.created',
         input.conversationId,
-        refs
-          .filter((r) => fresh.has(r))
-          .map((r) => ({ conversationId: input.conversationId, messageId: fresh.get(r)!, direction: 'inbound' })),
+        parties ? await audienceOf(tx, { conversationId: input.conversationId, parties }) : [],
+        refs.filter((r) => fresh.has(r)).map((r) => fresh.get(r)!),
       );
       return refs.map((referenceId) => {
         const id = fresh.get(referenceId);

@@ -117,6 +117,12 @@ export function serviceLevelActivities(db: Db) {
     return { members: Number(row?.n ?? 0) };
   }
 
+  /** A queue's staffing and SLA policy together: what routing a conversation to it needs, in one local activity. */
+  async function queueFacts(input: { queueId: string }): Promise<{ members: number; policy: SlaPolicy | null }> {
+    const [staffing, policy] = await Promise.all([queueStaffing(input), loadSlaPolicy(input)]);
+    return { members: staffing.members, policy };
+  }
+
   async function openCsatSurvey(input: {
     surveyId: string;
     conversationId: string;
@@ -163,5 +169,5 @@ export function serviceLevelActivities(db: Db) {
     return { first: row?.first === true };
   }
 
-  return { loadSlaPolicy, recordSlaEvent, queueStaffing, openCsatSurvey, answerCsat };
+  return { loadSlaPolicy, recordSlaEvent, queueStaffing, queueFacts, openCsatSurvey, answerCsat };
 }

@@ -2,15 +2,20 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { WORKFLOW_TRACING_INTERCEPTOR_MODULES } from '../lib/tracing.js';
-import { WORKFLOW_BUNDLE_PATH, workflowsPath } from './create-worker.js';
+import { TRACED_WORKFLOW_BUNDLE_PATH, WORKFLOW_BUNDLE_PATH, workflowsPath } from './create-worker.js';
 
-// Production images ship a prebuilt bundle so workers start without webpack (stack.md §4). The OpenTelemetry workflow
-// interceptors are always bundled (the image does not know whether tracing will be on); the worker always registers
-// their sink, with a no-op processor when tracing is off.
-const { code } = await bundleWorkflowCode({
-  workflowsPath: workflowsPath(),
-  workflowInterceptorModules: WORKFLOW_TRACING_INTERCEPTOR_MODULES,
-});
-await mkdir(dirname(WORKFLOW_BUNDLE_PATH), { recursive: true });
-await writeFile(WORKFLOW_BUNDLE_PATH, code);
-console.log(`workflow bundle written to ${WORKFLOW_BUNDLE_PATH} (${code.length} bytes)`);
+// Production images ship prebuilt bundles so workers start without webpack (stack.md §4): one without and one with
+// the OpenTelemetry workflow interceptors. The worker loads the traced one only when tracing is on; with tracing off
+// the interceptors only made no-op spans and sink calls on every activation.
+for (const [path, interceptors] of [
+  [WORKFLOW_BUNDLE_PATH, []],
+  [TRACED_WORKFLOW_BUNDLE_PATH, WORKFLOW_TRACING_INTERCEPTOR_MODULES],
+] as const) {
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: workflowsPath(),
+    workflowInterceptorModules: [...interceptors],
+  });
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, code);
+  console.log(`workflow bundle written to ${path} (${code.length} bytes)`);
+}

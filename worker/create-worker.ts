@@ -7,6 +7,8 @@ import type { Config } from '../config/env.js';
 
 /** Prebuilt by `npm run build:workflows` for production images; dev and tests bundle at start-up instead. */
 export const WORKFLOW_BUNDLE_PATH = fileURLToPath(new URL('../dist/workflow-bundle.js', import.meta.url));
+/** The same with the OpenTelemetry workflow interceptors, loaded only when tracing is on. */
+export const TRACED_WORKFLOW_BUNDLE_PATH = fileURLToPath(new URL('../dist/workflow-bundle-traced.js', import.meta.url));
 
 export function workflowsPath(): string {
   const ts = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -22,6 +24,8 @@ export type WorkerOptions = {
   /** Telemetry (lib/tracing.ts). Workflow interceptor modules only take effect when bundling here (dev); production
    * bundles get them from build-workflow-bundle. */
   interceptors?: WorkerInterceptors;
+  /** Tracing is on: the prebuilt bundle with the workflow interceptors (production) is loaded. */
+  traced?: boolean;
   sinks?: InjectedSinks<Record<string, never>>;
   /** How long shutdown waits for running activities before cancelling them (default 0, the SDK's). */
   shutdownGraceTime?: Duration;
@@ -37,11 +41,10 @@ export type WorkerOptions = {
 export const DEFAULT_MAX_CACHED_WORKFLOWS = 500;
 
 export async function createWorker(opts: WorkerOptions): Promise<Worker> {
+  const prebuilt = opts.traced ? TRACED_WORKFLOW_BUNDLE_PATH : WORKFLOW_BUNDLE_PATH;
   const bundle =
     opts.workflowBundle ??
-    (process.env.NODE_ENV === 'production' && existsSync(WORKFLOW_BUNDLE_PATH)
-      ? { codePath: WORKFLOW_BUNDLE_PATH }
-      : undefined);
+    (process.env.NODE_ENV === 'production' && existsSync(prebuilt) ? { codePath: prebuilt } : undefined);
   return Worker.create({
     connection: opts.connection,
     namespace: opts.config.TEMPORAL_NAMESPACE,

@@ -24,6 +24,7 @@ const worker = await createWorker({
   ...(config.TEMPORAL_WORKFLOW_BUNDLE ? { workflowBundle: { codePath: config.TEMPORAL_WORKFLOW_BUNDLE } } : {}),
   maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
   interceptors: tracing.worker.interceptors,
+  traced: tracing.enabled,
   sinks: tracing.worker.sinks,
   // SIGTERM: stop polling, let running activities finish for this long, then cancel them (they are idempotent and
   // retried by another replica). Orchestrators kill after 30 s, so grace + cleanup must stay below that.

@@ -1,8 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordInboundBatchActivity } from '../../activities/record-inbound.js';
+import { EVENTS_CHANNEL } from '../../db/publish-event.js';
 import type { InboundSms } from '../../workflows/definitions.js';
 import { createTestDb, type TestDb } from '../support/db.js';
+import { createAgent } from '../support/seed.js';
 
 let db: TestDb;
 beforeAll(async () => {
@@ -44,6 +46,29 @@ describe('recordInboundBatch', () => {
     const [events] = await db.sql`
       select count(*)::int as n from events where conversation_id = ${conversationId} and type = 'message.created'`;
     expect(events!.n).toBe(50);
+  });
+
+  it('appends one message.created per new message for the owner and notifies them in order on commit', async () => {
+    const record = recordInboundBatchActivity(db.db);
+    const conversationId = randomUUID();
+    await record(batchInput(conversationId, [sms('first')]));
+    const agent = await createAgent(db.db);
+    await db.sql`update conversations set offered_agent_id = ${agent.id} where id = ${conversationId}`;
+    const notified: string[] = [];
+    const listener = await db.sql.listen(EVENTS_CHANNEL, (id) => notified.push(id));
+    try {
+      const out = await record(batchInput(conversationId, [sms('a'), sms('b'), sms('c')]));
+      const rows = await db.sql<{ id: string; agent_ids: string[]; data: { messageId: string } }[]>`
+        select id::text, agent_ids, data from events
+        where conversation_id = ${conversationId} and type = 'message.created' order by id`;
+      expect(rows.slice(1).map((r) => r.data.messageId)).toEqual(out.map((r) => r.messageId));
+      expect(rows.slice(1).every((r) => r.agent_ids.length === 1 && r.agent_ids[0] === agent.id)).toBe(true);
+      const deadline = Date.now() + 5000;
+      while (notified.length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(notified).toEqual(rows.slice(1).map((r) => r.id));
+    } finally {
+      await listener.unlisten();
+    }
   });
 
   it('reports messages another conversation recorded as duplicates with their own message id, and inserts only the new ones', async () => {

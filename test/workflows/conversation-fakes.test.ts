@@ -102,6 +102,11 @@ function fakeActivities(
         return { referenceId: m.referenceId, messageId: `msg-${m.referenceId}`, duplicate };
       }),
     ),
+    // The lean-turns path: the two fakes above in one call (each still logged under its own name).
+    recordInboundTurn: log('recordInboundTurn', async (input: { loadContext: boolean; messages: InboundSms[] }) => ({
+      ...(input.loadContext ? { context: await call('loadConversationContext', input) } : {}),
+      recorded: await call('recordInboundBatch', input),
+    })),
     syncConversation: log('syncConversation', () => undefined),
     classify: log('classify', () => ({ queueId: 'queue-1', skills: [] as string[], trace: [], rulePriority: null })),
     // Operating rules: always open, no overflow, no preferred agents (operating-rules.test.ts covers the rest).
@@ -133,10 +138,13 @@ function fakeActivities(
     // Service levels (automated triggers, SLA clocks, CSAT): a staffed queue without targets.
     queueStaffing: log('queueStaffing', () => ({ members: 1 })),
     loadSlaPolicy: log('loadSlaPolicy', () => null),
+    queueFacts: log('queueFacts', () => ({ members: 1, policy: null })),
     recordSlaEvent: log('recordSlaEvent', () => undefined),
     openCsatSurvey: log('openCsatSurvey', () => undefined),
     answerCsat: log('answerCsat', () => ({ first: true })),
   } as unknown as Partial<Activities>;
+  const call = (name: string, input: unknown) =>
+    (activities as unknown as Record<string, (input: unknown) => Promise<unknown>>)[name]!(input);
   const named = (name: string) => calls.filter((c) => c.name === name).map((c) => c.input);
   return { activities, calls, named, writing };
 }

@@ -27,6 +27,22 @@ describe('conversation timers (time-skipping server)', () => {
     expect(row.resolution).toBe('auto_closed');
   });
 
+  it('a later customer text pushes the 30-day close out: the timer wakes at the old deadline and sleeps on', async () => {
+    const { d } = await setup({ workstream: { distributionMode: 'pick' } });
+    const customer = newCustomerNumber();
+    await d.text(customer, 'hello?');
+    const first = await d.until(customer, (r) => r.queue_id !== null);
+    await env.sleep(20 * DAY);
+    await d.text(customer, 'anyone there?');
+    await eventually(async () => ((await d.messages(first.id)).length >= 2 ? true : undefined));
+    // Past the first text's deadline: still open (the second text's deadline is day 50).
+    await env.sleep(11 * DAY);
+    expect((await d.conversation(customer))!.state).toBe('open');
+    await env.sleep(19 * DAY + 60_000);
+    const row = await d.until(customer, (r) => r.state === 'closed');
+    expect(row.resolution).toBe('auto_closed');
+  });
+
   it('a queued conversation nobody could take is offered by the fallback tick (5 min ± 20 %) without a nudge', async () => {
     // A long offer timeout: the clock jumps minutes at a time, and a 60 s offer made early in a jump would expire
     // before the test looks.

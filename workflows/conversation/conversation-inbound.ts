@@ -48,14 +48,22 @@ const channelOf = (context: ConversationContext | null) =>
     : null;
 
 export async function loadContext(conv: Conversation): Promise<void> {
-  const { carried: c, input } = conv;
-  c.context = await conv.db.loadConversationContext({
-    accountId: input.accountId,
-    supportNumber: input.supportNumber,
-    customerNumber: input.customerNumber,
-  });
+  const { input } = conv;
+  applyContext(
+    conv,
+    await conv.db.loadConversationContext({
+      accountId: input.accountId,
+      supportNumber: input.supportNumber,
+      customerNumber: input.customerNumber,
+    }),
+  );
+}
+
+function applyContext(conv: Conversation, context: ConversationContext | null): void {
+  const c = conv.carried;
+  c.context = context;
   c.contextLoaded = true;
-  if (c.context) conv.machine.setOptedOut(c.context.optedOut);
+  if (context) conv.machine.setOptedOut(context.optedOut);
 }
 
 async function onKeyword(
@@ -184,10 +192,9 @@ export function nextBatch(conv: Conversation): InboundSms[] {
  */
 export async function onInboundBatch(conv: Conversation, batch: InboundSms[]): Promise<void> {
   const { carried: c, machine: m, input } = conv;
-  if (!c.contextLoaded || m.state === 'closed') await loadContext(conv);
-  const context = conv.context;
+  const needContext = !c.contextLoaded || m.state === 'closed';
   const sent = batch.map((x) => x.referenceId);
-  const recorded: RecordedInbound[] = await conv.db.recordInboundBatch({
+  const key = {
     conversationId: c.conversationId,
     workflowId: conv.workflowId,
     runId: workflowInfo().firstExecutionRunId,
@@ -195,8 +202,22 @@ export async function onInboundBatch(conv: Conversation, batch: InboundSms[]): P
     supportNumber: input.supportNumber,
     customerNumber: input.customerNumber,
     messages: batch,
-    channel: channelOf(context),
-  });
+  };
+  let recorded: RecordedInbound[];
+  if (conv.lean) {
+    // The context load (when needed) and the recording in one local activity.
+    const turn = await conv.db.recordInboundTurn({
+      ...key,
+      loadContext: needContext,
+      channel: channelOf(conv.context),
+    });
+    if (needContext) applyContext(conv, turn.context ?? null);
+    recorded = turn.recorded;
+  } else {
+    if (needContext) await loadContext(conv);
+    recorded = await conv.db.recordInboundBatch({ ...key, channel: channelOf(conv.context) });
+  }
+  const context = conv.context;
   if (recorded.length !== sent.length || recorded.some((r, i) => r.referenceId !== sent[i])) {
     // A plain Error fails this workflow task (it is retried), never the run.
     throw new Error(

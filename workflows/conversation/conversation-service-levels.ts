@@ -162,16 +162,20 @@ export class ServiceLevels {
   /** Routed (or transferred) to a queue: its SLA targets apply, and a queue without members is announced. */
   private async onQueue(queueId: string): Promise<void> {
     const s = this.s;
-    if (this.triggersOn && s.unstaffedQueueId !== queueId) {
-      const staffing = await this.conv.db.queueStaffing({ queueId });
+    const needStaffing = this.triggersOn && s.unstaffedQueueId !== queueId;
+    const needPolicy = this.slaOn && s.policyQueueId !== queueId;
+    // Both look-ups in one local activity (runs with the lean-turns patch); older runs ask twice.
+    const facts = this.conv.lean && needStaffing && needPolicy ? await this.conv.db.queueFacts({ queueId }) : null;
+    if (needStaffing) {
+      const staffing = facts ?? (await this.conv.db.queueStaffing({ queueId }));
       if (staffing.members === 0) {
         s.unstaffedQueueId = queueId;
         await this.conv.enqueueAutomated('agent_could_not_be_assigned');
       }
     }
-    if (!this.slaOn || s.policyQueueId === queueId) return;
+    if (!needPolicy) return;
     s.policyQueueId = queueId;
-    s.policy = await this.conv.db.loadSlaPolicy({ queueId });
+    s.policy = facts ? facts.policy : await this.conv.db.loadSlaPolicy({ queueId });
     // Clocks already running keep their start and take the new queue's targets.
     for (const kind of SLA_KINDS) {
       const clock = s.clocks[kind];

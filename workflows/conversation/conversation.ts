@@ -53,6 +53,14 @@ export class Conversation {
    * path (recordInbound per message, seen on delivery).
    */
   readonly batched = patched('inbound-batch');
+  /**
+   * Versioned change (#19, fewer commands per task; one patch, as each patch costs a new run a marker and a search
+   * attribute upsert): a customer text pushes the state timer's deadline out without restarting its durable timer
+   * (NamedTimers.extend: it wakes at the old deadline and sleeps for the rest), saving a timer cancel and start per
+   * text; the context load and the inbound recording are one local activity (recordInboundTurn); a queue's staffing
+   * and SLA policy are one (queueFacts). Older histories keep the separate steps.
+   */
+  readonly lean = patched('lean-turns');
   readonly carried: CarriedState;
   readonly machine: ConversationMachine;
   readonly timers = new NamedTimers();
@@ -368,7 +376,8 @@ export class Conversation {
       settings: this.context?.workstream,
     });
     if ('arm' in timer) {
-      this.timers.set('state', timer.arm);
+      if (this.lean) this.timers.extend('state', timer.arm);
+      else this.timers.set('state', timer.arm);
     } else {
       this.timers.cancel('state');
       this.complete = true;
