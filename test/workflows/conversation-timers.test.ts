@@ -32,13 +32,13 @@ describe('conversation timers (time-skipping server)', () => {
     const customer = newCustomerNumber();
     await d.text(customer, 'hello?');
     const first = await d.until(customer, (r) => r.queue_id !== null);
-    await env.sleep(20 * DAY);
+    await h.env.sleep(20 * DAY);
     await d.text(customer, 'anyone there?');
     await eventually(async () => ((await d.messages(first.id)).length >= 2 ? true : undefined));
     // Past the first text's deadline: still open (the second text's deadline is day 50).
-    await env.sleep(11 * DAY);
+    await h.env.sleep(11 * DAY);
     expect((await d.conversation(customer))!.state).toBe('open');
-    await env.sleep(19 * DAY + 60_000);
+    await h.env.sleep(19 * DAY + 60_000);
     const row = await d.until(customer, (r) => r.state === 'closed');
     expect(row.resolution).toBe('auto_closed');
   });
