@@ -8,6 +8,7 @@ const seconds = option('seconds', 10);
 const connections = option('connections', 20);
 const rate = option('rate', 1000);
 const customers = option('customers', 1000);
+const idleSeconds = option('idle-seconds', 3);
 const withWorker = !flag('no-worker');
 
 const stack = await startAppStack({
@@ -39,8 +40,22 @@ try {
   await autocannon({ url: bareUrl, method: 'POST', connections, requests: [req], duration: 2 });
   await ours({ duration: 3 });
 
+  const pending = async () =>
+    (
+      (await stack.db.sql`select count(*)::int as n from inbox where status = 'pending'`) as unknown as [{ n: number }]
+    )[0].n;
+  const drained = () => until(async () => (await pending()) === 0, 120_000, 'inbox drained').catch(() => {});
+
   const perRun = [];
   for (let run = 1; run <= runs; run++) {
+    // The API's own CPU with no traffic (relay polls, timers, metrics), so a run on a crowded machine, where few
+    // callbacks get through, can also be read net of it.
+    await drained();
+    step(`run ${run}: idle API, ${idleSeconds} s`);
+    const idleMeter = stack.cpuMeter();
+    await new Promise((r) => setTimeout(r, idleSeconds * 1000));
+    const idle = idleMeter.stop();
+    const apiIdleCpuPerSecond = idle.api! / idle.wallSeconds!;
     const loadBefore = load();
     step(`run ${run}: bare hono`);
     const b = await autocannon({ url: bareUrl, method: 'POST', connections, requests: [req], duration: seconds });
@@ -50,16 +65,7 @@ try {
     const full = await ours({ duration: seconds });
     const cpu = meter.stop();
     // Let the hand-overs and greetings of the burst drain before measuring latency at the target rate.
-    await until(
-      async () =>
-        (
-          (await stack.db.sql`select count(*)::int as n from inbox where status = 'pending'`) as unknown as [
-            { n: number },
-          ]
-        )[0].n === 0,
-      120_000,
-      'inbox drained',
-    ).catch(() => {});
+    await drained();
     step(`run ${run}: webhook at ${rate}/s`);
     const fixed = await ours({ duration: seconds, overallRate: rate, connections: Math.max(connections, 50) });
     const after = await inboxRows();
@@ -79,6 +85,11 @@ try {
             .map(([k, v]) => [k, Math.round(((v * 1000) / Math.max(1, full.requests.total)) * 100) / 100]),
         ),
       },
+      apiIdleCpuMsPerSecond: Math.round(apiIdleCpuPerSecond * 1000 * 10) / 10,
+      apiCpuMsPerCallbackNetOfIdle:
+        Math.round(
+          (((cpu.api! - apiIdleCpuPerSecond * cpu.wallSeconds!) * 1000) / Math.max(1, full.requests.total)) * 1000,
+        ) / 1000,
       ratioToBareHono: Math.round((full.requests.average / b.requests.average) * 1000) / 1000,
       atTargetRate: {
         rate,
@@ -109,6 +120,8 @@ try {
       bareHonoPerSecond: median(perRun.map((r) => r.bareHono.throughputPerSecond)),
       oursPerSecond: median(perRun.map((r) => r.fullSpeed.throughputPerSecond)),
       ratio: median(perRun.map((r) => r.ratioToBareHono)),
+      apiCpuMsPerCallback: median(perRun.map((r) => r.fullSpeed.cpuMsPerCallback.api ?? Number.NaN)),
+      apiCpuMsPerCallbackNetOfIdle: median(perRun.map((r) => r.apiCpuMsPerCallbackNetOfIdle)),
       fullSpeedP50Ms: median(perRun.map((r) => r.fullSpeed.latencyMs.median)),
       fullSpeedP99Ms: median(perRun.map((r) => r.fullSpeed.latencyMs.p99)),
       atRateAchievedPerSecond: median(perRun.map((r) => r.atTargetRate.achievedPerSecond)),

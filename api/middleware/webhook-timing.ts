@@ -1,18 +1,23 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { metrics } from '../../lib/metrics.js';
 
-const KINDS: Record<string, string> = { mo_sms: 'mo_sms', sms: 'dlr' };
+export type WebhookKind = 'mo_sms' | 'dlr' | 'other' | 'unknown';
+
+/** The callback kind each webhook request reported (keyed by its Context, so nothing outlives the request). */
+const kinds = new WeakMap<Context, WebhookKind>();
+
+/** Called by the webhook route once it knows what the callback is; unreported requests count as `unknown`. */
+export function noteWebhookKind(c: Context, kind: WebhookKind): void {
+  kinds.set(c, kind);
+}
+
+const KINDS: Record<string, WebhookKind> = { mo_sms: 'mo_sms', sms: 'dlr' };
 
 /**
- * The callback kind, from the body text the handler already buffered (Hono caches it as a promise in bodyCache).
- * Never reads the stream itself, so body limits and signature checks stay the handler's business.
+ * The kind from a body that was not parsed (a refused signature): its sub_resource, found by a regex rather than
+ * JSON.parse on unauthenticated input.
  */
-async function kindOf(cache: { text?: unknown; arrayBuffer?: unknown } | undefined): Promise<string> {
-  const cached = cache?.text ?? cache?.arrayBuffer;
-  if (!cached || typeof (cached as Promise<unknown>).then !== 'function') return 'unknown';
-  const body = await (cached as Promise<unknown>).catch(() => undefined);
-  const text = body instanceof ArrayBuffer ? new TextDecoder().decode(body) : body;
-  if (typeof text !== 'string') return 'unknown';
+export function kindOfUnparsedBody(text: string): WebhookKind {
   const m = /"sub_resource"\s*:\s*"([a-z_]+)"/.exec(text);
   if (!m) return 'unknown';
   return KINDS[m[1]!] ?? 'other';
@@ -24,10 +29,9 @@ async function kindOf(cache: { text?: unknown; arrayBuffer?: unknown } | undefin
  */
 export function webhookTiming(): MiddlewareHandler {
   return async (c, next) => {
-    const start = process.hrtime.bigint();
+    const start = performance.now();
     await next();
-    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-    const cache = (c.req as unknown as { bodyCache?: { text?: unknown; arrayBuffer?: unknown } }).bodyCache;
-    metrics.webhookAckSeconds.observe({ status: String(c.res.status), kind: await kindOf(cache) }, seconds);
+    const seconds = (performance.now() - start) / 1000;
+    metrics.webhookAckSeconds.observe({ status: String(c.res.status), kind: kinds.get(c) ?? 'unknown' }, seconds);
   };
 }

@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { createDb } from '../../db/client.js';
 import { createImmediateHandOver } from '../../inbox/hand-over/immediate-hand-over.js';
 import { createInboxWriter } from '../../inbox/ingest/inbox-writer.js';
@@ -9,7 +8,11 @@ import { withDeadline } from '../../lib/deadline.js';
 import { ProblemError } from '../../lib/problem.js';
 import { verifyCallbackSignature } from '../../telesign/signature.js';
 import type { ApiDeps, AppEnv } from '../deps.js';
-import { type AccountCredentials, accountCredentials } from './account-credentials.js';
+import { kindOfUnparsedBody, noteWebhookKind } from '../middleware/webhook-timing.js';
+import { accountCredentials } from './account-credentials.js';
+import { readWebhookBody } from './read-body.js';
+
+const utf8 = new TextDecoder();
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -28,7 +31,7 @@ const NO_DB_ANSWER = `no answer from PostgreSQL within ${DB_DEADLINE_MS} ms`;
  * shed. Postgres down → 503 so TeleSign retries.
  */
 export function telesignWebhook(deps: ApiDeps) {
-  const accountAuth = accountCredentials(deps);
+  const accounts = accountCredentials(deps);
   // Its own small pool, so a connection that hangs mid-write can be dropped without touching the API's pool.
   const writer = createInboxWriter(deps.db, {
     flushTimeoutMs: DB_DEADLINE_MS - 500,
@@ -42,66 +45,64 @@ export function telesignWebhook(deps: ApiDeps) {
     return new ProblemError(503, 'the database is unavailable; the callback was not stored, retry later');
   };
 
-  return new Hono<AppEnv>().post(
-    '/telesign/:accountId',
-    bodyLimit({
-      maxSize: deps.config.WEBHOOK_MAX_BODY_BYTES,
-      onError: () => {
-        throw new ProblemError(413, `the body is larger than ${deps.config.WEBHOOK_MAX_BODY_BYTES} bytes`);
-      },
-    }),
-    async (c) => {
-      const accountId = c.req.param('accountId');
-      // Built only when needed: an Error per accepted callback costs a stack capture.
-      const notFound = () => new ProblemError(404, `messaging account ${accountId} does not exist or is disabled`);
-      if (!UUID.test(accountId)) throw notFound();
-      let account: AccountCredentials | null;
-      try {
-        account = await withDeadline(accountAuth(accountId), DB_DEADLINE_MS, NO_DB_ANSWER);
-      } catch (err) {
-        if ((err as Error).name === 'SecretError') throw err;
-        throw unavailable(err, 'account lookup failed');
-      }
-      if (!account?.enabled) throw notFound();
+  const lookUp = async (accountId: string) => {
+    try {
+      return await withDeadline(accounts.load(accountId), DB_DEADLINE_MS, NO_DB_ANSWER);
+    } catch (err) {
+      if ((err as Error).name === 'SecretError') throw err;
+      throw unavailable(err, 'account lookup failed');
+    }
+  };
 
-      // The signature covers the exact bytes TeleSign sent; text() reuses Hono's body cache.
-      const bytes = new Uint8Array(await c.req.arrayBuffer());
-      const verdict = verifyCallbackSignature({
-        headers: c.req.raw.headers,
-        rawBody: bytes,
-        customerId: account.customerId,
-        apiKey: account.apiKey,
-      });
-      if (!verdict.ok) {
-        // Which check failed (e.g. the customer ID) would confirm a guess; only the server log says it.
-        deps.logger.info({ accountId, reason: verdict.reason }, 'webhook: signature refused');
-        throw new ProblemError(401, 'the TeleSign signature is not valid');
-      }
-      const raw = await c.req.text();
-      let body: unknown;
-      try {
-        body = JSON.parse(raw);
-      } catch {
-        throw new ProblemError(400, 'the body is not JSON');
-      }
-      if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-        throw new ProblemError(400, 'the body is not a JSON object');
-      }
-      const { payload, parsed } = prepareCallback(body);
-      let result: StoreResult;
-      try {
-        result = await withDeadline(
-          writer.store({ accountId, rawBody: raw, payload, parsed }),
-          DB_DEADLINE_MS,
-          NO_DB_ANSWER,
-        );
-      } catch (err) {
-        throw unavailable(err, 'storing the callback failed');
-      }
-      const handOver = result.handOver;
-      // After the answer is on its way: even serialising the gRPC call is not TeleSign's wait.
-      if (handOver) setImmediate(() => immediateHandOver.submit(handOver));
-      return c.json({});
-    },
-  );
+  return new Hono<AppEnv>().post('/telesign/:accountId', async (c) => {
+    const accountId = c.req.param('accountId');
+    // Built only when needed: an Error per accepted callback costs a stack capture.
+    const notFound = () => new ProblemError(404, `messaging account ${accountId} does not exist or is disabled`);
+    // The size limit comes first: nothing is read or looked up for a body that is too large.
+    const request = await readWebhookBody(c, deps.config.WEBHOOK_MAX_BODY_BYTES);
+    if (!UUID.test(accountId)) throw notFound();
+    // Cached credentials (the common case) are used without awaiting anything.
+    const account = accounts.cached(accountId) ?? (await lookUp(accountId));
+    if (!account?.enabled) throw notFound();
+
+    // The signature covers the exact bytes TeleSign sent.
+    const verdict = verifyCallbackSignature({
+      headers: request.headers,
+      rawBody: request.bytes,
+      customerId: account.customerId,
+      apiKey: account.apiKey,
+    });
+    const raw = utf8.decode(request.bytes);
+    if (!verdict.ok) {
+      noteWebhookKind(c, kindOfUnparsedBody(raw));
+      // Which check failed (e.g. the customer ID) would confirm a guess; only the server log says it.
+      deps.logger.info({ accountId, reason: verdict.reason }, 'webhook: signature refused');
+      throw new ProblemError(401, 'the TeleSign signature is not valid');
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      throw new ProblemError(400, 'the body is not JSON');
+    }
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw new ProblemError(400, 'the body is not a JSON object');
+    }
+    const { payload, parsed } = prepareCallback(body);
+    noteWebhookKind(c, parsed.kind);
+    let result: StoreResult;
+    try {
+      result = await withDeadline(
+        writer.store({ accountId, rawBody: raw, payload, parsed }),
+        DB_DEADLINE_MS,
+        NO_DB_ANSWER,
+      );
+    } catch (err) {
+      throw unavailable(err, 'storing the callback failed');
+    }
+    const handOver = result.handOver;
+    // After the answer is on its way: even serialising the gRPC call is not TeleSign's wait.
+    if (handOver) setImmediate(() => immediateHandOver.submit(handOver));
+    return c.json({});
+  });
 }

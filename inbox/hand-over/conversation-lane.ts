@@ -128,6 +128,9 @@ export async function drainConversation(deps: HandOverDeps, key: string, path: H
           // Marked before the lane is released: the next holder must not hand these over again.
           await markHandedOver(deps.db, done);
         }
+        // A short page was everything pending when it was read; a row committed since is found by the look after the
+        // release below, so asking again here would only cost a statement per drain.
+        if (rows.length < PAGE) break;
       }
     } finally {
       await release(deps, key, owner);
