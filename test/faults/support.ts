@@ -64,6 +64,8 @@ export async function startFaultStack(opts: {
     void w.exited.then(async (exit) => {
       if (stopping || intended.has(w)) return;
       crashes.push({ exit, tail: w.output().slice(-3000) });
+      // The crash's own words in the test output: the report's one-line summary is not enough to find its cause.
+      console.log(`[faults] worker exited ${exit}; last output:\n${w.output().slice(-3000)}`);
       await new Promise((r) => setTimeout(r, 1000));
       if (!stopping) stack.worker = supervise(await startWorkerProcess(env));
     });
