@@ -16,7 +16,7 @@ export type ApiDeps = {
 
 export type AuthUser = { id: string; name: string; role: Role };
 
-/** `c.var.deps` is set once per request by provideDeps (api/app.ts); handlers read it instead of closing over deps. */
+/** `c.var.deps` is set once per request by provideDeps (app/create-app.ts); handlers read it instead of closing over deps. */
 export type AppEnv = { Variables: { user: AuthUser; requestId: string; deps: ApiDeps } };
 
 /** The app's first middleware: hands the dependencies to every route through `c.var.deps`. */

@@ -1,10 +1,10 @@
+import { createApp } from '../app/create-app.js';
 import { loadConfigOrExit } from '../config/env.js';
 import { createDb } from '../db/client.js';
 import { createLogger } from '../lib/logger.js';
 import { installPostgresCrashGuard } from '../lib/postgres-crash-guard.js';
 import { startTracing } from '../lib/tracing.js';
 import { connectClient } from '../temporal/connection.js';
-import { createApp } from './app.js';
 import { startBackgroundServices } from './background.js';
 import { bootstrap } from './bootstrap.js';
 import { listen } from './server.js';

@@ -1,10 +1,9 @@
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
-import type { App } from './app.js';
 
 /** Listens and resolves once bound; `close()` stops accepting and waits for in-flight requests to drain. */
 export async function listen(
-  app: App,
+  app: { fetch: (request: Request) => Response | Promise<Response> },
   port: number,
   hostname: string,
 ): Promise<{ port: number; close: () => Promise<void> }> {

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Client } from '@temporalio/client';
-import { createApp } from '../api/app.js';
 import type { ApiDeps } from '../api/deps.js';
+import { createApp } from '../app/create-app.js';
 import { loadConfig } from '../config/env.js';
 import { createLogger } from '../lib/logger.js';
 

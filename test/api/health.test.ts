@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../api/app.js';
+import { createApp } from '../../app/create-app.js';
 import { freePort } from '../../dev/temporal-dev-server.js';
 import { createLogger } from '../../lib/logger.js';
 import { createTestStack, type TestStack } from '../support/stack.js';

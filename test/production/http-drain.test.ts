@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import type { App } from '../../api/app.js';
 import { listen } from '../../api/server.js';
+import type { App } from '../../app/create-app.js';
 
 describe('API shutdown drains in-flight requests', () => {
   it('close() stops accepting but lets a running request finish', async () => {

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { createApp } from '../../api/app.js';
+import { createApp } from '../../app/create-app.js';
 import { createLogger } from '../../lib/logger.js';
 import { createAgent } from '../support/seed.js';
 import { TEST_ADMIN_TOKEN } from '../support/stack.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../api/app.js';
+import { createApp } from '../../app/create-app.js';
 import { createLogger } from '../../lib/logger.js';
 import { createAgent } from '../support/seed.js';
 import { createTestStack, type TestStack } from '../support/stack.js';

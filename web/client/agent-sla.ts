@@ -1,3 +1,5 @@
+import type { InferResponseType } from 'hono/client';
+import type { conversationById } from './agent/api.js';
 import { formatTime, h } from './common.js';
 
 /**
@@ -8,13 +10,9 @@ import { formatTime, h } from './common.js';
 
 export const SLA_LIVE_EVENT = 'conversation.sla';
 
-type Clock = { dueAt: string | null; warnedAt: string | null; breachedAt: string | null };
-export type SlaStatus = {
-  firstResponseAt: string | null;
-  firstResponse: Clock;
-  nextResponse: Clock;
-  resolution: Clock;
-};
+/** The conversation's `sla` as GET /conversations/{id} answers it (the API's SlaStatus schema). */
+export type SlaStatus = InferResponseType<(typeof conversationById)['$get'], 200>['sla'];
+type Clock = SlaStatus['firstResponse'];
 
 const KINDS = [
   ['firstResponse', 'slaFirstResponse'],

@@ -1,5 +1,5 @@
 import { type ClientResponse, hc } from 'hono/client';
-import type { AppType } from '../../api/app.js';
+import type { ApiType } from '../../contract/api-type.js';
 
 /** Helpers shared by the page scripts: page data, API calls with the CSRF header, DOM building with textContent. */
 
@@ -56,10 +56,10 @@ export function backToSignIn() {
 }
 
 /**
- * The API's typed client, built on the app's route types: a renamed response field or path is a type error here.
+ * The API's typed client, built on its route types: a renamed response field or path is a type error here.
  * Same-origin, authenticated by the session cookie; writes carry the CSRF header the API requires.
  */
-export const client = hc<AppType>(typeof location === 'undefined' ? 'http://localhost/' : location.origin, {
+export const client = hc<ApiType>(typeof location === 'undefined' ? 'http://localhost/' : location.origin, {
   init: { credentials: 'same-origin' },
   headers: { 'x-smsdesk-csrf': '1', ...slotHeaders },
 });

@@ -1,7 +1,6 @@
 import type { z } from '@hono/zod-openapi';
 import { and, asc, count, eq, ne } from 'drizzle-orm';
 import { auditLog, browserSessions, queueMembers, users } from '../../../db/schema/index.js';
-import { ProblemError } from '../../../lib/problem.js';
 import { generateToken, hashToken } from '../../auth.js';
 import type { CrudHandlers } from '../../lib/crud-routes.js';
 import {

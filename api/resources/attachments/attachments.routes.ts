@@ -97,7 +97,7 @@ export const TokenParam = z.object({
 
 export const sendAttachment = protectedRoute({
   method: 'post',
-  path: '/conversations/{id}/attachments',
+  path: '/{id}/attachments',
   operationId: 'sendAttachment',
   tags: TAGS,
   summary:
@@ -115,7 +115,7 @@ export const sendAttachment = protectedRoute({
 
 export const listAttachments = protectedRoute({
   method: 'get',
-  path: '/conversations/{id}/attachments',
+  path: '/{id}/attachments',
   operationId: 'listAttachments',
   tags: TAGS,
   summary: "The conversation's files, with delivery and link status, and the channel's attachment toggles",
@@ -128,7 +128,7 @@ export const listAttachments = protectedRoute({
 
 export const requestAttachment = protectedRoute({
   method: 'post',
-  path: '/conversations/{id}/attachment-requests',
+  path: '/{id}/attachment-requests',
   operationId: 'requestAttachment',
   tags: TAGS,
   summary:
@@ -145,7 +145,7 @@ export const requestAttachment = protectedRoute({
 
 export const revokeAttachmentLink = protectedRoute({
   method: 'post',
-  path: '/attachments/{id}/revoke',
+  path: '/{id}/revoke',
   operationId: 'revokeAttachmentLink',
   tags: TAGS,
   summary: "Revoke the customer's download link of a file (assigned agent, supervisors, admins)",
@@ -174,7 +174,7 @@ const fileBody = {
 
 export const getAttachmentContent = protectedRoute({
   method: 'get',
-  path: '/attachments/{id}/content',
+  path: '/{id}/content',
   operationId: 'getAttachmentContent',
   tags: TAGS,
   summary: 'Download a file of a conversation you can see',
@@ -200,7 +200,7 @@ export const PublicFileSchema = z
 
 export const getPublicFile = publicRoute({
   method: 'get',
-  path: '/public/files/{token}',
+  path: '/files/{token}',
   operationId: 'getPublicFile',
   tags: TAGS,
   summary: 'Customer: what a download link holds (the mobile download page reads it)',
@@ -213,7 +213,7 @@ export const getPublicFile = publicRoute({
 
 export const getPublicFileContent = publicRoute({
   method: 'get',
-  path: '/public/files/{token}/content',
+  path: '/files/{token}/content',
   operationId: 'getPublicFileContent',
   tags: TAGS,
   summary: 'Customer: download the file of a link',
@@ -227,7 +227,7 @@ export const PublicUploadSchema = z
 
 export const getPublicUpload = publicRoute({
   method: 'get',
-  path: '/public/uploads/{token}',
+  path: '/uploads/{token}',
   operationId: 'getPublicUpload',
   tags: TAGS,
   summary: 'Customer: whether an upload link still works, and what it takes',
@@ -241,7 +241,7 @@ export const getPublicUpload = publicRoute({
 
 export const uploadPublicFile = publicRoute({
   method: 'post',
-  path: '/public/uploads/{token}',
+  path: '/uploads/{token}',
   operationId: 'uploadPublicFile',
   tags: TAGS,
   summary: 'Customer: send a file through a single-use upload link; it appears in the conversation',

@@ -46,7 +46,7 @@ function actionRoute<const A extends string, const O extends string, B extends z
   const request = { params: ConversationIdParam, ...(body ? jsonBody(body) : {}) } as ActionRequest<B>;
   return protectedRoute({
     method: 'post',
-    path: `/conversations/{id}/${action}` as `/conversations/{id}/${A}`,
+    path: `/{id}/${action}` as `/{id}/${A}`,
     tags: ['Conversation actions'],
     summary,
     operationId,
@@ -91,7 +91,7 @@ export const forceClose = actionRoute(
 
 export const sendMessage = protectedRoute({
   method: 'post',
-  path: '/conversations/{id}/messages',
+  path: '/{id}/messages',
   operationId: 'sendMessage',
   tags: ['Conversation actions'],
   summary: 'Send an SMS to the customer (assigned agent only); answered once the workflow has queued it',

@@ -4,11 +4,11 @@ import * as handlers from './actions.handlers.js';
 import * as routes from './actions.routes.js';
 import * as transferTargets from './transfer-targets.js';
 
-/** POST /conversations/{id}/{action}: accept, reject, pick, wait, end, close, transfer, notes, assign, force-close, messages. */
+/** Under /conversations, POST /{id}/{action}: accept, reject, pick, wait, end, close, transfer, notes, assign, force-close, messages. */
 export const conversationActionsRouter = guardedRouter(
-  ['/conversations/:id/*', authenticated],
-  ['/conversations/:id/assign', requireRole('supervisor', 'admin')],
-  ['/conversations/:id/force-close', requireRole('supervisor', 'admin')],
+  ['/:id/*', authenticated],
+  ['/:id/assign', requireRole('supervisor', 'admin')],
+  ['/:id/force-close', requireRole('supervisor', 'admin')],
 )
   .openapi(routes.accept, handlers.accept)
   .openapi(routes.reject, handlers.reject)

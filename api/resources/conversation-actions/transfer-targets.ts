@@ -32,7 +32,7 @@ const TransferTargetsSchema = z
 
 export const route = protectedRoute({
   method: 'get',
-  path: '/conversations/{id}/transfer-targets',
+  path: '/{id}/transfer-targets',
   operationId: 'listTransferTargets',
   tags: ['Conversation actions'],
   summary: 'Queues and agents the caller may transfer this conversation to',

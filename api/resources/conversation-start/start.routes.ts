@@ -37,7 +37,7 @@ const Started = z.object({ conversation: ConversationSchema, message: MessageSch
 
 export const startConversation = protectedRoute({
   method: 'post',
-  path: '/conversations',
+  path: '/',
   operationId: 'startConversation',
   tags: ['Conversations'],
   summary: 'Text a customer first: starts (or joins) their conversation, assigned to you, and sends the text',
@@ -70,7 +70,7 @@ export const StartChannel = z
 
 export const listStartChannels = protectedRoute({
   method: 'get',
-  path: '/outbound-channels',
+  path: '/',
   operationId: 'listOutboundChannels',
   tags: ['Conversations'],
   summary: 'SMS channels you may text a customer from (those of your queues; supervisors and admins: all)',

@@ -13,7 +13,7 @@ export const stateEnum = z.enum(CONVERSATION_STATES);
 
 export const list = protectedRoute({
   method: 'get',
-  path: '/conversations',
+  path: '/',
   operationId: 'listConversations',
   tags: ['Conversations'],
   summary: 'Conversations, newest activity first',
@@ -43,7 +43,7 @@ export const list = protectedRoute({
 
 export const get = protectedRoute({
   method: 'get',
-  path: '/conversations/{id}',
+  path: '/{id}',
   operationId: 'getConversation',
   tags: ['Conversations'],
   summary: 'A conversation with its full transcript, consent state, routing trace and workflow link',

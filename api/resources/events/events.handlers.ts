@@ -23,13 +23,25 @@ export type EventRouteOptions = {
 };
 
 /**
- * The stream handler. Each router made from it keeps its own count of open streams per user (per process: each
- * replica protects its own memory); the settings come from the request's deps unless options override them.
+ * Open streams per user, one count per set of dependencies (per process in production: each replica protects its own
+ * memory).
  */
+const openStreams = new WeakMap<ApiDeps, Map<string, number>>();
+
+function openStreamsOf(deps: ApiDeps): Map<string, number> {
+  let counts = openStreams.get(deps);
+  if (!counts) {
+    counts = new Map();
+    openStreams.set(deps, counts);
+  }
+  return counts;
+}
+
+/** The stream handler; the settings come from the request's deps unless options override them. */
 export function streamEventsHandler(options: EventRouteOptions = {}): AppRouteHandler<typeof streamEvents> {
-  const openByUser = new Map<string, number>();
   return async (c) => {
     const deps = c.var.deps;
+    const openByUser = openStreamsOf(deps);
     const heartbeatMs = options.heartbeatMs ?? 15_000;
     /** Events buffered for one slow client before its stream is cut. */
     const maxQueued = options.maxQueued ?? 10_000;

@@ -4,7 +4,7 @@ import { protectedRoute } from '../../route-contract.js';
 
 export const streamEvents = protectedRoute({
   method: 'get',
-  path: '/events',
+  path: '/',
   operationId: 'streamEvents',
   tags: ['Live events'],
   summary: 'Server-Sent Events for the caller',

@@ -37,7 +37,7 @@ const Query = z.object({
 
 export const listInbox = protectedRoute({
   method: 'get',
-  path: '/inbox',
+  path: '/',
   operationId: 'listInbox',
   tags: ['Inbox'],
   summary: 'TeleSign callbacks as received (admin): held, unroutable, ignored, pending, delivered',
@@ -53,7 +53,7 @@ export const listInbox = protectedRoute({
 
 export const releaseHeldInbox = protectedRoute({
   method: 'post',
-  path: '/inbox/release-held',
+  path: '/release-held',
   operationId: 'releaseHeldInbox',
   tags: ['Inbox'],
   summary: 'Hand the SMS held while the channel was switched off to their conversations (admin)',

@@ -3,8 +3,8 @@ import * as handlers from './me.handlers.js';
 import * as routes from './me.routes.js';
 import * as preferences from './preferences.js';
 
-/** /me: the caller, their presence, their conversations and their pick backlog. */
-export const meRouter = guardedRouter(['/me', authenticated], ['/me/*', authenticated])
+/** Under /me: the caller, their presence, their conversations and their pick backlog. */
+export const meRouter = guardedRouter(['/', authenticated], ['/*', authenticated])
   .openapi(routes.getMe, handlers.getMe)
   .openapi(routes.setPresence, handlers.setPresence)
   .openapi(routes.listMyConversations, handlers.listMyConversations)

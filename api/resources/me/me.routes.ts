@@ -17,7 +17,7 @@ const MeSchema = z.object({ ...staffStatusFields, queueIds: z.array(z.string()) 
 
 export const getMe = protectedRoute({
   method: 'get',
-  path: '/me',
+  path: '/',
   operationId: 'getMe',
   tags: ['Me'],
   summary: 'The caller: role, presence and capacity',
@@ -29,7 +29,7 @@ export const getMe = protectedRoute({
 
 export const setPresence = protectedRoute({
   method: 'put',
-  path: '/me/presence',
+  path: '/presence',
   operationId: 'setMyPresence',
   tags: ['Me'],
   summary: 'Set presence (recorded in presence history; a freed agent makes waiting conversations retry assignment)',
@@ -47,7 +47,7 @@ export const setPresence = protectedRoute({
 
 export const listMyConversations = protectedRoute({
   method: 'get',
-  path: '/me/conversations',
+  path: '/conversations',
   operationId: 'listMyConversations',
   tags: ['Me'],
   summary: 'Conversations offered to or owned by the caller, newest activity first',
@@ -63,7 +63,7 @@ export const listMyConversations = protectedRoute({
 
 export const listMyBacklog = protectedRoute({
   method: 'get',
-  path: '/me/backlog',
+  path: '/backlog',
   operationId: 'listMyBacklog',
   tags: ['Me'],
   summary: 'Pick-mode backlog: open, unassigned conversations of pick-mode workstreams in the caller’s queues',

@@ -17,7 +17,7 @@ const answer = { 'application/json': { schema: PreferencesSchema } };
 
 export const getRoute = protectedRoute({
   method: 'get',
-  path: '/me/preferences',
+  path: '/preferences',
   operationId: 'getMyPreferences',
   tags: ['Me'],
   summary: 'The caller’s workspace settings',
@@ -26,7 +26,7 @@ export const getRoute = protectedRoute({
 
 export const putRoute = protectedRoute({
   method: 'put',
-  path: '/me/preferences',
+  path: '/preferences',
   operationId: 'setMyPreferences',
   tags: ['Me'],
   summary: 'Change the caller’s workspace settings (fields left out keep their value)',

@@ -55,27 +55,26 @@ export async function refreshStateGauges(sql: ApiDeps['sql']): Promise<void> {
   await refreshServiceLevelGauges(sql);
 }
 
-/**
- * GET /metrics (Prometheus text format): this process's counters plus scrape-time state from Postgres. One scraper
- * per router: the cached refresh is that router's state.
- */
-export function scrapeMetrics() {
-  let refreshed: { at: number; done: Promise<void> } | undefined;
-  return async (c: Context<AppEnv>) => {
-    const deps = c.var.deps;
-    if (!deps.config.METRICS_ENABLED) return c.notFound();
-    if (!refreshed || Date.now() - refreshed.at > STATE_TTL_MS) {
-      refreshed = {
-        at: Date.now(),
-        done: refreshStateGauges(deps.sql).catch((err) => {
-          // Still answer: process metrics and counters matter most when the database is the problem.
-          stateGauges.scrapeErrors.inc();
-          deps.logger.warn({ err }, 'metrics: state query failed');
-          refreshed = undefined;
-        }),
-      };
-    }
-    await refreshed.done;
-    return c.body(await registry.metrics(), 200, { 'content-type': registry.contentType });
-  };
+/** The last state refresh per database pool: several scrapes within STATE_TTL_MS share one query set. */
+const refreshes = new WeakMap<ApiDeps['sql'], { at: number; done: Promise<void> }>();
+
+/** GET /metrics (Prometheus text format): this process's counters plus scrape-time state from Postgres. */
+export async function scrapeMetrics(c: Context<AppEnv>) {
+  const deps = c.var.deps;
+  if (!deps.config.METRICS_ENABLED) return c.notFound();
+  let refreshed = refreshes.get(deps.sql);
+  if (!refreshed || Date.now() - refreshed.at > STATE_TTL_MS) {
+    refreshed = {
+      at: Date.now(),
+      done: refreshStateGauges(deps.sql).catch((err) => {
+        // Still answer: process metrics and counters matter most when the database is the problem.
+        stateGauges.scrapeErrors.inc();
+        deps.logger.warn({ err }, 'metrics: state query failed');
+        refreshes.delete(deps.sql);
+      }),
+    };
+    refreshes.set(deps.sql, refreshed);
+  }
+  await refreshed.done;
+  return c.body(await registry.metrics(), 200, { 'content-type': registry.contentType });
 }

@@ -68,13 +68,13 @@ const reportAnswer = <T extends z.ZodType>(row: T, name: string, description: st
 
 const op = operationsOf({ tag: 'Reports', guard: allow('admin', 'supervisor') });
 
-export const queueReport = op.get('/reports/queues', 'getQueueReport', {
+export const queueReport = op.get('/queues', 'getQueueReport', {
   summary: 'Per queue and day: volumes, response and resolution percentiles, SLA attainment, CSAT, overflow',
   query: ReportQuery,
   ok: reportAnswer(QueueReportRow, 'QueueReport', 'One row per queue and day'),
 });
 
-export const agentReport = op.get('/reports/agents', 'getAgentReport', {
+export const agentReport = op.get('/agents', 'getAgentReport', {
   summary: 'Per agent and day: conversations, response and resolution percentiles, SLA attainment, CSAT',
   query: ReportQuery,
   ok: reportAnswer(AgentReportRow, 'AgentReport', 'One row per agent and day'),

@@ -66,7 +66,7 @@ export const CsatSettingsUpdate = z
   .openapi('CsatSettingsUpdate');
 
 export const queueSlaRoutes = settingsRoutes({
-  path: '/queues/{id}/sla',
+  path: '/{id}/sla',
   names: { tag: 'Service levels', name: 'QueueSla' },
   schemas: { entity: SlaPolicy, update: SlaPolicyUpdate },
   description: 'SLA targets',
@@ -77,7 +77,7 @@ export const queueSlaRoutes = settingsRoutes({
 });
 
 export const channelCsatRoutes = settingsRoutes({
-  path: '/sms-channels/{id}/csat',
+  path: '/{id}/csat',
   names: { tag: 'Service levels', name: 'ChannelCsat' },
   schemas: { entity: CsatSettings, update: CsatSettingsUpdate },
   description: 'CSAT settings',

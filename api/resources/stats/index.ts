@@ -5,7 +5,14 @@ import * as routes from './stats.routes.js';
 
 const staffOnly = [authenticated, requireRole('supervisor', 'admin')] as const;
 
-/** Supervision: live queue counts and the agents overview (supervisors, admins). */
-export const statsRouter = guardedRouter(['/queues/:id/stats', ...staffOnly], ['/agents/overview', ...staffOnly])
-  .openapi(routes.getQueueStats, handlers.getQueueStats)
-  .openapi(routes.getAgentsOverview, handlers.getAgentsOverview);
+/** Supervision (supervisors, admins), under /queues: a queue's live counts. */
+export const queueStatsRouter = guardedRouter(['/:id/stats', ...staffOnly]).openapi(
+  routes.getQueueStats,
+  handlers.getQueueStats,
+);
+
+/** Supervision (supervisors, admins), under /agents: every agent's presence and load. */
+export const agentsOverviewRouter = guardedRouter(['/overview', ...staffOnly]).openapi(
+  routes.getAgentsOverview,
+  handlers.getAgentsOverview,
+);

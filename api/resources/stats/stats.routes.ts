@@ -34,7 +34,7 @@ const AgentOverviewSchema = z
 
 export const getQueueStats = protectedRoute({
   method: 'get',
-  path: '/queues/{id}/stats',
+  path: '/{id}/stats',
   operationId: 'getQueueStats',
   tags: ['Supervision'],
   summary: 'Live counts for one queue (supervisors, admins)',
@@ -47,7 +47,7 @@ export const getQueueStats = protectedRoute({
 
 export const getAgentsOverview = protectedRoute({
   method: 'get',
-  path: '/agents/overview',
+  path: '/overview',
   operationId: 'getAgentsOverview',
   tags: ['Supervision'],
   summary: 'Every agent and supervisor with presence, capacity and conversation counts (supervisors, admins)',

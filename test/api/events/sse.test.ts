@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../../api/app.js';
 import type { ApiDeps, AppEnv } from '../../../api/deps.js';
 import { stopEventHub } from '../../../api/events/registry.js';
 import { eventRoutes } from '../../../api/resources/events/index.js';
+import { createApp } from '../../../app/create-app.js';
 import { createDb, type DbHandle } from '../../../db/client.js';
 import { type LiveEvent, publishEvent } from '../../../db/publish-event.js';
 import { createLogger } from '../../../lib/logger.js';

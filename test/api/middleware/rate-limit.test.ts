@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../../api/app.js';
 import type { ApiDeps } from '../../../api/deps.js';
 import { listen } from '../../../api/server.js';
+import { createApp } from '../../../app/create-app.js';
 import { createDb, type DbHandle } from '../../../db/client.js';
 import { createLogger } from '../../../lib/logger.js';
 import { callbackHeaders } from '../../../telesign/signature.js';

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../../api/app.js';
+import { createApp } from '../../../app/create-app.js';
 import { auditLog, messagingAccounts } from '../../../db/schema/index.js';
 import { freePort } from '../../../dev/temporal-dev-server.js';
 import { createLogger } from '../../../lib/logger.js';

@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { outboundActivities } from '../../../activities/outbound.js';
-import { createApp } from '../../../api/app.js';
+import { createApp } from '../../../app/create-app.js';
 import { conversations, messages, messagingAccounts } from '../../../db/schema/index.js';
 import { createLogger } from '../../../lib/logger.js';
 import { type Simulator, startSimulator } from '../../../telesign/simulator/server.js';

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../../api/app.js';
+import { createApp } from '../../../app/create-app.js';
 import { createDb } from '../../../db/client.js';
 import { inbox, settings } from '../../../db/schema/index.js';
 import { createLogger } from '../../../lib/logger.js';

@@ -1,6 +1,6 @@
 import { call, client, type Ok } from '../common.js';
 
-/** The workspace's view of the API: typed calls and the response types, taken from the app's routes (AppType). */
+/** The workspace's view of the API: typed calls and the response types, taken from the API's routes (ApiType). */
 
 export const v1 = client.api.v1;
 export const conversationById = v1.conversations[':id'];
