@@ -2,13 +2,7 @@ import { analyzeSms } from '../../domain/sms-segments.js';
 import type { SimAccount } from './auth.js';
 import { type CallbackRecord, deliverCallback } from './callbacks.js';
 import type { SimMedia, SimMessage, SimState } from './state.js';
-import {
-  BLOCKED_CODES,
-  deliveryReportBody,
-  inboundSmsBody,
-  newReferenceId,
-  STATUS_TEXT,
-} from './wire-format.js';
+import { BLOCKED_CODES, deliveryReportBody, inboundSmsBody, newReferenceId, STATUS_TEXT } from './wire-format.js';
 
 /**
  * What happens after a send is accepted or a phone texts: the delivery reports (203, then the final code) and the
@@ -54,13 +48,7 @@ function setStatus(s: SimState, m: SimMessage, code: number) {
   const account = s.findAccount(m.customerId);
   const url = m.callbackUrl ?? account?.callbackUrl;
   if (!account || !url) return;
-  sendCallback(
-    s,
-    account,
-    url,
-    'dlr',
-    deliveryReportBody({ ...m, code, segments: analyzeSms(m.text).segments }),
-  );
+  sendCallback(s, account, url, 'dlr', deliveryReportBody({ ...m, code, segments: analyzeSms(m.text).segments }));
 }
 
 /** An accepted send: the phone receives it (when it will be delivered) and its delivery reports follow. */

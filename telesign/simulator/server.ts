@@ -6,7 +6,7 @@ import type { RetryPolicy } from './callbacks.js';
 import { addControlRoutes } from './control-routes.js';
 import { phoneSend } from './delivery.js';
 import { addRestRoutes } from './rest-routes.js';
-import { type AddAccountInput, publicAccount, type SimMedia, SimState } from './state.js';
+import { type AddAccountInput, type Faults, publicAccount, type SimMedia, SimState } from './state.js';
 
 /**
  * A faithful stand-in for TeleSign's SMS REST API and callback service, for local runs and tests:
@@ -92,15 +92,14 @@ export async function startSimulator(opts: SimulatorOptions = {}) {
       };
     },
     faults: {
-      set: (f: Parameters<SimState['setFaults']>[0]) => s.setFaults(f),
+      set: (f: Partial<Faults>) => s.setFaults(f),
       reset: () => s.resetFaults(),
       get: () => ({ ...s.faults }),
     },
     callbacks: () => s.callbacks,
     message: (referenceId: string) => s.messages.get(referenceId),
     /** Every message accepted with this external_id (more than one means the client sent it twice). */
-    messagesWithExternalId: (externalId: string) =>
-      [...s.messages.values()].filter((m) => m.externalId === externalId),
+    messagesWithExternalId: (externalId: string) => [...s.messages.values()].filter((m) => m.externalId === externalId),
     /** Waits until every callback now in flight finished (delivered or gave up). */
     async settle() {
       while (s.pending.size > 0) await Promise.allSettled([...s.pending]);

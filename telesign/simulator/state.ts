@@ -113,8 +113,7 @@ export class SimState {
   constructor(readonly config: SimConfig) {}
 
   readonly findAccount = (cid: string): SimAccount | undefined =>
-    this.accounts.get(cid) ??
-    [...this.accounts.values()].find((a) => a.customerId.toLowerCase() === cid.toLowerCase());
+    this.accounts.get(cid) ?? [...this.accounts.values()].find((a) => a.customerId.toLowerCase() === cid.toLowerCase());
 
   /** False when the nonce was used in the last 15 minutes (and records it otherwise). */
   readonly useNonce = (cid: string, nonce: string): boolean => {
