@@ -2,8 +2,8 @@ import { type SQL, sql } from 'drizzle-orm';
 
 /**
  * The order distribution serves waiting conversations in (issue #16; docs/domain.md, "Priority"): smaller priority
- * first (the routing rule's, else the queue's), then the longest waiting since the customer's last message (D365
- * §5.2 for async channels), then id for a total order.
+ * first (the routing rule's, else the queue's), then the longest waiting since the customer's last message (the
+ * order for asynchronous channels, docs/domain.md, "The conversation model"), then id for a total order.
  */
 
 export type Rank = { priority: number; since: string };

@@ -1,6 +1,6 @@
 /**
- * Automated messages sent to the customer on conversation events (D365 §7.6), per language, with per-channel
- * overrides. Pure: the conversation workflow renders them in workflow code.
+ * Automated messages sent to the customer on conversation events (docs/domain.md, "The conversation model"), per
+ * language, with per-channel overrides. Pure: the conversation workflow renders them in workflow code.
  */
 
 export const AUTOMATED_TRIGGERS = [

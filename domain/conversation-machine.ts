@@ -222,7 +222,7 @@ export class ConversationMachine {
     this.d.offer = null;
   }
 
-  /** Reject or offer timeout: both count as a decline (D365 §5.7); capacity goes back. */
+  /** Reject or offer timeout: both count as a decline (docs/domain.md, "The conversation model"); capacity returns. */
   decline(): Offer {
     const offer = this.d.offer;
     if (!offer) this.fail('InvalidTransition', 'no offer is pending');

@@ -2,7 +2,8 @@ import { RE2JS } from 're2js';
 import type { RoutingTrace } from '../db/schema/conversations.js';
 
 /**
- * Route-to-queue evaluation (D365 §4.2), pure and deterministic so it runs inside Temporal workflow code:
+ * Route-to-queue evaluation (docs/domain.md, "The conversation model"), pure and deterministic so it runs inside
+ * Temporal workflow code:
  * no I/O, no node: imports, no clock (the caller stamps `trace.at`).
  *
  * Choices:

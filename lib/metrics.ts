@@ -81,8 +81,9 @@ export const metrics = {
 };
 
 /**
- * Gauges filled from Postgres right before each scrape (api/routes/metrics.ts). They describe the whole system, not
- * this replica: sum or max them across replicas in PromQL would double count, so use max() or a single target.
+ * Gauges filled from Postgres right before each scrape (api/resources/metrics/metrics.handlers.ts). They describe
+ * the whole system, not this replica: sum or max them across replicas in PromQL would double count, so use max() or a
+ * single target.
  */
 export const stateGauges = {
   inboxBacklog: new Gauge({

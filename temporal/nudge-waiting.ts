@@ -9,7 +9,8 @@ type Presence = 'available' | 'busy' | 'busy_dnd' | 'away' | 'offline';
 
 /**
  * Capacity or presence freed an agent: signal `agentsAvailable` to the conversations waiting longest in the agent's
- * queues (open, unassigned, not offered, not held for hours; by priority, then FIFO by the customer's last message, D365 §5.2), at most `limit` of them.
+ * queues (open, unassigned, not offered, not held for hours; by priority, then FIFO by the customer's last message,
+ * docs/domain.md, "The conversation model"), at most `limit` of them.
  * Each workflow then runs its own assignment. Called by the presence route and the capacity-release activity.
  * `presence` (optional) skips workstreams that do not route to agents in that presence.
  */

@@ -4,9 +4,9 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { WORKFLOW_TRACING_INTERCEPTOR_MODULES } from '../lib/tracing.js';
 import { TRACED_WORKFLOW_BUNDLE_PATH, WORKFLOW_BUNDLE_PATH, workflowsPath } from './create-worker.js';
 
-// Production images ship prebuilt bundles so workers start without webpack (stack.md §4): one without and one with
-// the OpenTelemetry workflow interceptors. The worker loads the traced one only when tracing is on; with tracing off
-// the interceptors only made no-op spans and sink calls on every activation.
+// Production images ship prebuilt bundles so workers start without webpack (docs/operations.md): one without and one
+// with the OpenTelemetry workflow interceptors. The worker loads the traced one only when tracing is on; with tracing
+// off the interceptors only made no-op spans and sink calls on every activation.
 for (const [path, interceptors] of [
   [WORKFLOW_BUNDLE_PATH, []],
   [TRACED_WORKFLOW_BUNDLE_PATH, WORKFLOW_TRACING_INTERCEPTOR_MODULES],

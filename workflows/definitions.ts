@@ -121,7 +121,7 @@ export const stateQuery = defineQuery<ConversationStateView>('state');
 
 /**
  * ApplicationFailure types thrown by update validators and handlers; the API maps each to an HTTP status
- * (see api/errors). `details[0]` carries { state } or { detail } for the problem body.
+ * (see api/workflow-errors.ts). `details[0]` carries { state } or { detail } for the problem body.
  */
 export const FailureTypes = {
   /** The action is not allowed in the current state → 409 naming the state. */

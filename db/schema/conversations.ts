@@ -89,7 +89,7 @@ export const conversations = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     closedAt: timestamp({ withTimezone: true }),
-    /** FIFO order for async SMS is the customer's last message (D365 §5.2). */
+    /** FIFO order for async SMS is the customer's last message (docs/domain.md, "The conversation model"). */
     lastCustomerMessageAt: timestamp({ withTimezone: true }),
     /** Outside operating hours: waiting for this opening, not distributed before (issue #16). */
     heldUntil: timestamp({ withTimezone: true }),

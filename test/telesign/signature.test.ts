@@ -62,7 +62,7 @@ describe('Digest (TSA) request signing', () => {
     expect(ours['x-ts-nonce']).toBe(NONCE);
   });
 
-  it('builds the string-to-sign line by line as telesign.md §2.2 documents', () => {
+  it('builds the string-to-sign line by line as docs/domain.md documents', () => {
     expect(
       requestStringToSign({
         method: 'POST',

@@ -10,6 +10,7 @@ import { browserHarness } from './harness.js';
 
 // Issue #15 in a real Chromium against the real stack: actions from allowedActions, offer alerts, the readable
 // transcript, transfer, keyboard and phone widths, Bulgarian problems, and axe-core's accessibility check.
+// One file over 400 lines on purpose: the cases share one browser, stack, worker and simulator (browserHarness).
 
 const h = browserHarness({ worker: true, simulator: {} });
 

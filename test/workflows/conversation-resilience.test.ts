@@ -23,7 +23,8 @@ import { timeSkippingHarness } from './time-skipping-harness.js';
 /*
  * Issue #20 on the time-skipping server (real activities and Postgres): timers carried across continue-as-new as
  * deadlines, and a failing bot that never fails the conversation. `runBot` is the real activity unless a test
- * replaces its behaviour (the timeout case, where the bot never answers).
+ * replaces its behaviour (the timeout case, where the bot never answers). One file over 400 lines on purpose: the
+ * cases share one time-skipping environment and worker, started once.
  */
 let hook: Server;
 let hookHost: string;

@@ -22,6 +22,8 @@ import { createAgent, newCustomerNumber, seedChannel } from '../support/seed.js'
 import { createTestStack, eventually, type TestStack } from '../support/stack.js';
 import { conversationDriver, maybeRecordHistory } from './support.js';
 
+// One file over 400 lines on purpose: every case shares one stack, worker, API server and simulator started once
+// below; split, each part would start its own.
 let s: TestStack;
 let sim: Simulator;
 let server: { port: number; close: () => Promise<void> };

@@ -1,12 +1,13 @@
 import { patched, uuid4 } from '@temporalio/workflow';
 import { offerTimeoutMs, REDISTRIBUTE_FIRST_MS, redistributeTick } from '../../domain/timer-policy.js';
+import { remoteDb } from './activity-options.js';
 import type { Conversation } from './conversation.js';
 import * as rules from './conversation-operating-rules.js';
 
 /*
  * Routing and push distribution: classify a text into a queue, offer the conversation to an eligible agent (or wait
- * for one on a jittered, backing-off tick), and take a declined or timed-out offer back. Functions of Conversation,
- * which delegates here.
+ * for one on a jittered, backing-off tick), take a declined, timed-out or withdrawn offer back, and give back held
+ * capacity. Functions of Conversation, which delegates here.
  */
 
 export async function classifyAndQueue(conv: Conversation, text: string): Promise<void> {
@@ -119,4 +120,23 @@ export async function declineOffer(conv: Conversation, outcome: 'rejected' | 'ti
   await conv.sync({}, [offer.agentId]);
   conv.skipDecliners = true;
   conv.redistribute = true;
+}
+
+/** Gives back the capacity the conversation holds and tells the freed queues. */
+export async function releaseHeldCapacity(conv: Conversation): Promise<void> {
+  const key = conv.machine.data.reservationKey;
+  if (!key) return;
+  const released = await conv.db.releaseCapacity({ reservationKey: key });
+  conv.machine.capacityReleased();
+  if (released) await remoteDb.nudgeQueues({ queueIds: released.queueIds, limit: 5 });
+}
+
+/** Takes back an open offer (the conversation is picked, assigned or closed another way). */
+export async function withdrawOffer(conv: Conversation): Promise<void> {
+  const offer = conv.machine.offer;
+  if (!offer) return;
+  conv.timers.cancel('offer');
+  await conv.db.resolveOffer({ offerId: offer.offerId, conversationId: conv.conversationId, outcome: 'withdrawn' });
+  conv.machine.decline();
+  await conv.db.releaseCapacity({ reservationKey: offer.reservationKey });
 }

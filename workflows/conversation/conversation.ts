@@ -1,17 +1,10 @@
-import { patched, upsertSearchAttributes, uuid4, workflowInfo } from '@temporalio/workflow';
+import { patched, uuid4, workflowInfo } from '@temporalio/workflow';
 import type { ConversationContext } from '../../activities/conversation-context.js';
 import type { ConversationPatch } from '../../activities/read-model.js';
 import type { AutomatedTrigger } from '../../domain/automated-messages.js';
 import { type Actor, ConversationMachine } from '../../domain/conversation-machine.js';
-import {
-  DEFAULT_OFFER_TIMEOUT_SECONDS,
-  offerTimeoutMs,
-  onStateTimerExpiry,
-  REDISTRIBUTE_FIRST_MS,
-  stateTimer,
-} from '../../domain/timer-policy.js';
+import { REDISTRIBUTE_FIRST_MS } from '../../domain/timer-policy.js';
 import type { Resolution } from '../../domain/vocabulary.js';
-import { AgentIdKey, ConversationStateKey, QueueIdKey } from '../../temporal/search-attributes.js';
 import type {
   AgentStart,
   CarriedState,
@@ -26,17 +19,19 @@ import { type DbActivities, localDb, remoteDb } from './activity-options.js';
 import * as actions from './conversation-agent-actions.js';
 import * as agentStart from './conversation-agent-start.js';
 import * as inbound from './conversation-inbound.js';
-import * as operatingRules from './conversation-operating-rules.js';
+import * as readModel from './conversation-read-model.js';
 import * as routing from './conversation-routing.js';
 import { ServiceLevels } from './conversation-service-levels.js';
+import * as timerSteps from './conversation-timers.js';
 import { Outbox } from './outbox.js';
 
 /*
  * One run is one conversation between a customer number and a support number. This class owns what the run knows
  * (the carried state, the machine, the timers and the loop's flags) and has one method per signal, update and
- * timer; activities do all I/O. The inbound path, routing and the agent actions live in conversation-inbound.ts,
- * conversation-routing.ts and conversation-agent-actions.ts (functions of this class), to keep each file to one
- * concern and under ~400 lines.
+ * timer; activities do all I/O. The inbound path, routing and offers, the agent actions, the timers and the read
+ * model live in conversation-inbound.ts, conversation-routing.ts, conversation-agent-actions.ts,
+ * conversation-timers.ts and conversation-read-model.ts (functions of this class), to keep each file to one concern
+ * and under ~400 lines.
  * Versioning rule: any change to the order or kind of commands must be guarded with patched('<change-id>').
  */
 
@@ -96,7 +91,8 @@ export class Conversation {
   }
   readonly workflowId = workflowInfo().workflowId;
   private readonly historyLimit: number;
-  private lastAttributes = '';
+  /** The search attributes last upserted (conversation-read-model.ts skips an upsert that changes nothing). */
+  lastAttributes = '';
 
   constructor(readonly input: ConversationInput) {
     this.carried = input.carried ?? {
@@ -198,25 +194,6 @@ export class Conversation {
 
   // ---------- the main loop's turn ----------
 
-  /** A run continued from an earlier one picks its timers up where they were. */
-  resumeTimers(): void {
-    const carried = this.input.carried;
-    if (carried?.timers) {
-      // A continued run resumes its timers at their deadlines: continue-as-new never restarts a timer.
-      this.timers.restore(carried.timers);
-      if (!this.machine.offer) this.redistribute = true;
-    } else if (carried) {
-      // Carried by older code (no deadlines): timers start afresh (a little longer, never shorter).
-      this.armStateTimer();
-      if (this.machine.offer) {
-        this.timers.set(
-          'offer',
-          offerTimeoutMs(this.context?.workstream.offerTimeoutSeconds ?? DEFAULT_OFFER_TIMEOUT_SECONDS),
-        );
-      } else this.redistribute = true;
-    }
-  }
-
   /** One turn under the lock: pending inbound, fired timers, then distribution. */
   async turn(): Promise<void> {
     if (this.batched) {
@@ -242,29 +219,17 @@ export class Conversation {
     return c;
   }
 
-  async onTimer(name: string): Promise<void> {
-    if (await operatingRules.onOperatingTimer(this, name)) return;
-    if (name === 'offer') {
-      if (this.machine.offer) await this.declineOffer('timed_out');
-      return;
-    }
-    if (name === 'redistribute') {
-      this.redistribute = true;
-      return;
-    }
-    if (await this.service.onTimer(name)) return;
-    if (name !== 'state') return;
-    switch (onStateTimerExpiry(this.machine.state)) {
-      case 'auto_close':
-        await this.closeConversation('auto_closed', this.machine.agentId ? [this.machine.agentId] : []);
-        break;
-      case 'close_resolved':
-        await this.closeConversation('resolved');
-        break;
-      case 'complete':
-        this.complete = true;
-        break;
-    }
+  // ---------- timers (conversation-timers.ts) ----------
+
+  /** A run continued from an earlier one picks its timers up where they were. */
+  resumeTimers(): void {
+    timerSteps.resumeTimers(this);
+  }
+  onTimer(name: string): Promise<void> {
+    return timerSteps.onTimer(this, name);
+  }
+  armStateTimer(): void {
+    timerSteps.armStateTimer(this);
   }
 
   // ---------- inbound (conversation-inbound.ts) ----------
@@ -324,91 +289,23 @@ export class Conversation {
     return agentStart.startByAgent(this, a, body);
   }
 
-  // ---------- shared steps ----------
+  // ---------- shared steps (conversation-read-model.ts, conversation-routing.ts) ----------
 
   upsertAttributes(): void {
-    const d = this.machine.data;
-    const key = `${d.state}|${d.queueId}|${d.agentId}`;
-    if (key === this.lastAttributes) return;
-    this.lastAttributes = key;
-    upsertSearchAttributes([
-      { key: ConversationStateKey, value: d.state },
-      { key: QueueIdKey, value: d.queueId },
-      { key: AgentIdKey, value: d.agentId ?? d.offer?.agentId ?? null },
-    ]);
+    readModel.upsertAttributes(this);
   }
-
-  async sync(extra: ConversationPatch = {}, notify: string[] = []): Promise<void> {
-    if (this.deferred) {
-      // The only extra ever passed (withBot) mirrors the machine, which the flush writes anyway.
-      this.deferred.dirty = true;
-      for (const n of notify) this.deferred.notify.add(n);
-      return;
-    }
-    await this.service.observe();
-    const d = this.machine.data;
-    await this.db.syncConversation({
-      conversationId: this.carried.conversationId,
-      patch: {
-        state: d.state,
-        resolution: d.resolution,
-        agentId: d.agentId,
-        offeredAgentId: d.offer?.agentId ?? null,
-        queueId: d.queueId,
-        withBot: d.withBot,
-        ...extra,
-      },
-      notify,
-    });
-    this.upsertAttributes();
+  sync(extra: ConversationPatch = {}, notify: string[] = []): Promise<void> {
+    return readModel.sync(this, extra, notify);
   }
-
-  armStateTimer(): void {
-    if (this.deferred) {
-      this.deferred.arm = true;
-      return;
-    }
-    const d = this.machine.data;
-    const timer = stateTimer({
-      state: d.state,
-      withBot: d.withBot,
-      resolution: d.resolution,
-      settings: this.context?.workstream,
-    });
-    if ('arm' in timer) {
-      if (this.lean) this.timers.extend('state', timer.arm);
-      else this.timers.set('state', timer.arm);
-    } else {
-      this.timers.cancel('state');
-      this.complete = true;
-    }
-  }
-
   /** Writes what a batch deferred: one read-model sync and one state timer for the whole batch. */
-  async flushDeferred(): Promise<void> {
-    const d = this.deferred;
-    if (!d) return;
-    this.deferred = null;
-    if (d.dirty) await this.sync({}, [...d.notify]);
-    if (d.arm) this.armStateTimer();
-    this.deferred = { dirty: false, notify: new Set(), arm: false };
+  flushDeferred(): Promise<void> {
+    return readModel.flushDeferred(this);
   }
-
-  async releaseHeldCapacity(): Promise<void> {
-    const key = this.machine.data.reservationKey;
-    if (!key) return;
-    const released = await this.db.releaseCapacity({ reservationKey: key });
-    this.machine.capacityReleased();
-    if (released) await remoteDb.nudgeQueues({ queueIds: released.queueIds, limit: 5 });
+  releaseHeldCapacity(): Promise<void> {
+    return routing.releaseHeldCapacity(this);
   }
-
-  async withdrawOffer(): Promise<void> {
-    const offer = this.machine.offer;
-    if (!offer) return;
-    this.timers.cancel('offer');
-    await this.db.resolveOffer({ offerId: offer.offerId, conversationId: this.conversationId, outcome: 'withdrawn' });
-    this.machine.decline();
-    await this.db.releaseCapacity({ reservationKey: offer.reservationKey });
+  withdrawOffer(): Promise<void> {
+    return routing.withdrawOffer(this);
   }
 
   async enqueueAutomated(trigger: AutomatedTrigger, options: { bypassOptOut?: boolean } = {}): Promise<void> {

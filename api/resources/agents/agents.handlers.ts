@@ -31,7 +31,8 @@ const view = (r: Row, queueIds: string[]): z.infer<typeof Agent> => ({
   updatedAt: r.updatedAt.toISOString(),
 });
 
-// Supervisors may change an agent's capacity and skills (D365 §2.4); the rest is the admin's.
+// Supervisors may change an agent's capacity and skills; the rest is the admin's (docs/domain.md, "The conversation
+// model").
 const SUPERVISOR_FIELDS = ['capacity', 'skills'];
 
 async function queueIdsOf(db: Executor, userId: string) {

@@ -26,7 +26,7 @@ async function assertCalendar(db: Executor, id: string | null | undefined) {
   if (!cal) throw fieldProblem('calendarId', `no calendar with id ${id}`);
 }
 
-/** A bot is the first participant of push workstreams only (D365 §3). */
+/** A bot is the first participant of push workstreams only (docs/domain.md, "The conversation model"). */
 async function assertBot(db: Executor, botId: string | null | undefined, mode: 'push' | 'pick') {
   if (!botId) return;
   const b = await db.query.bots.findFirst({ where: eq(bots.id, botId), columns: { id: true } });
