@@ -59,7 +59,7 @@ function render(c: Customer) {
             h(
               'summary',
               {},
-              `${new Date(conv.createdAt).toLocaleDateString()} · ${t[conv.state] ?? conv.state} · ${conv.messages.length} ${t.wsMessages}`,
+              `${new Date(conv.createdAt).toLocaleDateString()} · ${t[conv.state] ?? conv.state} · ${conv.messages.length} ${conv.messages.length === 1 ? t.wsOneMessage : t.wsMessages}`,
             ),
             h(
               'ol',
