@@ -226,7 +226,7 @@ describe('CSAT survey where channels are edited', () => {
 });
 
 describe('preferred agents in the workspace customer panel', () => {
-  it('a supervisor sets a customer’s preferred agents in order; a repeated agent is refused beside the choices', async () => {
+  it('a supervisor sets a customer’s preferred agents in order, kept through a profile save; a repeated agent is refused beside the choices', async () => {
     const seed = await seedChannel(s.db.db, s.config, sim, {
       agents: [{ name: 'Ana Petrova' }, { name: 'Boris Ivanov' }],
     });
@@ -251,6 +251,16 @@ describe('preferred agents in the workspace customer panel', () => {
     await expect.poll(() => form.getByLabel('Choice 1').locator('option').count(), POLL).toBeGreaterThan(2);
     await form.getByLabel('Choice 1').selectOption(boris!.id);
     await form.getByLabel('Choice 2').selectOption(ana!.id);
+    // Saving the profile meanwhile re-renders the panel; the choices being edited survive it.
+    const refilled = page.waitForResponse(
+      (r) => r.url().includes('/preferred-agents/') && r.request().method() === 'GET',
+    );
+    await page.locator('#cust-name').fill('Мария');
+    await page.locator('#cust-form').getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => page.locator('#cust-status').textContent(), POLL).toBe('Saved');
+    await (await refilled).finished();
+    await page.evaluate(() => new Promise((done) => setTimeout(done, 50))); // the refill's own continuation runs
+    expect(await form.getByLabel('Choice 1').inputValue()).toBe(boris!.id);
     await form.getByRole('button', { name: 'Save preferred agents' }).click();
     await expect.poll(() => page.locator('#pref-status').textContent(), POLL).toBe('Saved');
     const rows = await s.db.sql<{ agent_id: string }[]>`

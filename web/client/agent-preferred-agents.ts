@@ -59,6 +59,9 @@ export function preferredAgentsPart(t: Record<string, string>) {
     error,
   );
   let customer: string | null = null;
+  /** The choices were changed since they were last filled or saved: a refill (the panel re-renders) keeps them. */
+  let edited = false;
+  for (const c of choices) c.select.addEventListener('change', () => (edited = true));
 
   async function fillChoices() {
     const id = workstream.value;
@@ -72,11 +75,12 @@ export function preferredAgentsPart(t: Record<string, string>) {
     ]);
     if (number !== customer || id !== workstream.value) return;
     choices.forEach((c, i) => {
+      const kept = c.select.value;
       c.select.replaceChildren(
         h('option', { value: '' }, t.prefNone!),
         ...dir.agents.map((a) => h('option', { value: a.id }, a.name)),
       );
-      c.select.value = saved.agentIds[i] ?? '';
+      c.select.value = edited ? kept : (saved.agentIds[i] ?? '');
     });
   }
 
@@ -87,6 +91,7 @@ export function preferredAgentsPart(t: Record<string, string>) {
   };
 
   workstream.addEventListener('change', () => {
+    edited = false;
     error.textContent = '';
     status.textContent = '';
     void fillChoices().catch((err) => {
@@ -110,6 +115,7 @@ export function preferredAgentsPart(t: Record<string, string>) {
     )
       .then((saved) => {
         // Shown as stored: gaps close up, the order is the order tried.
+        edited = false;
         choices.forEach((c, i) => {
           c.select.value = saved.agentIds[i] ?? '';
         });
@@ -134,6 +140,7 @@ export function preferredAgentsPart(t: Record<string, string>) {
     const changed = customerNumber !== customer;
     customer = customerNumber;
     if (changed) {
+      edited = false;
       error.textContent = '';
       status.textContent = '';
     }
