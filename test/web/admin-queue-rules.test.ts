@@ -137,6 +137,36 @@ describe('queue rules on the admin page', () => {
     await context.close();
   });
 
+  it('a slow load of an earlier pick does not overwrite what the admin types after picking again', async () => {
+    await s.db.sql`insert into queues (name) values ('Slow A'), ('Slow B')`;
+    const a = await queueId('Slow A');
+    const b = await queueId('Slow B');
+    const { context, page } = await signIn(browser, base, TEST_ADMIN_TOKEN, '/admin');
+    const panel = page.locator('#queue-rules-panel');
+    await panel.getByRole('heading', { name: 'Queue rules' }).waitFor();
+    // The first read of queue A's rules is held back until after the second pick of A has been answered.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let first = true;
+    await page.route(`**/api/v1/queues/${a}`, async (route) => {
+      if (route.request().method() === 'GET' && first) {
+        first = false;
+        await held;
+      }
+      await route.continue();
+    });
+    const slow = page.waitForResponse((r) => r.url().endsWith(`/api/v1/queues/${a}`) && r.request().method() === 'GET');
+    await page.locator('#queue-rules-queue').selectOption(a);
+    await pickQueue(page, b);
+    await pickQueue(page, a);
+    await panel.getByLabel('Priority').fill('7');
+    release();
+    await (await slow).finished();
+    await page.evaluate(() => new Promise((done) => setTimeout(done, 50))); // the held load's continuation runs
+    expect(await panel.getByLabel('Priority').inputValue()).toBe('7');
+    await context.close();
+  });
+
   it('shows a refused value beside its field and saves nothing of that part', async () => {
     await s.db.sql`insert into queues (name) values ('Refusals')`;
     const id = await queueId('Refusals');

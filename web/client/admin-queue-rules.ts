@@ -189,7 +189,10 @@ export function initQueueRules(t: Record<string, string>): void {
     showOverflowFields();
   }
 
+  /** Loads overlap (the first list, a pick, a changed list): only the latest one fills the form. */
+  let loads = 0;
   async function load(): Promise<void> {
+    const mine = ++loads;
     clearProblems();
     const id = queueSelect.value;
     delete form.dataset.queue;
@@ -200,7 +203,7 @@ export function initQueueRules(t: Record<string, string>): void {
       call(api.queues[':id'].$get({ param: { id } })),
       call(api.queues[':id'].sla.$get({ param: { id } })),
     ]);
-    if (queueSelect.value !== id) return; // another queue was picked meanwhile
+    if (mine !== loads || queueSelect.value !== id) return; // a later load or another pick supersedes this one
     fill(q, s);
     form.dataset.queue = id; // the form now shows this queue's stored rules
     status.textContent = '';
