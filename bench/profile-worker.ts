@@ -9,8 +9,8 @@
  */
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { newProfile, profilesIn, summarizeProfile } from './lib/cpu-profile.js';
-import { cpuMeter, load, option, save, startWorker, step, until } from './lib/harness.js';
+import { newProfiles, profilesIn, summarizeProfile } from './lib/cpu-profile.js';
+import { cpuMeter, load, option, save, startWorker, step, threadCpuSeconds, until } from './lib/harness.js';
 import { startAppStack } from './lib/stack.js';
 
 const customers = option('customers', 200);
@@ -54,24 +54,34 @@ try {
   await until(async () => (await inboundCount()) >= 2 * customers, 300_000, 'warm-up recorded');
   const loadBefore = load();
   const meter = cpuMeter({ ...stack.infra.pids(), api: stack.api.pid, worker: profiled.pid });
+  const threadsBefore = threadCpuSeconds(profiled.pid);
   const total = rate * seconds;
   step(`measured: ${total} SMS at ${rate}/s`);
   await sendAll(total, rate, 'load');
   await until(async () => (await inboundCount()) >= 2 * customers + total, 300_000, 'load recorded');
   const cpu = meter.stop();
+  const threadsAfter = threadCpuSeconds(profiled.pid);
   await profiled.stop();
-  const file = newProfile(dir, before);
+  const files = newProfiles(dir, before);
   result = {
     measured: 'worker self time while customers text existing conversations, % of samples (warm-up included)',
     command: `npx tsx bench/profile-worker.ts --customers ${customers} --rate ${rate} --seconds ${seconds}`,
-    profile: `.scratch/profiles/${file}`,
+    profiles: files.map((f) => `.scratch/profiles/${f}`),
     load1mBefore: loadBefore[0],
     cpuMsPerMessage: Object.fromEntries(
       Object.entries(cpu)
         .filter(([k]) => k !== 'wallSeconds')
         .map(([k, v]) => [k, Math.round(((v * 1000) / total) * 100) / 100]),
     ),
-    ...summarizeProfile(`${dir}${file}`, { functions: 40 }),
+    // Worker CPU by thread name, ms per message (threads that started during the run count from zero).
+    workerThreadsCpuMsPerMessage: Object.fromEntries(
+      [...threadsAfter]
+        .map(([name, s]) => [name, Math.round((((s - (threadsBefore.get(name) ?? 0)) * 1000) / total) * 100) / 100])
+        .filter(([, ms]) => (ms as number) > 0)
+        .sort((a, b) => (b[1] as number) - (a[1] as number)),
+    ),
+    // One .cpuprofile per JS thread: the main thread and each workflow thread of the SDK.
+    threads: files.map((f) => ({ file: f, ...summarizeProfile(`${dir}${f}`, { functions: 25 }) })),
   };
 } finally {
   await stack.cleanup();

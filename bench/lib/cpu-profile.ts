@@ -8,9 +8,14 @@ export const profilesIn = (dir: string) => new Set(readdirSync(dir).filter((f) =
 
 /** The newest profile written to `dir` since `before`. */
 export function newProfile(dir: string, before: Set<string>): string {
-  const file = [...profilesIn(dir)].find((f) => !before.has(f));
-  if (!file) throw new Error(`no profile written to ${dir}`);
-  return file;
+  return newProfiles(dir, before)[0]!;
+}
+
+/** Every profile written to `dir` since `before` (a process writes one per JS thread). */
+export function newProfiles(dir: string, before: Set<string>): string[] {
+  const files = [...profilesIn(dir)].filter((f) => !before.has(f));
+  if (files.length === 0) throw new Error(`no profile written to ${dir}`);
+  return files;
 }
 
 /** Self time of a V8 .cpuprofile, by package (node_modules/…, node internals, smsdesk) and by function. */

@@ -313,6 +313,29 @@ export function cpuSeconds(pid: number, children = false): number {
 export type StackPids = { api?: number; worker?: number; temporal?: number; postgres?: number };
 
 /** CPU seconds per component since `start()`; the bench process itself (load generator, simulator) included. */
+/** CPU seconds of each thread of a process, by thread name (`comm`): the worker's JS thread, its workflow threads,
+ * the SDK core's Rust threads and V8's helpers are told apart this way (--cpu-prof sees only JS). */
+export function threadCpuSeconds(pid: number): Map<string, number> {
+  const byName = new Map<string, number>();
+  let tasks: string[] = [];
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return byName;
+  }
+  for (const tid of tasks) {
+    try {
+      const f = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = f.slice(f.indexOf('(') + 1, f.lastIndexOf(')'));
+      const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
+      byName.set(name, (byName.get(name) ?? 0) + (Number(rest[11]) + Number(rest[12])) / CLK_TCK);
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return byName;
+}
+
 export function cpuMeter(pids: StackPids) {
   const read = () => ({
     api: pids.api ? cpuSeconds(pids.api) : 0,
