@@ -26,7 +26,13 @@ async function attemptsIn(address: string, ids: string[]) {
     const client = new Client({ connection, namespace: 'default' });
     let reserveAgent = 0;
     let wakes = 0;
-    const decoder = new TextDecoder();
+    // Payload bytes arrive as bytes or, from JSON-decoded histories, as base64.
+    const text = (data: unknown) =>
+      typeof data === 'string'
+        ? Buffer.from(data, 'base64').toString('utf8')
+        : data instanceof Uint8Array
+          ? Buffer.from(data).toString('utf8')
+          : '';
     for (const id of ids) {
       const history = await client.workflow.getHandle(id).fetchHistory();
       for (const e of history.events ?? []) {
@@ -34,8 +40,7 @@ async function attemptsIn(address: string, ids: string[]) {
         const marker = e.markerRecordedEventAttributes;
         if (marker?.details)
           for (const p of Object.values(marker.details))
-            for (const d of p.payloads ?? [])
-              if (d.data && decoder.decode(d.data).includes('"reserveAgent"')) reserveAgent++;
+            for (const d of p.payloads ?? []) if (text(d.data).includes('"reserveAgent"')) reserveAgent++;
         if (e.workflowExecutionSignaledEventAttributes?.signalName === 'agentsAvailable') wakes++;
       }
     }
@@ -110,7 +115,7 @@ for (let run = 1; run <= runs; run++) {
           (
             (await stack.db.sql`select distinct workflow_id from conversations`) as unknown as { workflow_id: string }[]
           ).map((r) => r.workflow_id),
-        )
+        ).catch((err: Error) => ({ error: err.message }))
       : undefined;
     const r = {
       run,
