@@ -4,7 +4,18 @@ import type { Db } from '../db/client.js';
 import { capacityReservations, conversations, queueMembers, queues, users } from '../db/schema/index.js';
 import { signalConversations } from '../temporal/signal-conversations.js';
 import { FailureTypes } from '../workflows/definitions.js';
-import { aheadOf, type Rank, slotsLeft, waitingFor } from './distribution-order.js';
+import {
+  aheadOf,
+  couldTake,
+  couldTakeAll,
+  fromAhead,
+  fromWaiting,
+  type Rank,
+  SINCE,
+  slotLeftWhenAllTakeAll,
+  slotsLeft,
+  surelyFree,
+} from './distribution-order.js';
 
 export type ReserveInput = {
   /** Idempotency key from the workflow: a retried activity finds its own reservation instead of booking twice. */
@@ -19,6 +30,17 @@ export type ReserveInput = {
   /** Restrict to one agent (keep-same-agent, pick). */
   onlyAgentId?: string;
 };
+
+/** Which step of `inLine` decided (tests and benches count them): see reserveAgent. */
+type Line = {
+  candidates: string[];
+  ahead: [string, string][];
+  path: 'affinity' | 'none-free' | 'all-take-all' | 'surely-free' | 'matching';
+};
+/** What reserveAgent reports to `deps.observe`: each look at the line, and each wake it sends. */
+export type LineEvent =
+  | { kind: 'line'; path: Line['path']; candidates: number }
+  | { kind: 'wake'; by: 'refused' | 'booked'; count: number };
 
 /** How many waiting conversations one booking wakes (as many as the nudge after a release). */
 const PASS_ON_LIMIT = 5;
@@ -37,8 +59,12 @@ const ORDER_BY = {
  * same agents. The conditional UPDATE (`capacity_used + units <= capacity`) is re-checked by Postgres after any row
  * lock wait, so concurrent reservations can never over-book an agent.
  */
-export function capacityActivities(db: Db, deps: { signal?: typeof signalConversations } = {}) {
+export function capacityActivities(
+  db: Db,
+  deps: { signal?: typeof signalConversations; observe?: (event: LineEvent) => void } = {},
+) {
   const signal = deps.signal ?? signalConversations;
+  const observe = deps.observe;
 
   async function existing(key: string) {
     const [row] = await db
@@ -85,40 +111,73 @@ export function capacityActivities(db: Db, deps: { signal?: typeof signalConvers
     const me = input.onlyAgentId ? null : await rankOf(input.conversationId);
     const ignored: string[] = [];
     const freeAgents = (limit: number) =>
-      db.execute<{ id: string; slots: number }>(sql`
-      select u.id, floor((u.capacity - u.capacity_used) / ${input.units}::numeric)::int as slots from users u
+      db.execute<{ id: string; slots: number; presence: string; skills: string[] }>(sql`
+      select u.id, floor((u.capacity - u.capacity_used) / ${input.units}::numeric)::int as slots, u.presence, u.skills
+      from users u
       join queue_members qm on qm.user_id = u.id and qm.queue_id = ${input.queueId}
       where u.presence = any(${presences})
         and u.capacity - u.capacity_used >= ${input.units}
         ${skills} ${excluded} ${only}
       order by ${ORDER_BY[queue.assignmentMethod]}
       limit ${limit}`);
-    /** The free agents this conversation may take now (best first by the queue's method), and who is seated ahead. */
-    const inLine = async () => {
-      if (!me) return { candidates: (await freeAgents(10)).map((a) => a.id), ahead: [] as [string, string][] };
+    /**
+     * The free agents this conversation may take now (best first by the queue's method), and who is seated ahead.
+     * Cheapest question first; each step is exact, only the last one ships conversations to node.
+     */
+    const inLine = async (): Promise<Line> => {
+      if (!me) return { candidates: (await freeAgents(10)).map((a) => a.id), ahead: [], path: 'affinity' };
       const pool = await freeAgents(MATCH_POOL);
-      if (pool.length === 0) return { candidates: [], ahead: [] };
+      if (pool.length === 0) return { candidates: [], ahead: [], path: 'none-free' };
       const total = pool.reduce((n, a) => n + a.slots, 0);
-      // Per agent, the best `total` ahead that could take it: one ranked below those on every agent it could
-      // take cannot get a slot before this conversation does (they fill every slot, or the agent is full).
-      const rows = await db.execute<{ agent_id: string; id: string; workflow_id: string }>(sql`
-        select u.id as agent_id, c2.id, c2.workflow_id from users u, lateral (${aheadOf(me, input.conversationId, ignored, sql`c2.id, c2.workflow_id, c2.priority, coalesce(c2.last_customer_message_at, c2.created_at) as since`)}
-          order by 3, 4, 1 limit ${total}) c2
-        where u.id = any(array[${sql.join(
-          pool.map((a) => sql`${a.id}`),
-          sql`, `,
-        )}]::uuid[])
-        order by c2.priority, c2.since, c2.id`);
-      const ahead = new Map<string, { id: string; workflowId: string; agentIds: string[] }>();
-      for (const r of rows) {
-        const c = ahead.get(r.id) ?? { id: r.id, workflowId: r.workflow_id, agentIds: [] };
-        c.agentIds.push(r.agent_id);
-        ahead.set(r.id, c);
+      const ahead = fromAhead(me, input.conversationId, ignored);
+      const all = couldTakeAll({ queueId: input.queueId, agents: pool });
+      const poolIds = sql`array[${sql.join(
+        pool.map((a) => sql`${a.id}`),
+        sql`, `,
+      )}]::uuid[]`;
+      // 1. Is everyone ahead who could take a pool agent able to take each of them (the burst: one queue, no skills,
+      // no declines)? Then counting them decides, and any pool agent may be taken.
+      const [counts] = await db.execute<{ all_take_all: number; mixed: boolean }>(sql`select
+        (select count(*)::int from (select 1 ${ahead} and ${all} limit ${total}) x) as all_take_all,
+        exists (select 1 ${ahead} and not ${all}
+          and exists (select 1 from users u where u.id = any(${poolIds}) and ${couldTake})) as mixed`);
+      if (!counts!.mixed) {
+        if (slotLeftWhenAllTakeAll(counts!.all_take_all, total))
+          return { candidates: pool.map((a) => a.id), ahead: [], path: 'all-take-all' };
+        const best = await db.execute<{ id: string; workflow_id: string }>(sql`
+          select c2.id, c2.workflow_id, c2.priority, ${SINCE} as since ${ahead} and ${all}
+          order by c2.priority, since, c2.id limit ${PASS_ON_LIMIT}`);
+        return { candidates: [], ahead: best.map((b) => [b.id, b.workflow_id]), path: 'all-take-all' };
       }
-      const { left, seatedAhead } = slotsLeft(pool, [...ahead.values()]);
+      // 2. An agent with more free slots than better-ranked conversations that could take it keeps a slot whoever
+      // sits where (counted in SQL, up to its slots).
+      const perAgent = await db.execute<{ id: string; slots: number; ahead: number }>(sql`
+        select u.id, floor((u.capacity - u.capacity_used) / ${input.units}::numeric)::int as slots,
+          (select count(*)::int from (select 1 ${ahead} and ${couldTake}
+            limit floor((u.capacity - u.capacity_used) / ${input.units}::numeric)::int) x) as ahead
+        from users u where u.id = any(${poolIds})`);
+      const byId = new Map(perAgent.map((a) => [a.id, a]));
+      const safe = surelyFree(pool.flatMap((a) => (byId.has(a.id) ? [byId.get(a.id)!] : [])));
+      if (safe.length) return { candidates: safe, ahead: [], path: 'surely-free' };
+      // 3. The full matching: per agent, the best `total` ahead that could take it: one ranked below those on every
+      // agent it could take cannot get a slot before this conversation does (they fill every slot, or the agent is
+      // full).
+      const rows = await db.execute<{ agent_id: string; id: string; workflow_id: string }>(sql`
+        select u.id as agent_id, c2.id, c2.workflow_id from users u, lateral (${aheadOf(me, input.conversationId, ignored, sql`c2.id, c2.workflow_id, c2.priority, ${SINCE} as since`)}
+          order by 3, 4, 1 limit ${total}) c2
+        where u.id = any(${poolIds})
+        order by c2.priority, c2.since, c2.id`);
+      const seats = new Map<string, { id: string; workflowId: string; agentIds: string[] }>();
+      for (const r of rows) {
+        const c = seats.get(r.id) ?? { id: r.id, workflowId: r.workflow_id, agentIds: [] };
+        c.agentIds.push(r.agent_id);
+        seats.set(r.id, c);
+      }
+      const { left, seatedAhead } = slotsLeft(pool, [...seats.values()]);
       return {
         candidates: pool.filter((a) => (left.get(a.id) ?? 0) > 0).map((a) => a.id),
-        ahead: seatedAhead.map((id) => [id, ahead.get(id)!.workflowId] as [string, string]),
+        ahead: seatedAhead.map((id) => [id, seats.get(id)!.workflowId] as [string, string]),
+        path: 'matching',
       };
     };
     const book = (agentId: string) =>
@@ -148,10 +207,12 @@ export function capacityActivities(db: Db, deps: { signal?: typeof signalConvers
     // null while capacity is free would leave the conversation waiting for the fallback tick (minutes).
     for (;;) {
       const line = await inLine();
+      observe?.({ kind: 'line', path: line.path, candidates: line.candidates.length });
       if (line.candidates.length === 0) {
         if (line.ahead.length === 0) return null;
         // Better-ranked conversations take every free slot: wake them (they book, then pass the wake on). One whose
         // workflow is gone (a stale read-model row) must not hold the line: skip it and look again.
+        observe?.({ kind: 'wake', by: 'refused', count: Math.min(line.ahead.length, PASS_ON_LIMIT) });
         const gone = await signal(line.ahead.slice(0, PASS_ON_LIMIT));
         if (gone.length === 0) return null;
         ignored.push(...gone);
@@ -173,15 +234,35 @@ export function capacityActivities(db: Db, deps: { signal?: typeof signalConvers
    * until the free capacity is taken, instead of stopping at the fallback tick (minutes).
    */
   async function passOn(input: ReserveInput): Promise<void> {
-    const next = await db.execute<{ id: string; workflow_id: string }>(sql`
-      select distinct on (c2.priority, c2.since, c2.id) c2.id, c2.workflow_id
-      from users u join queue_members qm on qm.user_id = u.id and qm.queue_id = ${input.queueId},
-        lateral (${waitingFor([input.conversationId], sql`c2.id, c2.workflow_id, c2.priority, coalesce(c2.last_customer_message_at, c2.created_at) as since`)}
-          order by 3, 4, 1 limit ${PASS_ON_LIMIT}) c2
-      where u.capacity_used < u.capacity
-      order by c2.priority, c2.since, c2.id
-      limit ${PASS_ON_LIMIT}`);
-    if (next.length) await signal(next.map((n) => [n.id, n.workflow_id]));
+    const skipped = [input.conversationId];
+    let budget = PASS_ON_LIMIT;
+    // A stale row (its workflow gone) must not take the wake from the next one: replace it, a few times at most.
+    for (let round = 0; round < 3; round++) {
+      const next = await db.execute<{ id: string; workflow_id: string; free: number }>(sql`
+        with next as (
+          select c2.id, c2.workflow_id, c2.priority, ${SINCE} as since ${fromWaiting(skipped)}
+            and exists (select 1 from users u join queue_members qm on qm.user_id = u.id and qm.queue_id = ${input.queueId}
+              where u.capacity_used < u.capacity and ${couldTake})
+          order by c2.priority, since, c2.id limit ${PASS_ON_LIMIT})
+        select n.id, n.workflow_id, (
+          select coalesce(sum(u.capacity - u.capacity_used), 0)::int
+          from users u join queue_members qm on qm.user_id = u.id and qm.queue_id = ${input.queueId}
+          where u.capacity_used < u.capacity and exists (select 1 from conversations c2
+            left join workstreams w2 on w2.id = c2.workstream_id
+            where c2.id in (select id from next) and ${couldTake})) as free
+        from next n order by n.priority, n.since, n.id`);
+      // At most as many of them can book as there are free units on the agents they could take; the ones after
+      // that would be refused behind those woken first (which pass the wake on when they book).
+      const wake = next
+        .slice(0, Math.min(budget, next[0]?.free ?? 0))
+        .map((n) => [n.id, n.workflow_id] as [string, string]);
+      if (wake.length === 0) return;
+      observe?.({ kind: 'wake', by: 'booked', count: wake.length });
+      const gone = await signal(wake);
+      if (gone.length === 0) return;
+      skipped.push(...wake.map(([id]) => id));
+      budget = gone.length;
+    }
   }
 
   /**

@@ -4,15 +4,51 @@
  * first callback until every conversation is offered (or assigned), and checks capacity throughout: no agent may
  * ever hold more reservations than its capacity (violations must be 0).
  *
- *   npm run bench:distribution-burst -- [--runs 3] [--conversations 1000] [--agents 50]
+ *   npm run bench:distribution-burst -- [--runs 3] [--conversations 1000] [--agents 50] [--attempts 1]
+ *
+ * `--attempts 1` also counts, after the measured phase, the reserveAgent calls the conversations' histories record
+ * (activity or local-activity marker) and the agentsAvailable signals they received: how often the line was asked.
  */
 import { performance } from 'node:perf_hooks';
+import { Client, Connection } from '@temporalio/client';
 import { load, median, option, save, step } from './lib/harness.js';
 import { startAppStack } from './lib/stack.js';
 
 const runs = option('runs', 3);
 const total = option('conversations', 1000);
 const agentCount = option('agents', 50);
+const countAttempts = option('attempts', 0) > 0;
+
+/** reserveAgent calls and agentsAvailable signals recorded in the histories of this run's workflows. */
+async function attemptsIn(address: string, ids: string[]) {
+  const connection = await Connection.connect({ address });
+  try {
+    const client = new Client({ connection, namespace: 'default' });
+    let reserveAgent = 0;
+    let wakes = 0;
+    // Payload bytes arrive as bytes or, from JSON-decoded histories, as base64.
+    const text = (data: unknown) =>
+      typeof data === 'string'
+        ? Buffer.from(data, 'base64').toString('utf8')
+        : data instanceof Uint8Array
+          ? Buffer.from(data).toString('utf8')
+          : '';
+    for (const id of ids) {
+      const history = await client.workflow.getHandle(id).fetchHistory();
+      for (const e of history.events ?? []) {
+        if (e.activityTaskScheduledEventAttributes?.activityType?.name === 'reserveAgent') reserveAgent++;
+        const marker = e.markerRecordedEventAttributes;
+        if (marker?.details)
+          for (const p of Object.values(marker.details))
+            for (const d of p.payloads ?? []) if (text(d.data).includes('"reserveAgent"')) reserveAgent++;
+        if (e.workflowExecutionSignaledEventAttributes?.signalName === 'agentsAvailable') wakes++;
+      }
+    }
+    return { workflows: ids.length, reserveAgent, agentsAvailableSignals: wakes };
+  } finally {
+    await connection.close();
+  }
+}
 
 const perRun = [];
 for (let run = 1; run <= runs; run++) {
@@ -73,6 +109,14 @@ for (let run = 1; run <= runs; run++) {
     }
     await posting;
     const cpu = meter.stop();
+    const attempts = countAttempts
+      ? await attemptsIn(
+          stack.infra.temporalAddress,
+          (
+            (await stack.db.sql`select distinct workflow_id from conversations`) as unknown as { workflow_id: string }[]
+          ).map((r) => r.workflow_id),
+        ).catch((err: Error) => ({ error: err.message }))
+      : undefined;
     const r = {
       run,
       load1mBefore: loadBefore[0],
@@ -83,6 +127,7 @@ for (let run = 1; run <= runs; run++) {
       capacityViolations: violations,
       maxConversationsOverCapacity: maxOverCapacity,
       cpuSeconds: cpu,
+      ...(attempts ? { attempts } : {}),
     };
     step(JSON.stringify(r));
     perRun.push(r);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { slotsLeft } from '../../activities/distribution-order.js';
+import { commonSkills, slotLeftWhenAllTakeAll, slotsLeft, surelyFree } from '../../activities/distribution-order.js';
 
 const agents = (spec: Record<string, number>) => Object.entries(spec).map(([id, slots]) => ({ id, slots }));
 const leftOf = (r: ReturnType<typeof slotsLeft>) => Object.fromEntries(r.left);
@@ -41,5 +41,38 @@ describe('slots left once the better-ranked conversations are seated', () => {
     const r = slotsLeft(agents({ a: 1 }), [{ id: 'x1', agentIds: ['elsewhere'] }]);
     expect(leftOf(r)).toEqual({ a: 1 });
     expect(r.seatedAhead).toEqual([]);
+  });
+});
+
+describe('the cheap exact answers before the matching', () => {
+  it('an agent with more free slots than better-ranked conversations that could take it is surely free', () => {
+    const pool = [
+      { id: 'full', slots: 2, ahead: 2 },
+      { id: 'room', slots: 3, ahead: 2 },
+      { id: 'empty-line', slots: 1, ahead: 0 },
+    ];
+    expect(surelyFree(pool)).toEqual(['room', 'empty-line']);
+  });
+
+  it('when everyone ahead could take every agent, a slot is left iff they are fewer than the free slots', () => {
+    expect(slotLeftWhenAllTakeAll(0, 1)).toBe(true);
+    expect(slotLeftWhenAllTakeAll(999, 1000)).toBe(true);
+    expect(slotLeftWhenAllTakeAll(1000, 1000)).toBe(false);
+  });
+
+  it('agrees with the matching whenever everyone ahead could take every agent', () => {
+    const pool = agents({ a: 3, b: 1, c: 2 });
+    const total = 6;
+    for (let n = 0; n <= 8; n++) {
+      const ahead = Array.from({ length: n }, (_, i) => ({ id: `x${i}`, agentIds: ['a', 'b', 'c'] }));
+      const left = [...slotsLeft(pool, ahead).left.values()].reduce((s, k) => s + k, 0);
+      expect(slotLeftWhenAllTakeAll(n, total)).toBe(left > 0);
+    }
+  });
+
+  it('the skills every agent of the pool has', () => {
+    expect(commonSkills([])).toEqual([]);
+    expect(commonSkills([['fr', 'de'], ['de', 'fr', 'es'], ['de']])).toEqual(['de']);
+    expect(commonSkills([['fr'], []])).toEqual([]);
   });
 });
