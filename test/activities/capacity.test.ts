@@ -11,24 +11,7 @@ beforeAll(async () => {
 afterAll(() => db.drop());
 
 async function queueWithAgents(agents: number, capacity: number) {
-  const [q] = await db.db
-    .insert(queues)
-    .values({ name: `q-${randomBytes(4).toString('hex')}` })
-    .returning();
-  for (let i = 0; i < agents; i++) {
-    const [u] = await db.db
-      .insert(users)
-      .values({
-        name: `agent ${i}`,
-        role: 'agent',
-        tokenHash: randomBytes(16).toString('hex'),
-        capacity,
-        presence: 'available',
-      })
-      .returning();
-    await db.db.insert(queueMembers).values({ queueId: q!.id, userId: u!.id });
-  }
-  return q!.id;
+  return (await queueWith(Array.from({ length: agents }, () => ({ capacity })))).queueId;
 }
 
 /** A queue whose agents have these capacities and skills (all available). */
@@ -132,20 +115,26 @@ describe('capacity reservations', () => {
   });
 });
 
+/** Reservations whose wakes (every workflow found) and line decisions are recorded. */
+function observed() {
+  const woken: [string, string][][] = [];
+  const events: LineEvent[] = [];
+  const { reserveAgent } = capacityActivities(db.db, {
+    signal: async (t) => {
+      woken.push(t);
+      return [];
+    },
+    observe: (e) => events.push(e),
+  });
+  return { reserveAgent, woken, events };
+}
+
 describe('reservations keep the line cheaply', () => {
   it('books while the better-ranked waiting conversations leave a slot, and refuses (waking the best) once they fill them', async () => {
     const { queueId } = await queueWith([{ capacity: 2 }, { capacity: 2 }, { capacity: 2 }]);
     const ahead = await waiting(queueId, 5);
     const [me, last] = await waiting(queueId, 2);
-    const woken: [string, string][][] = [];
-    const events: LineEvent[] = [];
-    const { reserveAgent } = capacityActivities(db.db, {
-      signal: async (t) => {
-        woken.push(t);
-        return [];
-      },
-      observe: (e) => events.push(e),
-    });
+    const { reserveAgent, woken, events } = observed();
     // 5 ahead, 6 free slots: one is left whoever sits where.
     expect(await reserveAgent(request(queueId, me!))).not.toBeNull();
     expect(events.filter((e) => e.kind === 'line').map((e) => e.kind === 'line' && e.path)).toEqual(['all-take-all']);
@@ -173,15 +162,7 @@ describe('reservations keep the line cheaply', () => {
     const [de] = await waiting(queueId, 1, ['de']);
     const [fr] = await waiting(queueId, 1, ['fr']);
     const [me] = await waiting(queueId, 1);
-    const woken: [string, string][][] = [];
-    const events: LineEvent[] = [];
-    const { reserveAgent } = capacityActivities(db.db, {
-      signal: async (t) => {
-        woken.push(t);
-        return [];
-      },
-      observe: (e) => events.push(e),
-    });
+    const { reserveAgent, woken, events } = observed();
     expect(await reserveAgent(request(queueId, me!))).toBeNull();
     expect(events).toContainEqual({ kind: 'line', path: 'matching', candidates: 0 });
     expect(woken[0]).toEqual([de, fr].map((id) => [id!, `wf-${id}`]));
