@@ -15,6 +15,7 @@ import {
   slotLeftWhenAllTakeAll,
   slotsLeft,
   surelyFree,
+  uuids,
 } from './distribution-order.js';
 
 export type ReserveInput = {
@@ -94,12 +95,7 @@ export function capacityActivities(
       input.allowedPresences.map((p) => sql`${p}`),
       sql`, `,
     )}]::presence[]`;
-    const excluded = input.excludeAgentIds.length
-      ? sql`and u.id <> all(array[${sql.join(
-          input.excludeAgentIds.map((id) => sql`${id}`),
-          sql`, `,
-        )}]::uuid[])`
-      : sql``;
+    const excluded = input.excludeAgentIds.length ? sql`and u.id <> all(${uuids(input.excludeAgentIds)})` : sql``;
     const only = input.onlyAgentId ? sql`and u.id = ${input.onlyAgentId}` : sql``;
     const skills =
       input.skillMatching === 'exact' && input.skills.length
@@ -131,10 +127,7 @@ export function capacityActivities(
       const total = pool.reduce((n, a) => n + a.slots, 0);
       const ahead = fromAhead(me, input.conversationId, ignored);
       const all = couldTakeAll({ queueId: input.queueId, agents: pool });
-      const poolIds = sql`array[${sql.join(
-        pool.map((a) => sql`${a.id}`),
-        sql`, `,
-      )}]::uuid[]`;
+      const poolIds = uuids(pool.map((a) => a.id));
       // 1. Is everyone ahead who could take a pool agent able to take each of them (the burst: one queue, no skills,
       // no declines)? Then counting them decides, and any pool agent may be taken.
       const [counts] = await db.execute<{ all_take_all: number; mixed: boolean }>(sql`select

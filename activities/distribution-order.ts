@@ -11,7 +11,8 @@ export type Rank = { priority: number; since: string };
 /** The rank columns of `c2`, in the order above (select it `as since` to order by it). */
 export const SINCE = sql`coalesce(c2.last_customer_message_at, c2.created_at)`;
 
-const uuids = (ids: string[]) =>
+/** A uuid[] parameter list. */
+export const uuids = (ids: string[]) =>
   sql`array[${sql.join(
     ids.map((id) => sql`${id}`),
     sql`, `,

@@ -50,6 +50,14 @@ async function queueId(name: string): Promise<string> {
 }
 
 /** Picks a queue and waits until the form shows its stored rules (data-queue is set once they are filled in). */
+/** An admin on /admin with the queue-rules panel shown. */
+async function openQueueRules() {
+  const { context, page } = await signIn(browser, base, TEST_ADMIN_TOKEN, '/admin');
+  const panel = page.locator('#queue-rules-panel');
+  await panel.getByRole('heading', { name: 'Queue rules' }).waitFor();
+  return { context, page, panel };
+}
+
 async function pickQueue(page: Page, id: string) {
   await page.locator('#queue-rules-queue').selectOption(id);
   await page.locator(`#form-queue-rules[data-queue="${id}"]`).waitFor();
@@ -60,9 +68,7 @@ describe('queue rules on the admin page', () => {
     await s.db.sql`insert into queues (name) values ('Billing'), ('Billing overflow')`;
     const billing = await queueId('Billing');
     const spill = await queueId('Billing overflow');
-    const { context, page } = await signIn(browser, base, TEST_ADMIN_TOKEN, '/admin');
-    const panel = page.locator('#queue-rules-panel');
-    await panel.getByRole('heading', { name: 'Queue rules' }).waitFor();
+    const { context, page, panel } = await openQueueRules();
 
     await pickQueue(page, billing);
     expect(await panel.getByLabel('Priority').inputValue()).toBe('100');
@@ -141,9 +147,7 @@ describe('queue rules on the admin page', () => {
     await s.db.sql`insert into queues (name) values ('Slow A'), ('Slow B')`;
     const a = await queueId('Slow A');
     const b = await queueId('Slow B');
-    const { context, page } = await signIn(browser, base, TEST_ADMIN_TOKEN, '/admin');
-    const panel = page.locator('#queue-rules-panel');
-    await panel.getByRole('heading', { name: 'Queue rules' }).waitFor();
+    const { context, page, panel } = await openQueueRules();
     // The first read of queue A's rules is held back until after the second pick of A has been answered.
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
@@ -239,10 +243,9 @@ describe('CSAT survey where channels are edited', () => {
         POLL,
       )
       .toEqual({ csat_enabled: true, csat_window_minutes: 120 });
-    await shot(page, 'admin-channel-csat', `[data-channel="${seed.channelId}"]`);
-
     // The list is rebuilt after a save (<html data-busy> until then); the rebuilt one shows the stored state.
     await page.waitForSelector('html:not([data-busy])');
+    await shot(page, 'admin-channel-csat', `[data-channel="${seed.channelId}"]`);
     const again = page.locator(`[data-channel="${seed.channelId}"]`);
     await expect.poll(() => again.getByLabel(/Satisfaction survey/).isChecked(), POLL).toBe(true);
     await again.getByLabel(/Survey reply window/).fill('99999');
